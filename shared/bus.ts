@@ -1,0 +1,20 @@
+import type { TradingMode } from "./mode.ts";
+
+/** What travels with every tool call besides its arguments. */
+export interface CallContext {
+  requestId: string;
+  /** Milliseconds the caller will wait; the callee must answer or give up within it. */
+  timeoutMs: number;
+  traceparent?: string;
+}
+
+/**
+ * The gateway's view of the connector: a tool call by name. Implemented over NATS request/reply and,
+ * in the all-in-one process, in memory. Rejects only with IbMcpError.
+ */
+export interface Bus {
+  call(mode: TradingMode, tool: string, args: unknown, ctx: CallContext): Promise<unknown>;
+  /** True when a connector for the mode answered recently or answers a ping now. */
+  ping(mode: TradingMode, timeoutMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}

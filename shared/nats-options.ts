@@ -1,0 +1,33 @@
+import type { ConnectionOptions } from "@nats-io/nats-core";
+import type { NatsEnv } from "./config.ts";
+
+/**
+ * NATS connection options from env. File contents come through `readFile` so this module stays free of I/O;
+ * credentials never appear in the returned `name` or in any log.
+ */
+export function natsConnectOptions(
+  env: NatsEnv,
+  name: string,
+  readFile: (path: string) => Uint8Array,
+  credsAuthenticator: (creds: Uint8Array) => NonNullable<ConnectionOptions["authenticator"]>,
+): ConnectionOptions {
+  const opts: ConnectionOptions = {
+    servers: (env.NATS_URL ?? "nats://127.0.0.1:4222").split(",").map((s) => s.trim()),
+    name: env.NATS_NAME ?? name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 500,
+    waitOnFirstConnect: true,
+  };
+  if (env.NATS_USER !== undefined) opts.user = env.NATS_USER;
+  if (env.NATS_PASSWORD !== undefined) opts.pass = env.NATS_PASSWORD;
+  if (env.NATS_TOKEN !== undefined) opts.token = env.NATS_TOKEN;
+  if (env.NATS_CREDS_FILE !== undefined)
+    opts.authenticator = credsAuthenticator(readFile(env.NATS_CREDS_FILE));
+  if (env.NATS_TLS_CA_FILE || env.NATS_TLS_CERT_FILE || env.NATS_TLS_KEY_FILE) {
+    opts.tls = {};
+    if (env.NATS_TLS_CA_FILE) opts.tls.caFile = env.NATS_TLS_CA_FILE;
+    if (env.NATS_TLS_CERT_FILE) opts.tls.certFile = env.NATS_TLS_CERT_FILE;
+    if (env.NATS_TLS_KEY_FILE) opts.tls.keyFile = env.NATS_TLS_KEY_FILE;
+  }
+  return opts;
+}

@@ -1,0 +1,22 @@
+import type { TradingMode } from "./mode.ts";
+
+/** The NATS micro service name every connector registers. */
+export const SERVICE_NAME = "ib-connector";
+
+/** The subject prefix of one mode: every tool of that mode lives below it. */
+export function subjectPrefix(mode: TradingMode): string {
+  return `ib.${mode}`;
+}
+
+/** `ib.<mode>.<tool>`: the subject a tool call travels on. */
+export function subjectFor(mode: TradingMode, tool: string): string {
+  return `${subjectPrefix(mode)}.${tool}`;
+}
+
+/** Headers on bus requests. None starts with `Nats-`: that prefix is the server's. */
+export const Headers = {
+  requestId: "X-Request-Id",
+  traceparent: "traceparent",
+  /** Milliseconds the caller will still wait; the connector must answer (or give up) within it. */
+  timeoutMs: "X-Timeout-Ms",
+} as const;

@@ -1,0 +1,44 @@
+import type { z } from "zod";
+
+/** Read tools never change the account; trade tools exist only when trading is switched on. */
+export type ToolAccess = "read" | "trade";
+
+// biome-ignore lint/suspicious/noExplicitAny: the catalogue holds tools of every shape
+export type AnyObjectSchema = z.ZodObject<any>;
+
+/** One entry of the catalogue: everything the gateway, the connector and the docs need to know of a tool. */
+export interface ToolDef<
+  I extends AnyObjectSchema = AnyObjectSchema,
+  O extends AnyObjectSchema = AnyObjectSchema,
+> {
+  name: string;
+  title: string;
+  /** Written for an agent: what it returns and when to use it. */
+  description: string;
+  input: I;
+  output: O;
+  access: ToolAccess;
+  annotations: {
+    title: string;
+    readOnlyHint: boolean;
+    destructiveHint?: boolean;
+    idempotentHint?: boolean;
+    openWorldHint: boolean;
+  };
+  /** A short readable text for the MCP text block beside structuredContent. */
+  summarize(output: z.infer<O>): string;
+}
+
+export type ToolInput<T extends ToolDef> = z.infer<T["input"]>;
+export type ToolOutput<T extends ToolDef> = z.infer<T["output"]>;
+
+/** Declares a read-only tool with the annotations every read tool shares. */
+export function readTool<I extends AnyObjectSchema, O extends AnyObjectSchema>(
+  def: Omit<ToolDef<I, O>, "access" | "annotations">,
+): ToolDef<I, O> {
+  return {
+    ...def,
+    access: "read",
+    annotations: { title: def.title, readOnlyHint: true, idempotentHint: true, openWorldHint: true },
+  };
+}

@@ -1,0 +1,29 @@
+import { z } from "zod";
+import { readTool } from "../tool-def.ts";
+
+export const getArticle = readTool({
+  name: "get_article",
+  title: "News article",
+  description:
+    "The full text of one news article, by the articleId and providerCode that get_historical_news returns. XML articles are turned into readable text unless as_markdown is false.",
+  input: z.object({
+    articleId: z.string().min(1).max(128).describe("Article id from get_historical_news"),
+    providerCode: z
+      .string()
+      .min(1)
+      .max(16)
+      .regex(/^[A-Za-z0-9_]+$/, "providerCode is a code such as BRFG or DJNL")
+      .describe("Provider code from get_historical_news"),
+    as_markdown: z.boolean().default(true).describe("Convert XML content to readable markdown"),
+    truncate: z.number().int().min(0).default(0).describe("Maximum characters of text to return; 0 for all"),
+  }),
+  output: z.object({
+    providerCode: z.string(),
+    articleId: z.string(),
+    articleType: z.enum(["text", "binary"]),
+    text: z.string(),
+    truncated: z.boolean(),
+  }),
+  summarize: (o) =>
+    `Article ${o.articleId} (${o.providerCode})\n\n${o.text}${o.truncated ? " … (truncated)" : ""}`,
+});

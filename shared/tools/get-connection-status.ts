@@ -1,0 +1,36 @@
+import { z } from "zod";
+import { readTool } from "../tool-def.ts";
+
+export const ConnectionState = z.enum(["connecting", "ready", "degraded", "down"]);
+export type ConnectionState = z.infer<typeof ConnectionState>;
+
+export const getConnectionStatus = readTool({
+  name: "get_connection_status",
+  title: "Connection status",
+  description:
+    "The connector's link to Interactive Brokers: state (connecting, ready, degraded, down), mode, accounts, clientId, IB server version, since when it is connected and the last error. Call it when other tools report IB_UNAVAILABLE.",
+  input: z.object({}),
+  output: z.object({
+    mode: z.enum(["paper", "live"]),
+    state: ConnectionState,
+    host: z.string(),
+    port: z.number().int(),
+    clientId: z.number().int(),
+    accounts: z.array(z.string()),
+    serverVersion: z.number().int().optional(),
+    connectedSince: z.string().optional(),
+    lastError: z.string().optional(),
+    readOnly: z.boolean(),
+    reconnectAttempts: z.number().int(),
+  }),
+  summarize: (o) =>
+    [
+      `${o.mode} connector is ${o.state} (IB ${o.host}:${o.port}, clientId ${o.clientId}${o.readOnly ? ", read-only" : ""})`,
+      o.accounts.length ? `Accounts: ${o.accounts.join(", ")}` : "",
+      o.serverVersion ? `Server version: ${o.serverVersion}` : "",
+      o.connectedSince ? `Connected since: ${o.connectedSince}` : "",
+      o.lastError ? `Last error: ${o.lastError}` : "",
+    ]
+      .filter(Boolean)
+      .join("\n"),
+});

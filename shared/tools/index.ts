@@ -1,0 +1,48 @@
+import type { ToolDef } from "../tool-def.ts";
+import { getAccountSummary } from "./get-account-summary.ts";
+import { getArticle } from "./get-article.ts";
+import { getConnectionStatus } from "./get-connection-status.ts";
+import { getContractDetails } from "./get-contract-details.ts";
+import { getFundamentalData } from "./get-fundamental-data.ts";
+import { getHistoricalData } from "./get-historical-data.ts";
+import { getHistoricalNews } from "./get-historical-news.ts";
+import { getPositions } from "./get-positions.ts";
+import { lookupContract } from "./lookup-contract.ts";
+import { searchContracts } from "./search-contracts.ts";
+import { tickerToConid } from "./ticker-to-conid.ts";
+
+export {
+  getAccountSummary,
+  getArticle,
+  getConnectionStatus,
+  getContractDetails,
+  getFundamentalData,
+  getHistoricalData,
+  getHistoricalNews,
+  getPositions,
+  lookupContract,
+  searchContracts,
+  tickerToConid,
+};
+
+/** Every tool, in the order tools/list shows them. Adding a tool: one file here, one handler in connector/. */
+export const catalogue: readonly ToolDef[] = [
+  lookupContract,
+  tickerToConid,
+  searchContracts,
+  getContractDetails,
+  getHistoricalData,
+  getFundamentalData,
+  getHistoricalNews,
+  getArticle,
+  getAccountSummary,
+  getPositions,
+  getConnectionStatus,
+];
+
+const byName = new Map(catalogue.map((t) => [t.name, t]));
+
+/** The catalogue entry of a tool, or undefined for an unknown name. */
+export function findTool(name: string): ToolDef | undefined {
+  return byName.get(name);
+}

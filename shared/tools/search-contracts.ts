@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { readTool } from "../tool-def.ts";
+
+export const searchContracts = readTool({
+  name: "search_contracts",
+  title: "Search contracts",
+  description:
+    "Search IB's instrument list by partial symbol or company name (e.g. 'APP' or 'Apple'). Returns up to 16 matches with conId, type, primary exchange, currency and the derivative types that trade on them.",
+  input: z.object({
+    pattern: z
+      .string()
+      .min(1, "pattern must not be empty")
+      .max(64, "pattern is at most 64 characters")
+      .describe("Search pattern: symbol prefix or company name"),
+  }),
+  output: z.object({
+    pattern: z.string(),
+    matches: z.array(
+      z.object({
+        conId: z.number().int(),
+        symbol: z.string(),
+        secType: z.string(),
+        primaryExchange: z.string(),
+        currency: z.string(),
+        description: z.string().optional(),
+        derivativeSecTypes: z.array(z.string()),
+      }),
+    ),
+  }),
+  summarize: (o) =>
+    o.matches.length === 0
+      ? `No contracts match '${o.pattern}'.`
+      : `Contracts matching '${o.pattern}':\n${o.matches
+          .map(
+            (m) =>
+              `- ${m.symbol} (conId ${m.conId}) ${m.secType} on ${m.primaryExchange} (${m.currency})${m.description ? ` ${m.description}` : ""}`,
+          )
+          .join("\n")}`,
+});

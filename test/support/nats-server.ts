@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "./free-port.ts";
+
+export interface NatsServerHandle {
+  url: string;
+  port: number;
+  /** Stops the server (SIGTERM, then SIGKILL after 3 s). */
+  stop(): Promise<void>;
+  /** Stops and starts it again on the same port and store, as an operator restart would. */
+  restart(): Promise<void>;
+}
+
+function waitForPort(port: number, deadlineMs: number): Promise<void> {
+  const until = Date.now() + deadlineMs;
+  return new Promise((resolve, reject) => {
+    const attempt = () => {
+      const sock = connect(port, "127.0.0.1");
+      sock.once("connect", () => {
+        sock.destroy();
+        resolve();
+      });
+      sock.once("error", () => {
+        sock.destroy();
+        if (Date.now() > until)
+          reject(new Error(`nats-server did not listen on ${port} within ${deadlineMs} ms`));
+        else setTimeout(attempt, 50);
+      });
+    };
+    attempt();
+  });
+}
+
+/** Spawns the Debian nats-server on a free loopback port, with JetStream in a temp store by default. */
+export async function startNatsServer(
+  opts: { jetstream?: boolean; args?: string[] } = {},
+): Promise<NatsServerHandle> {
+  const port = await freePort();
+  const storeDir = mkdtempSync(join(tmpdir(), "ib-mcp-nats-"));
+  const args = ["-a", "127.0.0.1", "-p", String(port), ...(opts.args ?? [])];
+  if (opts.jetstream !== false) args.push("-js", "-sd", storeDir);
+  let proc: ChildProcess | undefined;
+
+  const start = async () => {
+    proc = spawn("nats-server", args, { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    proc.stderr?.on("data", (d: Buffer) => {
+      stderr = (stderr + d.toString()).slice(-4000);
+    });
+    const exited = new Promise<never>((_, reject) =>
+      proc?.once("exit", (code) => reject(new Error(`nats-server exited (${code}): ${stderr}`))),
+    );
+    proc.once("error", () => undefined);
+    await Promise.race([waitForPort(port, 10_000), exited]);
+  };
+  const stop = async () => {
+    const p = proc;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => p.kill("SIGKILL"), 3_000);
+      p.once("exit", () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      p.kill("SIGTERM");
+    });
+  };
+
+  await start();
+  return {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    stop: async () => {
+      await stop();
+      rmSync(storeDir, { recursive: true, force: true });
+    },
+    restart: async () => {
+      await stop();
+      await start();
+    },
+  };
+}
