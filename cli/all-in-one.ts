@@ -1,0 +1,50 @@
+import { pino } from "pino";
+import { ConnectorEnv, GatewayEnv, parseEnv } from "../shared/config.ts";
+
+type Env = Record<string, string | undefined>;
+
+export interface AllInOne {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Gateway and connector in one process, joined by an in-process bus instead of NATS. */
+export async function startAllInOne(env: Env): Promise<AllInOne> {
+  const connectorEnv = parseEnv(ConnectorEnv, env);
+  const gatewayEnv = parseEnv(GatewayEnv, env);
+  const logger = pino({ level: gatewayEnv.LOG_LEVEL, base: { app: "ib-mcp" } });
+  const { startConnector } = await import("../connector/connector.ts");
+  const { createGatewayApp, serveGateway } = await import("../gateway/app.ts");
+
+  if (connectorEnv.NATS_URL) {
+    logger.warn("NATS_URL is ignored by the all-in-one process; run `npm run connector` and `npm run gateway` to use NATS");
+  }
+  const connector = await startConnector(connectorEnv, { logger });
+  const { createLocalBus } = await import("../connector/local-bus.ts");
+  const bus = createLocalBus({ [connectorEnv.TRADING_MODE]: connector.dispatcher });
+  const gateway = createGatewayApp({ bus, env: gatewayEnv, logger });
+  const server = await serveGateway(gateway.app, gatewayEnv, logger);
+  return {
+    url: server.url,
+    close: async () => {
+      await server.close();
+      await gateway.close();
+      await connector.close();
+      await bus.close();
+    },
+  };
+}
+
+/** Runs the all-in-one process until SIGINT/SIGTERM. */
+export async function runAllInOne(env: Env): Promise<AllInOne> {
+  const handle = await startAllInOne(env);
+  const stop = () => {
+    handle.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  return handle;
+}

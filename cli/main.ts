@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+/**
+ * The one command behind the npm scripts: `ib-mcp demo | start | gateway | connector | sim`.
+ * It only picks a command and hands over; each command's logic lives in its own folder.
+ */
+import { ConfigError } from "../shared/config.ts";
+
+const usage = `usage: ib-mcp <command> [options]
+
+commands:
+  demo       the all-in-one server against the built-in IB Gateway simulator (no IB account, no NATS)
+  start      the all-in-one server against a real IB Gateway (IB_HOST, IB_PORT, IB_CLIENT_ID, TRADING_MODE)
+  gateway    the stateless MCP gateway only (needs NATS_URL)
+  connector  the IB connector only (needs NATS_URL)
+  sim        the IB Gateway simulator (--port, --control-port, --time-scale; --help for all)
+
+Configuration comes from environment variables; see the README for each one and its default.`;
+
+const commands: Record<string, (argv: string[]) => Promise<void>> = {
+  demo: async (argv) => (await import("./demo.ts")).runDemo(argv),
+  start: async () => (await import("./all-in-one.ts")).runAllInOne(process.env),
+  gateway: async () => (await import("../gateway/main.ts")).runGateway(process.env),
+  connector: async () => (await import("../connector/main.ts")).runConnector(process.env),
+  sim: async (argv) => (await import("../sim/cli.ts")).runSimulatorCli(argv),
+};
+
+async function main(): Promise<void> {
+  const [name, ...argv] = process.argv.slice(2);
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    console.log(usage);
+    return;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`ib-mcp: unknown command "${name}"\n\n${usage}`);
+    process.exit(2);
+  }
+  await command(argv);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(`ib-mcp: ${err.message}\nSee the README's configuration table for every variable and its default.`);
+    process.exit(2);
+  }
+  console.error("ib-mcp: fatal:", err);
+  process.exit(1);
+});
