@@ -18,7 +18,9 @@ Configuration comes from environment variables; see the README for each one and 
 
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
   demo: async (argv) => (await import("./demo.ts")).runDemo(argv),
-  start: async () => (await import("./all-in-one.ts")).runAllInOne(process.env),
+  start: async () => {
+    await (await import("./all-in-one.ts")).runAllInOne(process.env);
+  },
   gateway: async () => (await import("../gateway/main.ts")).runGateway(process.env),
   connector: async () => (await import("../connector/main.ts")).runConnector(process.env),
   sim: async (argv) => (await import("../sim/cli.ts")).runSimulatorCli(argv),

@@ -1,0 +1,103 @@
+import { type Logger, pino } from "pino";
+import type { z } from "zod";
+import type { CallContext } from "../shared/bus.ts";
+import { IbMcpError, toIbMcpError } from "../shared/errors.ts";
+import type { ToolDef } from "../shared/tool-def.ts";
+import { catalogue } from "../shared/tools/index.ts";
+import { abortable, startDeadline } from "./deadline.ts";
+import type { ConnectorServices, HandlerEntry } from "./handlers/context.ts";
+import { handlers as defaultHandlers } from "./handlers/index.ts";
+import { createRequestCache } from "./request-cache.ts";
+
+/** A tool call by name: what the NATS endpoints and the in-process bus both call. Rejects only with IbMcpError. */
+export type Dispatcher = (tool: string, rawArgs: unknown, ctx: CallContext) => Promise<unknown>;
+
+export interface DispatcherDeps {
+  services: ConnectorServices;
+  /** Injectable for tests; default to connector/handlers and the shared catalogue. */
+  handlers?: ReadonlyMap<string, HandlerEntry>;
+  tools?: readonly ToolDef[];
+  logger?: Logger;
+  /** Used when the caller sends no usable deadline. */
+  defaultTimeoutMs?: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 15_000;
+/** Longer than any IB answer takes; a larger caller deadline is cut to this. */
+const MAX_TIMEOUT_MS = 300_000;
+
+/** Zod issues as one message naming each field, e.g. "symbol: symbol must not be empty; max_bars: ...". */
+export function describeIssues(tool: string, error: z.ZodError): string {
+  const parts = error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(arguments)"}: ${i.message}`);
+  return `invalid arguments for ${tool}: ${parts.join("; ")}`;
+}
+
+function withRequestId(err: IbMcpError, requestId: string): IbMcpError {
+  if (err.requestId !== undefined || !requestId) return err;
+  return new IbMcpError(err.code, err.message, {
+    retryable: err.retryable,
+    retryAfterMs: err.retryAfterMs,
+    requestId,
+    cause: err.cause,
+  });
+}
+
+/**
+ * The one shared wrapper around every handler: finds the tool, validates the arguments with the catalogue's
+ * schema, refuses trade tools when read-only, coalesces identical concurrent read calls, enforces the
+ * deadline and turns every failure into an IbMcpError.
+ */
+export function createDispatcher(deps: DispatcherDeps): Dispatcher {
+  const handlers = deps.handlers ?? defaultHandlers;
+  const logger = deps.logger ?? pino({ level: "silent" });
+  const defaultTimeoutMs = deps.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // identical read calls running at the same time share one handler run (and so one IB request)
+  const running = createRequestCache<unknown>({ ttlMs: 0 });
+  const tools = new Map((deps.tools ?? catalogue).map((t) => [t.name, t]));
+  const known = [...tools.keys()].join(", ");
+
+  function prepare(name: string, rawArgs: unknown): { tool: ToolDef; entry: HandlerEntry; args: unknown } {
+    const tool = tools.get(name);
+    const entry = handlers.get(name);
+    if (!tool || !entry)
+      throw new IbMcpError("INVALID_ARGUMENT", `unknown tool "${name}"; known tools: ${known}`);
+    const parsed = tool.input.safeParse(rawArgs ?? {});
+    if (!parsed.success) throw new IbMcpError("INVALID_ARGUMENT", describeIssues(name, parsed.error));
+    if (tool.access === "trade" && deps.services.readOnly)
+      throw new IbMcpError(
+        "READ_ONLY",
+        `${name} places or changes orders, and this connector is read-only (IB_READONLY=true)`,
+      );
+    return { tool, entry, args: parsed.data };
+  }
+
+  return async function dispatch(name, rawArgs, ctx) {
+    const requestId = ctx.requestId ?? "";
+    const timeoutMs =
+      Number.isFinite(ctx.timeoutMs) && ctx.timeoutMs > 0
+        ? Math.min(ctx.timeoutMs, MAX_TIMEOUT_MS)
+        : defaultTimeoutMs;
+    const deadline = startDeadline(timeoutMs);
+    const log = logger.child({ requestId, tool: name });
+    try {
+      const { tool, entry, args } = prepare(name, rawArgs);
+      const run = () =>
+        entry.run(args, {
+          ...deps.services,
+          signal: deadline.signal,
+          deadlineAt: deadline.deadlineAt,
+          requestId,
+          logger: log,
+        });
+      const work = tool.access === "read" ? running.get(`${name} ${JSON.stringify(args)}`, run) : run();
+      return await abortable(work, deadline.signal);
+    } catch (err) {
+      const mapped = withRequestId(toIbMcpError(err, `${name} failed unexpectedly`), requestId);
+      if (mapped.code === "INTERNAL") log.error({ err: mapped.cause ?? mapped }, mapped.message);
+      else log.debug({ code: mapped.code }, mapped.message);
+      throw mapped;
+    } finally {
+      deadline.dispose();
+    }
+  };
+}

@@ -1,0 +1,8 @@
+import { getConnectionStatus } from "../../shared/tools/get-connection-status.ts";
+import { defineHandler } from "./context.ts";
+
+export const getConnectionStatusHandler = defineHandler(getConnectionStatus, async (_args, ctx) => ({
+  mode: ctx.mode,
+  readOnly: ctx.readOnly,
+  ...ctx.session.status(),
+}));

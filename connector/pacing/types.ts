@@ -1,0 +1,41 @@
+/** What a request needs from the pacer; the connector builds one per IB request it is about to send. */
+export type PacedRequest =
+  | {
+      kind: "historical";
+      /** Equal for requests IB would call identical (contract, end, duration, bar size, whatToShow, RTH). */
+      key: string;
+      /** conId|exchange|whatToShow: the "same contract, exchange and tick type" of IB's 2-second rule. */
+      contractKey: string;
+      /** IB counts a BID_ASK request twice against the 10-minute budget; default 1. */
+      weight?: 1 | 2;
+    }
+  | { kind: "marketData" }
+  | { kind: "fundamental" }
+  | { kind: "news" }
+  | { kind: "general" };
+
+export type PacedKind = PacedRequest["kind"];
+
+/** Ends what a grant holds (a market data line, an open historical request); idempotent, a no-op for other kinds. */
+export type Release = () => void;
+
+export interface PacerStats {
+  queued: number;
+  waitingByKind: Record<PacedKind, number>;
+  granted: Record<PacedKind, number>;
+  rejected: Record<PacedKind, number>;
+  marketDataLinesInUse: number;
+  historicalOpen: number;
+}
+
+export interface Pacer {
+  /**
+   * Resolves when the request may leave under every rule, in arrival order; rejects at once with
+   * RATE_LIMITED (and retryAfterMs) when that is after `deadlineAt` (epoch ms), or when the signal aborts.
+   */
+  acquire(req: PacedRequest, deadlineAt: number, signal?: AbortSignal): Promise<Release>;
+  stats(): PacerStats;
+}
+
+/** Schedules `fn` after `ms`; returns a function that cancels it. */
+export type SetTimer = (fn: () => void, ms: number) => () => void;

@@ -1,0 +1,130 @@
+import { randomUUID } from "node:crypto";
+import { createRequire } from "node:module";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { type Service, type ServiceMsg, Svcm } from "@nats-io/services";
+import type { Logger } from "pino";
+import type { CallContext } from "../shared/bus.ts";
+import { IbMcpError, serviceStatusOf, toIbMcpError } from "../shared/errors.ts";
+import type { TradingMode } from "../shared/mode.ts";
+import { Headers, SERVICE_NAME, subjectFor } from "../shared/subjects.ts";
+import { catalogue } from "../shared/tools/index.ts";
+import { encodeError, encodeResult } from "../shared/wire.ts";
+import { DEFAULT_TIMEOUT_MS, type Dispatcher } from "./dispatch.ts";
+
+const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
+
+/** The endpoint name of the cheap presence check: `ib.<mode>._ping` answers `{"mode","state"}` without IB. */
+export const PING_ENDPOINT = "_ping";
+
+export interface ConnectorServiceOptions {
+  nc: NatsConnection;
+  mode: TradingMode;
+  dispatcher: Dispatcher;
+  /** The service metadata now: mode, account, clientId, ibHost, ibPort, serverVersion, state (strings). */
+  metadata: () => Record<string, string>;
+  /** Live data for `$SRV.STATS` (the connection status). */
+  stats?: () => unknown;
+  logger: Logger;
+}
+
+export interface ConnectorService {
+  /** Re-reads metadata(); call it when the IB connection state changes. */
+  refreshMetadata(): void;
+  stop(): Promise<void>;
+}
+
+const decoder = new TextDecoder();
+
+function headerOf(msg: ServiceMsg, name: string): string | undefined {
+  const v = msg.headers?.get(name);
+  return v ? v : undefined;
+}
+
+function respondWithError(msg: ServiceMsg, err: IbMcpError): void {
+  // the description travels in a header: one line, bounded
+  const description = err.message.replace(/[\r\n]+/g, " ").slice(0, 512);
+  msg.respondError(serviceStatusOf[err.code], description, encodeError(err.toInfo()));
+}
+
+/** Reads one request and answers it; never throws (the services module does not await handlers). */
+async function serve(msg: ServiceMsg, tool: string, dispatcher: Dispatcher, logger: Logger): Promise<void> {
+  const requestId = headerOf(msg, Headers.requestId) ?? randomUUID();
+  try {
+    const timeoutHeader = Number(headerOf(msg, Headers.timeoutMs));
+    const ctx: CallContext = {
+      requestId,
+      timeoutMs: Number.isFinite(timeoutHeader) && timeoutHeader > 0 ? timeoutHeader : DEFAULT_TIMEOUT_MS,
+    };
+    const traceparent = headerOf(msg, Headers.traceparent);
+    if (traceparent) ctx.traceparent = traceparent;
+    let args: unknown;
+    try {
+      args = msg.data.length === 0 ? {} : JSON.parse(decoder.decode(msg.data));
+    } catch {
+      throw new IbMcpError(
+        "INVALID_ARGUMENT",
+        `the request body of ${tool} is not valid JSON; send the tool arguments as a JSON object, e.g. {"symbol":"AAPL"}`,
+        { requestId },
+      );
+    }
+    const result = await dispatcher(tool, args, ctx);
+    msg.respond(encodeResult(result));
+  } catch (err) {
+    const e = toIbMcpError(err);
+    respondWithError(msg, e.requestId ? e : new IbMcpError(e.code, e.message, { ...e.toInfo(), requestId }));
+    if (e.code === "INTERNAL") logger.error({ err, requestId, tool }, "request failed");
+  }
+}
+
+// The services module freezes metadata at add(); the connection state changes, so we swap the frozen
+// object for a new one. Tested in service.test.ts so a library change that breaks this is caught.
+function setMetadata(service: Service, metadata: Record<string, string>): void {
+  const internal = service as unknown as { config?: { metadata?: Record<string, string> } };
+  if (internal.config) internal.config.metadata = Object.freeze({ ...metadata });
+}
+
+/**
+ * Registers the `ib-connector` NATS micro service: one endpoint per catalogue tool on `ib.<mode>.<tool>`, plus
+ * `ib.<mode>._ping`. Subscriptions survive NATS server restarts: the client re-subscribes on reconnect.
+ */
+export async function startConnectorService(opts: ConnectorServiceOptions): Promise<ConnectorService> {
+  const { nc, mode, dispatcher, logger } = opts;
+  const service = await new Svcm(nc).add({
+    name: SERVICE_NAME,
+    version,
+    description: `Interactive Brokers connector (${mode}): one endpoint per MCP tool`,
+    metadata: opts.metadata(),
+    statsHandler: async () => opts.stats?.() ?? null,
+  });
+  for (const tool of catalogue) {
+    service.addEndpoint(tool.name, {
+      subject: subjectFor(mode, tool.name),
+      metadata: { access: tool.access },
+      handler: (err, msg) => {
+        if (err) {
+          logger.error({ err, tool: tool.name }, "NATS endpoint stopped");
+          return;
+        }
+        void serve(msg, tool.name, dispatcher, logger);
+      },
+    });
+  }
+  service.addEndpoint(PING_ENDPOINT, {
+    subject: subjectFor(mode, PING_ENDPOINT),
+    handler: (err, msg) => {
+      if (err) return;
+      try {
+        msg.respond(encodeResult({ mode, state: opts.metadata().state ?? "unknown" }));
+      } catch (e) {
+        logger.warn({ err: e }, "ping reply failed");
+      }
+    },
+  });
+  logger.info({ mode, subjects: `${subjectFor(mode, "*")}` }, "NATS service ib-connector registered");
+  return {
+    refreshMetadata: () => setMetadata(service, opts.metadata()),
+    stop: async () => {
+      if (!service.isStopped) await service.stop();
+    },
+  };
+}
