@@ -73,7 +73,8 @@ export const ConnectorEnv = z
     IB_CLIENT_ID: intFromEnv(-1, 0, 2_147_483_647),
     IB_READONLY: boolFromEnv(true),
     IB_CONNECT_TIMEOUT_MS: intFromEnv(5_000, 100, 120_000),
-    IB_MAX_MESSAGES_PER_SEC: intFromEnv(45, 1, 50),
+    // @stoqey/ib sends ceil(n/10) messages per 100 ms, so 45 would be 50/s, IB's disconnect threshold
+    IB_MAX_MESSAGES_PER_SEC: intFromEnv(40, 1, 50),
     IB_MAX_MARKET_DATA_LINES: intFromEnv(100, 1, 10_000),
     IB_RECONNECT_MAX_MS: intFromEnv(30_000, 100, 600_000),
     LEASE_TTL_MS: intFromEnv(10_000, 1_000, 600_000),

@@ -1,3 +1,4 @@
+import { jetstream } from "@nats-io/jetstream";
 import { type KV, Kvm, KvWatchInclude } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { Logger } from "pino";
@@ -68,7 +69,10 @@ export function createLease(opts: LeaseOptions): Lease {
 
   const openKv = () => {
     kvPromise ??= (async () => {
-      const kv = await new Kvm(opts.nc).create(bucketName, { ttl: opts.ttlMs, history: 1 });
+      // A JetStream request can go unanswered after a server restart; the default 5 s wait would outlast
+      // the lease itself, so every KV call here gives up within a quarter TTL and the loop tries again.
+      const js = jetstream(opts.nc, { timeout: Math.max(200, Math.min(opts.ttlMs / 4, 2_000)) });
+      const kv = await new Kvm(js).create(bucketName, { ttl: opts.ttlMs, history: 1 });
       const { ttl } = await kv.status();
       if (!(ttl > 0)) {
         throw new IbMcpError(

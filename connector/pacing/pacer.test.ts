@@ -380,3 +380,14 @@ describe("pacer: random bursts", () => {
     assert.ok(last <= ideal.at(-1)! + 300, `last grant at ${last} ms, bound ${ideal.at(-1)} ms`);
   });
 });
+
+describe("pacer: input", () => {
+  it("answers TIMEOUT for a deadline that has already passed, and refuses a bad timeScale", async () => {
+    const { clock, t0, track } = setup();
+    const r = track(hist(), t0 - 1);
+    await clock.advance(0);
+    assert.ok(r.error instanceof IbMcpError);
+    assert.equal(r.error.code, "TIMEOUT");
+    assert.throws(() => createPacer({ maxMarketDataLines: 1, timeScale: 0 }), { code: "INVALID_ARGUMENT" });
+  });
+});

@@ -8,9 +8,8 @@ export interface PacerOptions {
   timeScale?: number;
   maxMarketDataLines: number;
   /**
-   * Added to every window, in real (unscaled) ms. IB counts a request when it arrives, which is a little
-   * after the grant: the @stoqey/ib send queue, the event loop and the network each add delay, and if an
-   * earlier request is delayed more than a later one their gap shrinks. The margin absorbs that.
+   * Added to every window, in real (unscaled) ms: timer and clock granularity, and a request released
+   * (aborted) while still in @stoqey/ib's send queue, which then reaches IB a little after its release.
    */
   safetyMarginMs?: number;
   /**
@@ -66,10 +65,15 @@ function describeWindow(ms: number): string {
  * only by its own contract's 2-second rule or the 15-second identical rule does not hold up other contracts.
  * Capacities (market data lines, open historical requests) are strictly FIFO: once a waiter finds none
  * free, those behind it wait too, until a Release.
+ *
+ * When does a request count? IB counts it on arrival, somewhere between our grant and the answer, and the
+ * gap is not ours to see (@stoqey/ib queues sends at its messages/s rate; a burst of other messages can
+ * delay one request more than a later one). So a granted request counts as sent "now" until its Release,
+ * and at the release time after that: never earlier than IB counted it, whatever the send queue did.
  */
 export function createPacer(opts: PacerOptions): Pacer {
   const scale = opts.timeScale ?? 1;
-  if (!(scale > 0)) throw new RangeError("timeScale must be a positive number");
+  if (!(scale > 0)) throw new IbMcpError("INVALID_ARGUMENT", `pacer timeScale must be > 0, got ${scale}`);
   const limits: PacingLimits = { ...ibPacingLimits, ...opts.limits };
   const margin = opts.safetyMarginMs ?? 20;
   const maxUnsentMs = opts.maxUnsentMs ?? 60_000;
@@ -236,7 +240,10 @@ export function createPacer(opts: PacerOptions): Pacer {
         fail(
           w,
           at <= t0
-            ? new IbMcpError("TIMEOUT", "the request's deadline passed while it waited in the IB pacing queue")
+            ? new IbMcpError(
+                "TIMEOUT",
+                "the request's deadline passed while it waited in the IB pacing queue",
+              )
             : new IbMcpError(
                 "RATE_LIMITED",
                 `IB pacing (${binding?.rule ?? "queue"}): the next slot is in ${retryAfterMs} ms, after this request's deadline`,

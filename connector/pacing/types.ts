@@ -16,7 +16,11 @@ export type PacedRequest =
 
 export type PacedKind = PacedRequest["kind"];
 
-/** Ends what a grant holds (a market data line, an open historical request); idempotent, a no-op for other kinds. */
+/**
+ * Call it when the answer arrived, the request failed or was cancelled (a `finally`). It frees a market data
+ * line or an open historical slot, and marks the latest moment IB can have counted a paced request; until
+ * then the request counts as sent "now", so a forgotten release slows its budget. Idempotent.
+ */
 export type Release = () => void;
 
 export interface PacerStats {
