@@ -44,7 +44,9 @@ export function spawnCli(command: string, args: string[], env: Record<string, st
         };
         const timer = setTimeout(() => {
           done();
-          reject(new Error(`ib-mcp ${command}: no output matching ${pattern} within ${timeoutMs} ms:\n${out}`));
+          reject(
+            new Error(`ib-mcp ${command}: no output matching ${pattern} within ${timeoutMs} ms:\n${out}`),
+          );
         }, timeoutMs);
         const onExit = (code: number | null) => {
           done();
