@@ -17,7 +17,9 @@ export async function startAllInOne(env: Env): Promise<AllInOne> {
   const { createGatewayApp, serveGateway } = await import("../gateway/app.ts");
 
   if (connectorEnv.NATS_URL) {
-    logger.warn("NATS_URL is ignored by the all-in-one process; run `npm run connector` and `npm run gateway` to use NATS");
+    logger.warn(
+      "NATS_URL is ignored by the all-in-one process; run `npm run connector` and `npm run gateway` to use NATS",
+    );
   }
   const connector = await startConnector(connectorEnv, { logger });
   const { createLocalBus } = await import("../connector/local-bus.ts");

@@ -13,6 +13,7 @@ commands:
   gateway    the stateless MCP gateway only (needs NATS_URL)
   connector  the IB connector only (needs NATS_URL)
   sim        the IB Gateway simulator (--port, --control-port, --time-scale; --help for all)
+  docs       regenerate the README's tool table from the catalogue
 
 Configuration comes from environment variables; see the README for each one and its default.`;
 
@@ -24,6 +25,7 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   gateway: async () => (await import("../gateway/main.ts")).runGateway(process.env),
   connector: async () => (await import("../connector/main.ts")).runConnector(process.env),
   sim: async (argv) => (await import("../sim/cli.ts")).runSimulatorCli(argv),
+  docs: async () => (await import("./docs.ts")).runDocs(),
 };
 
 async function main(): Promise<void> {
@@ -42,7 +44,9 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   if (err instanceof ConfigError) {
-    console.error(`ib-mcp: ${err.message}\nSee the README's configuration table for every variable and its default.`);
+    console.error(
+      `ib-mcp: ${err.message}\nSee the README's configuration table for every variable and its default.`,
+    );
     process.exit(2);
   }
   console.error("ib-mcp: fatal:", err);

@@ -198,6 +198,8 @@ export function createIbClient(currentSession: () => IbSession, pacer: Pacer): I
         kind: "historical",
         key,
         contractKey: [c.conId, c.exchange ?? "", req.whatToShow].join("|"),
+        // IB counts a BID_ASK request twice against the historical limits
+        weight: req.whatToShow === "BID_ASK" ? 2 : 1,
       };
       return call(describe(c), paced, scope, (link) =>
         byReqId<Bar[]>(link, scope, describe(c), (reqId, done) => {
