@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+
+const BIN = fileURLToPath(new URL("./bin.ts", import.meta.url));
+
+function run(args: string[]): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+}
+
+function exited(p: ChildProcess, ms: number): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => {
+      p.kill("SIGKILL");
+      reject(new Error(`still running after ${ms} ms`));
+    }, ms);
+    p.once("exit", (code) => {
+      clearTimeout(t);
+      resolve(code);
+    });
+  });
+}
+
+function firstLine(p: ChildProcess, ms: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = "";
+    const t = setTimeout(() => reject(new Error(`no ready line within ${ms} ms`)), ms);
+    p.stdout!.on("data", (c: Buffer) => {
+      buf += c.toString();
+      const nl = buf.indexOf("\n");
+      if (nl >= 0) {
+        clearTimeout(t);
+        resolve(buf.slice(0, nl));
+      }
+    });
+  });
+}
+
+describe("sim CLI", { timeout: 30_000 }, () => {
+  it("prints one ready line, serves, and stops cleanly on SIGTERM", async () => {
+    const p = run(["--port", "0", "--control-port", "0", "--account", "DU1,DU2", "--time-scale", "0.5"]);
+    const line = await firstLine(p, 15_000);
+    const m =
+      /^ib-sim listening on 127\.0\.0\.1:(\d+) \(server version 193, accounts DU1,DU2, control http:\/\/127\.0\.0\.1:(\d+)\)$/.exec(
+        line,
+      );
+    assert.ok(m, line);
+    const stats = await fetch(`http://127.0.0.1:${m[2]}/stats`, { signal: AbortSignal.timeout(3000) });
+    assert.equal(stats.status, 200);
+    p.kill("SIGTERM");
+    assert.equal(await exited(p, 5000), 0);
+  });
+
+  it("a bad flag prints an error naming it and exits 2", async () => {
+    for (const [args, pattern] of [
+      [["--port", "http"], /--port must be a whole number/],
+      [["--time-scale", "-1"], /--time-scale/],
+      [["--frobnicate"], /frobnicate/],
+      [["--account", "du-1"], /--account/],
+    ] as const) {
+      const p = run([...args]);
+      let err = "";
+      p.stderr!.on("data", (c: Buffer) => {
+        err += c.toString();
+      });
+      assert.equal(await exited(p, 15_000), 2, args.join(" "));
+      assert.match(err, pattern);
+    }
+  });
+});

@@ -1,0 +1,89 @@
+import type { SimConnection } from "./connection.ts";
+import type { SimConfig, SimLog } from "./options.ts";
+import { HistoricalPacing } from "./pacing/historical-pacing.ts";
+import type { StatsCounter } from "./stats.ts";
+import { initialPositions, type SimPosition, STARTING_CASH } from "./universe/accounts.ts";
+
+/** An order as the simulator keeps it. */
+export interface SimOrder {
+  orderId: number;
+  clientId: number;
+  permId: number;
+  account: string;
+  conId: number;
+  action: "BUY" | "SELL";
+  quantity: number;
+  orderType: string;
+  lmtPrice: number;
+  auxPrice: number;
+  tif: string;
+  status: "Submitted" | "Filled" | "Cancelled" | "PreSubmitted";
+  filled: number;
+  avgFillPrice: number;
+  /** The connection that placed it: order events go there. */
+  owner: SimConnection;
+  /** Stops the limit-order price watcher. */
+  stopWatch?: () => void;
+}
+
+/** One fill, for reqExecutions and commission reports. */
+export interface SimExecution {
+  execId: string;
+  orderId: number;
+  clientId: number;
+  permId: number;
+  account: string;
+  conId: number;
+  side: "BOT" | "SLD";
+  shares: number;
+  price: number;
+  time: number;
+  commission: number;
+}
+
+/** Per-account book: cash and positions keyed by conId. */
+export interface SimAccount {
+  cash: number;
+  positions: Map<number, SimPosition>;
+}
+
+/** State shared by every connection of one simulator: config, stats, pacing, accounts and orders. */
+export class SimCore {
+  readonly pacing: HistoricalPacing;
+  readonly accounts = new Map<string, SimAccount>();
+  readonly orders = new Map<number, SimOrder>();
+  readonly executions: SimExecution[] = [];
+  nextOrderId = 1;
+  nextPermId = 1_000_000;
+  latencyMs: number;
+  outageUntil = 0;
+
+  constructor(
+    readonly config: SimConfig,
+    readonly stats: StatsCounter,
+    readonly log: SimLog,
+  ) {
+    this.pacing = new HistoricalPacing(config.timeScale);
+    this.latencyMs = config.latencyMs;
+    for (const a of config.accounts) {
+      this.accounts.set(a, {
+        cash: STARTING_CASH,
+        positions: new Map(initialPositions().map((p) => [p.instrument.conId, p])),
+      });
+    }
+  }
+
+  /** The account a request names, or the first one when it names none. */
+  account(name: string): SimAccount | undefined {
+    return this.accounts.get(name || this.config.accounts[0]!);
+  }
+
+  get inOutage(): boolean {
+    return Date.now() < this.outageUntil;
+  }
+
+  /** A duration scaled by timeScale. */
+  scaled(ms: number): number {
+    return ms * this.config.timeScale;
+  }
+}

@@ -1,0 +1,196 @@
+import type { HandlerFn } from "../connection.ts";
+import { ServerMsg } from "../protocol/msg-ids.ts";
+import {
+  accountValues,
+  dailyPnl,
+  ledgerValues,
+  marketValue,
+  round2,
+  unrealizedPnl,
+} from "../universe/accounts.ts";
+
+/** reqAccountSummary: the requested tags for every account, then the end marker; stays subscribed until cancelled. */
+export const reqAccountSummary: HandlerFn = (conn, r) => {
+  r.int(); // version
+  const reqId = r.int();
+  r.str(); // group ("All")
+  const tags = new Set(
+    r
+      .str()
+      .split(",")
+      .map((t) => t.trim())
+      .filter(Boolean),
+  );
+  // "$LEDGER" is USD, "$LEDGER:ALL" adds the BASE rows, "$LEDGER:<ccy>" one currency (only USD is held)
+  const ledger = [...tags]
+    .filter((t) => t.startsWith("$LEDGER"))
+    .map((t) => t.split(":")[1]?.toUpperCase() ?? "USD");
+  const ledgerCurrencies = new Set(
+    ledger.flatMap((c) => (c === "ALL" ? ["BASE", "USD"] : c === "USD" ? ["USD"] : [])),
+  );
+  for (const [name, acct] of conn.core.accounts) {
+    const positions = [...acct.positions.values()];
+    for (const v of accountValues(acct.cash, positions)) {
+      if (tags.has(v.tag)) conn.send(ServerMsg.accountSummary, 1, reqId, name, v.tag, v.value, v.currency);
+    }
+    for (const ccy of ledgerCurrencies) {
+      for (const v of ledgerValues(acct.cash, positions, ccy)) {
+        conn.send(ServerMsg.accountSummary, 1, reqId, name, v.tag, v.value, v.currency);
+      }
+    }
+  }
+  conn.send(ServerMsg.accountSummaryEnd, 1, reqId);
+  conn.subscriptions.set(reqId, () => {});
+};
+
+export const cancelAccountSummary: HandlerFn = (conn, r) => {
+  r.int(); // version
+  conn.subscriptions.delete(r.int());
+};
+
+/** reqPositions: every position of every account, then positionEnd. */
+export const reqPositions: HandlerFn = (conn) => {
+  for (const [name, acct] of conn.core.accounts) {
+    for (const p of acct.positions.values()) {
+      const i = p.instrument;
+      conn.send(
+        ServerMsg.position,
+        3,
+        name,
+        i.conId,
+        i.symbol,
+        i.secType,
+        i.lastTradeDateOrContractMonth,
+        i.strike,
+        i.right,
+        i.multiplier,
+        i.exchange === "SMART" ? i.primaryExchange : i.exchange,
+        i.currency,
+        i.localSymbol,
+        i.tradingClass,
+        p.quantity,
+        p.avgCost,
+      );
+    }
+  }
+  conn.send(ServerMsg.positionEnd, 1);
+  conn.streams.set("positions", () => {});
+};
+
+export const cancelPositions: HandlerFn = (conn) => {
+  conn.streams.delete("positions");
+};
+
+/** reqAccountUpdates: account values, portfolio rows, update time and accountDownloadEnd for one account. */
+export const reqAccountUpdates: HandlerFn = (conn, r) => {
+  r.int(); // version
+  const subscribe = r.bool();
+  const name = r.more ? r.str() : "";
+  if (!subscribe) {
+    conn.streams.delete("accountUpdates");
+    return;
+  }
+  const accountName = name || conn.core.config.accounts[0]!;
+  const acct = conn.core.account(accountName);
+  if (!acct) {
+    conn.error(
+      -1,
+      321,
+      `Error validating request:-'bB' : cause - Invalid account code ${accountName}; use one of the managed accounts`,
+    );
+    return;
+  }
+  for (const v of accountValues(acct.cash, [...acct.positions.values()])) {
+    conn.send(ServerMsg.acctValue, 2, v.tag, v.value, v.currency, accountName);
+  }
+  for (const p of acct.positions.values()) {
+    const i = p.instrument;
+    conn.send(
+      ServerMsg.portfolioValue,
+      8,
+      i.conId,
+      i.symbol,
+      i.secType,
+      i.lastTradeDateOrContractMonth,
+      i.strike,
+      i.right,
+      i.multiplier,
+      i.primaryExchange,
+      i.currency,
+      i.localSymbol,
+      i.tradingClass,
+      p.quantity,
+      i.price,
+      marketValue(p),
+      p.avgCost,
+      unrealizedPnl(p),
+      p.realizedPnl,
+      accountName,
+    );
+  }
+  const now = new Date();
+  conn.send(
+    ServerMsg.acctUpdateTime,
+    1,
+    `${String(now.getUTCHours()).padStart(2, "0")}:${String(now.getUTCMinutes()).padStart(2, "0")}`,
+  );
+  conn.send(ServerMsg.acctDownloadEnd, 1, accountName);
+  conn.streams.set("accountUpdates", () => {});
+};
+
+/** reqPnL: daily, unrealized and realized PnL of the account. */
+export const reqPnL: HandlerFn = (conn, r) => {
+  const reqId = r.int();
+  const acct = conn.core.account(r.str());
+  if (!acct) {
+    conn.error(
+      reqId,
+      321,
+      "Error validating request:-'bN' : cause - Invalid account code; use one of the managed accounts",
+    );
+    return;
+  }
+  const ps = [...acct.positions.values()];
+  const sum = (f: (p: (typeof ps)[number]) => number) => round2(ps.reduce((s, p) => s + f(p), 0));
+  conn.send(
+    ServerMsg.pnl,
+    reqId,
+    sum(dailyPnl),
+    sum(unrealizedPnl),
+    sum((p) => p.realizedPnl),
+  );
+  conn.subscriptions.set(reqId, () => {});
+};
+
+/** reqPnLSingle: one position's PnL (zeros when the account does not hold the conId). */
+export const reqPnLSingle: HandlerFn = (conn, r) => {
+  const reqId = r.int();
+  const acct = conn.core.account(r.str());
+  r.str(); // modelCode
+  const conId = r.int();
+  if (!acct) {
+    conn.error(
+      reqId,
+      321,
+      "Error validating request:-'bN' : cause - Invalid account code; use one of the managed accounts",
+    );
+    return;
+  }
+  const p = acct.positions.get(conId);
+  if (!p) conn.send(ServerMsg.pnlSingle, reqId, 0, 0, 0, 0, 0);
+  else
+    conn.send(
+      ServerMsg.pnlSingle,
+      reqId,
+      p.quantity,
+      dailyPnl(p),
+      unrealizedPnl(p),
+      p.realizedPnl,
+      marketValue(p),
+    );
+  conn.subscriptions.set(reqId, () => {});
+};
+
+export const cancelPnL: HandlerFn = (conn, r) => {
+  conn.subscriptions.delete(r.int());
+};

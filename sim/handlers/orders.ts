@@ -1,0 +1,161 @@
+import type { HandlerFn } from "../connection.ts";
+import { cancelSimOrder, submitOrder } from "../orders/order-engine.ts";
+import { sendCommission, sendExecution, sendOpenOrder, sendOrderStatus } from "../orders/order-messages.ts";
+import { readContract } from "../protocol/field-reader.ts";
+import { ServerMsg } from "../protocol/msg-ids.ts";
+import { findByConId } from "../universe/instruments.ts";
+import { resolveContract } from "./resolve-contract.ts";
+
+const ORDER_TYPES = ["MKT", "LMT"];
+
+/** placeOrder: MKT fills at the simulated bid/ask, LMT when marketable or once the price crosses; same id modifies. */
+export const placeOrder: HandlerFn = (conn, r) => {
+  const core = conn.core;
+  const orderId = r.int();
+  const q = readContract(r);
+  r.skip(2); // secIdType, secId
+  const action = r.str().toUpperCase();
+  const quantity = r.num();
+  const orderType = r.str().toUpperCase();
+  const lmtPrice = r.num();
+  const auxPrice = r.num();
+  const tif = r.str() || "DAY";
+  r.str(); // ocaGroup
+  const account = r.str() || core.config.accounts[0]!;
+
+  const instrument = resolveContract(conn, orderId, q);
+  if (!instrument) return;
+  if (action !== "BUY" && action !== "SELL")
+    return conn.error(
+      orderId,
+      321,
+      `Error validating request:-'bO' : cause - action "${action}" must be BUY or SELL`,
+    );
+  if (!(quantity > 0))
+    return conn.error(
+      orderId,
+      321,
+      "Error validating request:-'bO' : cause - order quantity must be positive",
+    );
+  if (!ORDER_TYPES.includes(orderType)) {
+    return conn.error(
+      orderId,
+      387,
+      `Unsupported order type for this exchange and security type (${orderType}); the simulator accepts ${ORDER_TYPES.join(", ")}`,
+    );
+  }
+  if (orderType === "LMT" && !(lmtPrice > 0))
+    return conn.error(
+      orderId,
+      321,
+      "Error validating request:-'bO' : cause - a limit order needs a positive limit price",
+    );
+  if (!core.accounts.has(account))
+    return conn.error(
+      orderId,
+      321,
+      `Error validating request:-'bO' : cause - unknown account ${account}; use one of ${core.config.accounts.join(",")}`,
+    );
+
+  const existing = core.orders.get(orderId);
+  if (existing && existing.status !== "Submitted")
+    return conn.error(orderId, 104, `Can't modify a filled or cancelled order (${existing.status})`);
+  if (!existing && orderId < core.nextOrderId)
+    return conn.error(
+      orderId,
+      103,
+      `Duplicate order id ${orderId}; use nextValidId (${core.nextOrderId}) or higher`,
+    );
+  core.nextOrderId = Math.max(core.nextOrderId, orderId + 1);
+  submitOrder(
+    core,
+    {
+      orderId,
+      clientId: conn.clientId ?? 0,
+      permId: existing?.permId ?? core.nextPermId++,
+      account,
+      conId: instrument.conId,
+      action,
+      quantity,
+      orderType,
+      lmtPrice,
+      auxPrice,
+      tif,
+      status: "Submitted",
+      filled: 0,
+      avgFillPrice: 0,
+      owner: conn,
+    },
+    instrument,
+  );
+};
+
+/** cancelOrder: 202 once cancelled; 135 for an unknown id, 10148 when it already finished. */
+export const cancelOrder: HandlerFn = (conn, r) => {
+  const orderId = r.int();
+  const o = conn.core.orders.get(orderId);
+  const i = o && findByConId(o.conId);
+  if (!o || !i) return conn.error(orderId, 135, `Can't find order with id = ${orderId}`);
+  if (o.status !== "Submitted")
+    return conn.error(
+      orderId,
+      10148,
+      `OrderId ${orderId} that needs to be cancelled cannot be cancelled, state: ${o.status}.`,
+    );
+  cancelSimOrder(o, i);
+};
+
+/** reqGlobalCancel: cancels every working order. */
+export const reqGlobalCancel: HandlerFn = (conn) => {
+  for (const o of conn.core.orders.values()) {
+    const i = findByConId(o.conId);
+    if (o.status === "Submitted" && i) cancelSimOrder(o, i);
+  }
+};
+
+function openOrdersHandler(allClients: boolean): HandlerFn {
+  return (conn) => {
+    for (const o of conn.core.orders.values()) {
+      const i = findByConId(o.conId);
+      if (o.status !== "Submitted" || !i) continue;
+      if (!allClients && conn.clientId !== 0 && o.clientId !== conn.clientId) continue;
+      sendOpenOrder(conn, o, i);
+      sendOrderStatus(conn, o);
+    }
+    conn.send(ServerMsg.openOrderEnd, 1);
+  };
+}
+
+/** reqOpenOrders: this client's working orders (every client's for clientId 0), then the end marker. */
+export const reqOpenOrders = openOrdersHandler(false);
+/** reqAllOpenOrders: every working order, then the end marker. */
+export const reqAllOpenOrders = openOrdersHandler(true);
+
+/** reqExecutions: today's fills matching the filter, each with its commission report, then the end marker. */
+export const reqExecutions: HandlerFn = (conn, r) => {
+  r.int(); // version
+  const reqId = r.int();
+  const clientId = r.int();
+  const account = r.str();
+  r.str(); // time
+  const symbol = r.str().toUpperCase();
+  const secType = r.str().toUpperCase();
+  r.str(); // exchange
+  const side = r.str().toUpperCase();
+  for (const e of conn.core.executions) {
+    const i = findByConId(e.conId);
+    if (!i) continue;
+    if (clientId && e.clientId !== clientId) continue;
+    if (account && e.account !== account) continue;
+    if (symbol && i.symbol !== symbol) continue;
+    if (secType && i.secType !== secType) continue;
+    if (
+      side &&
+      !(side === e.side || (side === "BUY" && e.side === "BOT") || (side === "SELL" && e.side === "SLD"))
+    )
+      continue;
+    sendExecution(conn, reqId, e, i);
+    sendCommission(conn, e, undefined);
+  }
+  conn.send(ServerMsg.executionDataEnd, 1, reqId);
+};

@@ -1,0 +1,155 @@
+import type { SimCore, SimExecution, SimOrder } from "../core.ts";
+import { ServerMsg } from "../protocol/msg-ids.ts";
+import { round2 } from "../universe/accounts.ts";
+import type { Instrument } from "../universe/instrument.ts";
+import { pathPrice } from "../universe/price-path.ts";
+import { quoteOf } from "../universe/quotes.ts";
+import { sendCommission, sendExecution, sendOpenOrder, sendOrderStatus } from "./order-messages.ts";
+
+/** How long a marketable order takes to fill, before timeScale. */
+const FILL_DELAY_MS = 50;
+/** How often resting limit orders look at the price, before timeScale. */
+const WATCH_INTERVAL_MS = 250;
+
+/** IB-like commissions in USD: per share for stocks, per contract for derivatives, a rate for forex and crypto. */
+export function commissionFor(i: Instrument, qty: number, price: number): number {
+  switch (i.secType) {
+    case "STK":
+      return round2(Math.min(Math.max(1, qty * 0.005), qty * price * 0.01));
+    case "OPT":
+      return round2(Math.max(1, qty * 0.65));
+    case "FUT":
+      return round2(qty * 2.25);
+    case "CASH":
+      return round2(Math.max(2, qty * price * 0.00002));
+    default:
+      return round2(Math.max(1.75, qty * price * 0.0018));
+  }
+}
+
+function multiplierOf(i: Instrument): number {
+  return i.multiplier ? Number(i.multiplier) : 1;
+}
+
+/** Amplitude and period (simulated ms) of the swing that makes resting limits near the market cross. */
+const SWING = 0.004;
+const SWING_PERIOD_MS = 120_000;
+
+/**
+ * The price a resting order sees: the deterministic path plus a ±0.4% swing over two simulated
+ * minutes, so a limit within a few tenths of a percent of the market crosses within one swing.
+ * Simulated time runs 1/timeScale faster than the clock.
+ */
+export function simulatedLast(core: SimCore, i: Instrument, since: number, now: number): number {
+  const elapsed = (now - since) / core.config.timeScale;
+  const swing = 1 + SWING * Math.sin((2 * Math.PI * elapsed) / SWING_PERIOD_MS);
+  return ((i.price * pathPrice(i.conId, 1, since + elapsed)) / pathPrice(i.conId, 1, since)) * swing;
+}
+
+/** Books a fill: position, cash, execution, and the messages IB sends for it. Returns the realized PnL. */
+function fill(core: SimCore, o: SimOrder, i: Instrument, price: number): void {
+  const acct = core.account(o.account)!;
+  const qty = o.quantity - o.filled;
+  const signed = o.action === "BUY" ? qty : -qty;
+  const mult = multiplierOf(i);
+  const commission = commissionFor(i, qty, price);
+  const pos = acct.positions.get(i.conId) ?? { instrument: i, quantity: 0, avgCost: 0, realizedPnl: 0 };
+  let realized: number | undefined;
+  if (pos.quantity === 0 || Math.sign(pos.quantity) === Math.sign(signed)) {
+    pos.avgCost = (pos.avgCost * pos.quantity + price * mult * signed) / (pos.quantity + signed);
+  } else {
+    const closing = Math.min(Math.abs(signed), Math.abs(pos.quantity));
+    realized = round2((price * mult - pos.avgCost) * closing * Math.sign(pos.quantity) - commission);
+    pos.realizedPnl = round2(pos.realizedPnl + realized);
+    if (Math.abs(signed) > Math.abs(pos.quantity)) pos.avgCost = price * mult;
+  }
+  pos.quantity += signed;
+  if (pos.quantity === 0) acct.positions.delete(i.conId);
+  else acct.positions.set(i.conId, pos);
+  acct.cash = round2(acct.cash - signed * price * mult - commission);
+
+  o.filled = o.quantity;
+  o.avgFillPrice = price;
+  o.status = "Filled";
+  o.stopWatch?.();
+  const exec: SimExecution = {
+    execId: `0000e0d5.${o.permId.toString(16)}.01.01`,
+    orderId: o.orderId,
+    clientId: o.clientId,
+    permId: o.permId,
+    account: o.account,
+    conId: i.conId,
+    side: o.action === "BUY" ? "BOT" : "SLD",
+    shares: qty,
+    price,
+    time: Date.now(),
+    commission,
+  };
+  core.executions.push(exec);
+  const conn = o.owner;
+  sendOpenOrder(conn, o, i);
+  sendOrderStatus(conn, o, price);
+  sendExecution(conn, -1, exec, i);
+  sendCommission(conn, exec, realized);
+  if (conn.streams.has("positions")) {
+    conn.send(
+      ServerMsg.position,
+      3,
+      o.account,
+      i.conId,
+      i.symbol,
+      i.secType,
+      i.lastTradeDateOrContractMonth,
+      i.strike,
+      i.right,
+      i.multiplier,
+      i.exchange,
+      i.currency,
+      i.localSymbol,
+      i.tradingClass,
+      pos.quantity,
+      pos.avgCost,
+    );
+  }
+  core.log("info", `order ${o.orderId} filled: ${o.action} ${qty} ${i.localSymbol} @ ${price}`);
+}
+
+/** The fill price if the order can trade now, else undefined. */
+function marketablePrice(o: SimOrder, i: Instrument, last: number): number | undefined {
+  const q = quoteOf(i, last);
+  if (o.orderType === "MKT") return o.action === "BUY" ? q.ask : q.bid;
+  if (o.action === "BUY" && q.ask <= o.lmtPrice) return Math.min(o.lmtPrice, q.ask);
+  if (o.action === "SELL" && q.bid >= o.lmtPrice) return Math.max(o.lmtPrice, q.bid);
+  return undefined;
+}
+
+/** Accepts an order: openOrder and Submitted status now, then a fill when marketable or when the price crosses. */
+export function submitOrder(core: SimCore, o: SimOrder, i: Instrument): void {
+  core.orders.set(o.orderId, o);
+  o.stopWatch?.();
+  sendOpenOrder(o.owner, o, i);
+  sendOrderStatus(o.owner, o);
+  const since = Date.now();
+  const check = () => {
+    if (o.status !== "Submitted" || !o.owner.isOpen) return;
+    const price = marketablePrice(o, i, simulatedLast(core, i, since, Date.now()));
+    if (price !== undefined) fill(core, o, i, price);
+  };
+  const first = setTimeout(check, core.scaled(FILL_DELAY_MS));
+  const watch =
+    o.orderType === "LMT" ? setInterval(check, Math.max(5, core.scaled(WATCH_INTERVAL_MS))) : undefined;
+  o.stopWatch = () => {
+    clearTimeout(first);
+    clearInterval(watch);
+  };
+  o.owner.subscriptions.set(-1_000_000 - o.orderId, () => o.stopWatch?.());
+}
+
+/** Cancels a working order: Cancelled status and IB's 202 notice. */
+export function cancelSimOrder(o: SimOrder, i: Instrument): void {
+  o.stopWatch?.();
+  o.status = "Cancelled";
+  sendOrderStatus(o.owner, o);
+  sendOpenOrder(o.owner, o, i);
+  o.owner.error(o.orderId, 202, "Order Canceled - reason:");
+}

@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { EventName, type IBApi, type IBApiNext } from "@stoqey/ib";
+import { filter, firstValueFrom, timeout } from "rxjs";
+import { waitFor } from "./testing/clients.ts";
+import { openSession, type SimSession } from "./testing/session.ts";
+import { accountValues, initialPositions, STARTING_CASH } from "./universe/accounts.ts";
+import { findInstrument } from "./universe/instruments.ts";
+
+describe("the simulator serves account requests to the real @stoqey/ib client", { timeout: 30_000 }, () => {
+  let s: SimSession;
+  let next: IBApiNext;
+  let api: IBApi;
+  const aapl = findInstrument("AAPL", "STK")!;
+
+  before(async () => {
+    s = await openSession({ timeScale: 0.01 });
+    ({ next, api } = s);
+  });
+  after(async () => {
+    await s.close();
+  });
+
+  it("reqAccountSummary: the usual tags with exact values", async () => {
+    const tags =
+      "NetLiquidation,TotalCashValue,BuyingPower,AvailableFunds,ExcessLiquidity,GrossPositionValue";
+    const update = await firstValueFrom(
+      next.getAccountSummary("All", tags).pipe(
+        filter((u) => (u.all.get("DU1234567")?.size ?? 0) === 6),
+        timeout(5000),
+      ),
+    );
+    const got = update.all.get("DU1234567")!;
+    const expected = accountValues(STARTING_CASH, initialPositions());
+    for (const tag of tags.split(",")) {
+      assert.equal(got.get(tag)?.get("USD")?.value, expected.find((v) => v.tag === tag)?.value, tag);
+    }
+    assert.equal(got.get("TotalCashValue")?.get("USD")?.value, "100000.00");
+  });
+
+  it("reqAccountSummary: $LEDGER:ALL sends the ledger in USD and BASE", async () => {
+    const update = await firstValueFrom(
+      next.getAccountSummary("All", "$LEDGER:ALL").pipe(
+        filter((u) => u.all.get("DU1234567")?.get("ExchangeRate")?.size === 2),
+        timeout(5000),
+      ),
+    );
+    const got = update.all.get("DU1234567")!;
+    assert.equal(got.get("CashBalance")?.get("USD")?.value, "100000.00");
+    assert.equal(got.get("CashBalance")?.get("BASE")?.value, "100000.00");
+    assert.ok(Number(got.get("StockMarketValue")?.get("USD")?.value) > 0);
+  });
+
+  it("reqPositions: every starting position", async () => {
+    const update = await firstValueFrom(next.getPositions().pipe(timeout(5000)));
+    const positions = update.all.get("DU1234567") ?? [];
+    const expected = initialPositions();
+    assert.equal(positions.length, expected.length);
+    const aaplPos = positions.find((p) => p.contract.conId === 265598);
+    assert.equal(aaplPos?.pos, 100);
+    assert.equal(aaplPos?.avgCost, 180.25);
+  });
+
+  it("reqAccountUpdates: values, portfolio and download end", async () => {
+    const portfolio: number[] = [];
+    api.on(EventName.updatePortfolio, (c) => portfolio.push(c.conId ?? 0));
+    const end = waitFor<[string]>(api, EventName.accountDownloadEnd);
+    const value = waitFor<[string, string, string, string]>(
+      api,
+      EventName.updateAccountValue,
+      (k) => k === "NetLiquidation",
+    );
+    api.reqAccountUpdates(true, "DU1234567");
+    assert.deepEqual(await end, ["DU1234567"]);
+    const [, v, cur] = await value;
+    assert.equal(
+      v,
+      accountValues(STARTING_CASH, initialPositions()).find((x) => x.tag === "NetLiquidation")?.value,
+    );
+    assert.equal(cur, "USD");
+    assert.deepEqual(
+      portfolio.sort(),
+      initialPositions()
+        .map((p) => p.instrument.conId)
+        .sort(),
+    );
+    api.reqAccountUpdates(false, "DU1234567");
+  });
+
+  it("reqPnL and reqPnLSingle", async () => {
+    const pnl = await firstValueFrom(next.getPnL("DU1234567").pipe(timeout(5000)));
+    assert.equal(typeof pnl.dailyPnL, "number");
+    assert.ok((pnl.unrealizedPnL ?? 0) > 0, "starting book is in profit");
+    const single = await firstValueFrom(next.getPnLSingle("DU1234567", "", 265598).pipe(timeout(5000)));
+    assert.equal(single.position, 100);
+    assert.equal(single.marketValue, Math.round(100 * aapl.price * 100) / 100);
+  });
+
+  it("every reply decoded cleanly (no underrun or leftover fields)", () => {
+    assert.deepEqual(s.decodeProblems(), []);
+  });
+});
