@@ -1,0 +1,125 @@
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { type Logger, pino } from "pino";
+import type { Bus } from "../shared/bus.ts";
+import type { GatewayEnv } from "../shared/config.ts";
+import { catalogue } from "../shared/tools/index.ts";
+import { createToolCaller } from "./mcp/call-tool.ts";
+import { JsonRpcCode, jsonRpcErrorResponse } from "./mcp/jsonrpc.ts";
+import { createMcpPostHandler } from "./mcp/mcp-route.ts";
+import { createServerPool } from "./mcp/server-pool.ts";
+import { createMetrics, type GatewayMetrics } from "./metrics.ts";
+import { bearerAuth } from "./middleware/bearer-auth.ts";
+import { observe } from "./middleware/observe.ts";
+import { originHostGuard } from "./middleware/origin-host-guard.ts";
+import { createReadiness } from "./readiness.ts";
+import { checkGatewaySafety, isLoopbackHost } from "./safety.ts";
+import { loadTokens } from "./tokens.ts";
+
+export { type ServedGateway, serveGateway } from "./serve.ts";
+
+export interface GatewayAppOptions {
+  bus: Bus;
+  env: GatewayEnv;
+  logger?: Logger;
+  /** Bearer tokens; read from MCP_AUTH_TOKENS and MCP_AUTH_TOKENS_FILE when absent. */
+  tokens?: string[];
+  /** Register access === "trade" tools too. Off: there is no switch for trading yet. */
+  enableTrading?: boolean;
+  /** Idle prebuilt McpServers kept for reuse. */
+  maxIdleServers?: number;
+  /** How long /ready reuses a ping's answer. */
+  readyCacheMs?: number;
+}
+
+export type GatewayVariables = { Variables: { requestId: string } };
+
+export interface GatewayApp {
+  app: Hono<GatewayVariables>;
+  metrics: GatewayMetrics;
+  close(): Promise<void>;
+}
+
+/**
+ * The gateway's HTTP app: POST /mcp (stateless MCP over the bus), /health, /ready, /metrics. It opens no
+ * socket, so tests drive it with `app.request()`. Throws ConfigError for unsafe settings (see safety.ts).
+ */
+export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
+  const { bus, env } = opts;
+  const mode = env.TRADING_MODE;
+  const logger = opts.logger ?? pino({ level: env.LOG_LEVEL, base: { app: "ib-mcp-gateway" } });
+  const tokens = opts.tokens ?? loadTokens(env);
+  for (const warning of checkGatewaySafety(env, tokens)) logger.warn(warning);
+
+  const metrics = createMetrics();
+  const tools = catalogue.filter((t) => t.access === "read" || opts.enableTrading === true);
+  const pool = createServerPool({
+    tools,
+    callTool: createToolCaller({ bus, mode, metrics, logger }),
+    maxIdle: opts.maxIdleServers ?? 64,
+  });
+  pool.prewarm(4);
+  const isReady = createReadiness(bus, mode, { cacheMs: opts.readyCacheMs ?? 3_000 });
+
+  const app = new Hono<GatewayVariables>();
+  app.use(requestId({ limitLength: 128 }));
+  // Responses built by the MCP transport bypass Hono's header staging; the id goes back on every answer.
+  app.use(async function echoRequestId(c, next) {
+    await next();
+    c.res.headers.set("X-Request-Id", c.get("requestId"));
+  });
+  app.use(observe(metrics));
+
+  app.get("/health", (c) => c.json({ status: "ok" }));
+  app.get("/ready", async (c) => {
+    const ready = await isReady();
+    return c.json({ ready, mode }, ready ? 200 : 503);
+  });
+  app.get("/metrics", async (c) =>
+    c.body(await metrics.registry.metrics(), 200, { "Content-Type": metrics.registry.contentType }),
+  );
+
+  app.use(
+    "/mcp",
+    originHostGuard({
+      allowedHosts: env.MCP_ALLOWED_HOSTS,
+      allowedOrigins: env.MCP_ALLOWED_ORIGINS,
+      loopbackBind: isLoopbackHost(env.HOST),
+    }),
+  );
+  if (tokens.length > 0) app.use("/mcp", bearerAuth(tokens));
+  app.post(
+    "/mcp",
+    createMcpPostHandler({
+      pool,
+      timeoutMs: env.MCP_REQUEST_TIMEOUT_MS,
+      maxBodyBytes: env.MCP_MAX_BODY_BYTES,
+      logger,
+    }),
+  );
+  // Stateless: no SSE stream to open (GET) and no session to end (DELETE).
+  app.all("/mcp", () =>
+    jsonRpcErrorResponse(
+      405,
+      JsonRpcCode.serverError,
+      "Method Not Allowed: this server is stateless; send JSON-RPC with POST",
+      { Allow: "POST" },
+    ),
+  );
+
+  app.notFound((c) =>
+    c.json({ error: `no route ${c.req.method} ${c.req.path}; MCP is served at POST /mcp` }, 404),
+  );
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) return err.getResponse();
+    logger.error({ requestId: c.get("requestId"), err }, "unhandled error in the gateway");
+    return jsonRpcErrorResponse(
+      500,
+      -32603,
+      `Internal error (request id ${c.get("requestId")}); retry once and report it if it repeats`,
+    );
+  });
+
+  return { app, metrics, close: async () => {} };
+}

@@ -1,0 +1,137 @@
+import {
+  ClosedConnectionError,
+  ConnectionError,
+  DrainingConnectionError,
+  type NatsConnection,
+  NoRespondersError,
+  headers as natsHeaders,
+  RequestError,
+  TimeoutError,
+} from "@nats-io/nats-core";
+import type { Bus, CallContext } from "../../shared/bus.ts";
+import { IbMcpError } from "../../shared/errors.ts";
+import type { TradingMode } from "../../shared/mode.ts";
+import { Headers, subjectFor } from "../../shared/subjects.ts";
+import { decodeReply } from "../../shared/wire.ts";
+
+export interface NatsBusOptions {
+  /** A connector reply younger than this makes ping() true without asking again. */
+  recentMs?: number;
+}
+
+/**
+ * What the connector is told it may spend: a little less than the gateway waits, so the connector's own
+ * TIMEOUT error (which says what ran out) arrives before the NATS request times out.
+ */
+export function connectorBudgetMs(timeoutMs: number): number {
+  return Math.max(1, timeoutMs - Math.min(250, Math.max(20, Math.round(timeoutMs * 0.1))));
+}
+
+const encoder = new TextEncoder();
+
+function isNoResponders(err: unknown): boolean {
+  return (
+    err instanceof NoRespondersError ||
+    (err instanceof RequestError && (err.isNoResponders() || err.cause instanceof NoRespondersError))
+  );
+}
+
+function isTimeout(err: unknown): boolean {
+  return err instanceof TimeoutError || (err instanceof RequestError && err.cause instanceof TimeoutError);
+}
+
+function isConnectionGone(err: unknown): boolean {
+  return (
+    err instanceof ClosedConnectionError ||
+    err instanceof DrainingConnectionError ||
+    err instanceof ConnectionError
+  );
+}
+
+/** The Bus over NATS request/reply on `ib.<mode>.<tool>`; every failure becomes an IbMcpError with a code. */
+export function createNatsBus(nc: NatsConnection, opts: NatsBusOptions = {}): Bus {
+  const recentMs = opts.recentMs ?? 5_000;
+  const lastReplyAt = new Map<TradingMode, number>();
+  let connected = !nc.isClosed();
+
+  // Requests made while the client reconnects would sit in its buffer until they time out; fail them at once.
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (s.type === "disconnect") connected = false;
+      else if (s.type === "reconnect") connected = true;
+    }
+  })().catch(() => undefined);
+  void nc.closed().then(() => {
+    connected = false;
+  });
+
+  const notConnected = (mode: TradingMode) =>
+    new IbMcpError(
+      "CONNECTOR_UNAVAILABLE",
+      `the gateway is not connected to NATS, so no ${mode} connector can be reached`,
+    );
+
+  async function request(mode: TradingMode, tool: string, args: unknown, ctx: CallContext) {
+    if (!connected || nc.isClosed() || nc.isDraining()) throw notConnected(mode);
+    const h = natsHeaders();
+    h.set(Headers.requestId, ctx.requestId);
+    h.set(Headers.timeoutMs, String(connectorBudgetMs(ctx.timeoutMs)));
+    if (ctx.traceparent) h.set(Headers.traceparent, ctx.traceparent);
+    const subject = subjectFor(mode, tool);
+    try {
+      const msg = await nc.request(subject, encoder.encode(JSON.stringify(args ?? {})), {
+        timeout: ctx.timeoutMs,
+        headers: h,
+      });
+      lastReplyAt.set(mode, Date.now());
+      return msg;
+    } catch (err) {
+      if (isNoResponders(err)) {
+        lastReplyAt.delete(mode);
+        throw new IbMcpError(
+          "CONNECTOR_UNAVAILABLE",
+          `no ${mode} connector is listening (no responders on ${subject})`,
+          { cause: err, requestId: ctx.requestId },
+        );
+      }
+      if (isTimeout(err)) {
+        throw new IbMcpError(
+          "TIMEOUT",
+          `the ${mode} connector did not answer ${tool} within ${ctx.timeoutMs} ms`,
+          {
+            cause: err,
+            requestId: ctx.requestId,
+          },
+        );
+      }
+      if (isConnectionGone(err)) throw notConnected(mode);
+      throw new IbMcpError("INTERNAL", `the NATS request for ${tool} failed`, {
+        cause: err,
+        requestId: ctx.requestId,
+      });
+    }
+  }
+
+  return {
+    async call(mode, tool, args, ctx) {
+      const msg = await request(mode, tool, args, ctx);
+      return decodeReply(msg.data, msg.headers?.get("Nats-Service-Error") || undefined);
+    },
+
+    async ping(mode, timeoutMs) {
+      if (!connected || nc.isClosed()) return false;
+      const last = lastReplyAt.get(mode);
+      if (last !== undefined && Date.now() - last < recentMs) return true;
+      try {
+        // Any reply, an error reply included, proves a connector for the mode is serving.
+        await request(mode, "get_connection_status", {}, { requestId: `ready-${Date.now()}`, timeoutMs });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+
+    // The connection belongs to whoever opened it; the bus holds nothing else.
+    async close() {},
+  };
+}

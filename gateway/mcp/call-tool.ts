@@ -1,0 +1,72 @@
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { Logger } from "pino";
+import type { Bus } from "../../shared/bus.ts";
+import { IbMcpError, toIbMcpError } from "../../shared/errors.ts";
+import type { TradingMode } from "../../shared/mode.ts";
+import type { ToolDef } from "../../shared/tool-def.ts";
+import type { GatewayMetrics } from "../metrics.ts";
+import { errorResult, successResult } from "./tool-result.ts";
+
+/** What one HTTP request carries into the tool calls it contains. */
+export interface CallScope {
+  requestId: string;
+  traceparent: string | undefined;
+  /** Epoch milliseconds by which the answer must be ready. */
+  deadlineAt: number;
+}
+
+export type ToolCaller = (tool: ToolDef, args: unknown, scope: CallScope) => Promise<CallToolResult>;
+
+// Codes that describe the caller's request rather than a fault of ours: logged quietly.
+const expectedCodes = new Set(["INVALID_ARGUMENT", "NOT_FOUND", "RATE_LIMITED", "NO_MARKET_DATA_PERMISSION"]);
+
+function withDeadline<T>(work: Promise<T>, ms: number, tool: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(new IbMcpError("TIMEOUT", `${tool} got no answer within the gateway's deadline of ${ms} ms`)),
+      ms,
+    );
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}
+
+/** Calls a tool over the bus within the request's deadline and turns the outcome into an MCP result. */
+export function createToolCaller(deps: {
+  bus: Bus;
+  mode: TradingMode;
+  metrics: GatewayMetrics;
+  logger: Logger;
+}): ToolCaller {
+  const { bus, mode, metrics, logger } = deps;
+  return async function callTool(tool, args, scope) {
+    const started = performance.now();
+    try {
+      const remaining = scope.deadlineAt - Date.now();
+      if (remaining <= 0)
+        throw new IbMcpError("TIMEOUT", `the request's deadline passed before ${tool.name} started`);
+      const ctx = { requestId: scope.requestId, timeoutMs: remaining, traceparent: scope.traceparent };
+      // The bus honours timeoutMs itself; the race only guards against a bus that does not.
+      const result = await withDeadline(bus.call(mode, tool.name, args, ctx), remaining, tool.name);
+      metrics.busRoundTrip.observe({ tool: tool.name }, (performance.now() - started) / 1000);
+      const out = successResult(tool, result);
+      metrics.toolCalls.inc({ tool: tool.name, code: "OK" });
+      logger.debug(
+        { requestId: scope.requestId, tool: tool.name, ms: performance.now() - started },
+        "tool call",
+      );
+      return out;
+    } catch (err) {
+      const e = toIbMcpError(err, `${tool.name} failed inside the gateway`);
+      metrics.toolCalls.inc({ tool: tool.name, code: e.code });
+      metrics.toolErrors.inc({ tool: tool.name, code: e.code });
+      // INTERNAL is a bug: keep the cause's stack. Otherwise the cause's message is enough to tell what happened.
+      const cause = e.code === "INTERNAL" ? e.cause : e.cause instanceof Error ? e.cause.message : undefined;
+      const entry = { requestId: scope.requestId, tool: tool.name, code: e.code, message: e.message, cause };
+      if (expectedCodes.has(e.code)) logger.info(entry, "tool call refused");
+      else logger.warn(entry, "tool call failed");
+      return errorResult(e, mode, scope.requestId);
+    }
+  };
+}
