@@ -174,21 +174,26 @@ describe("compose/ does not drift from the code", () => {
     }
   });
 
-  it("builds an image whose entrypoint is cli/main.ts and which holds every folder it imports", () => {
+  it("builds an image that runs the compiled cli/main.ts and compiles every folder it imports", () => {
     const dockerfile = readFileSync(repoFile("Dockerfile"), "utf8");
-    assert.match(dockerfile, /^ENTRYPOINT \[.*"cli\/main\.ts"\]$/m);
+    assert.match(dockerfile, /^ENTRYPOINT \["node", "dist\/cli\/main\.js"\]$/m);
+    assert.match(dockerfile, /^RUN npx tsc -p tsconfig\.build\.json$/m);
+    assert.match(dockerfile, /^COPY --from=build \/app\/dist \.\/dist$/m);
     const defaultCommand = /^CMD \["([a-z-]+)"\]$/m.exec(dockerfile)?.[1];
     assert.equal(defaultCommand, "gateway");
     assert.match(dockerfile, /^USER node$/m);
     assert.match(dockerfile, /npm ci --omit=dev/);
+    const build = JSON.parse(readFileSync(repoFile("tsconfig.build.json"), "utf8")) as { include: string[] };
     const main = readFileSync(repoFile("cli/main.ts"), "utf8");
     const folders = new Set(["cli", ...[...main.matchAll(/"\.\.\/([a-z-]+)\//g)].map((m) => m[1] as string)]);
-    for (const folder of folders)
+    for (const folder of folders) {
       assert.match(
         dockerfile,
         new RegExp(`^COPY ${folder} \\./${folder}$`, "m"),
-        `the image lacks ${folder}/`,
+        `the build stage lacks ${folder}/`,
       );
+      assert.ok(build.include.includes(folder), `tsconfig.build.json does not compile ${folder}/`);
+    }
     const ignored = readFileSync(repoFile(".dockerignore"), "utf8").split("\n");
     for (const folder of folders) assert.ok(!ignored.includes(folder), `.dockerignore drops ${folder}/`);
     assert.ok(ignored.includes("compose/.env"), ".dockerignore must keep compose/.env out of the image");
