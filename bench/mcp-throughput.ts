@@ -120,9 +120,12 @@ async function healthy(port: number): Promise<boolean> {
   }
 }
 
-/** Spawns `ib-mcp <command>`; with a port, resolves once /health answers there (deadline 30 s). */
+/**
+ * Spawns `ib-mcp <command>` from the compiled build, as the Docker image runs it (`npm run bench` builds first);
+ * with a port, resolves once /health answers there (deadline 30 s).
+ */
 async function spawnCli(command: string, env: Record<string, string>, port?: number) {
-  const proc = spawn(process.execPath, ["--import", "tsx", "cli/main.ts", command], {
+  const proc = spawn(process.execPath, ["dist/cli/main.js", command], {
     env: { ...process.env, LOG_LEVEL: "warn", ...env, ...(port ? { PORT: String(port) } : {}) },
     stdio: ["ignore", "ignore", "pipe"],
   });
