@@ -4,6 +4,7 @@ import { requestId } from "hono/request-id";
 import { type Logger, pino } from "pino";
 import type { Bus } from "../shared/bus.ts";
 import type { GatewayEnv } from "../shared/config.ts";
+import type { TradingMode } from "../shared/mode.ts";
 import { catalogue } from "../shared/tools/index.ts";
 import { createToolCaller } from "./mcp/call-tool.ts";
 import { JsonRpcCode, jsonRpcErrorResponse } from "./mcp/jsonrpc.ts";
@@ -54,12 +55,26 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
 
   const metrics = createMetrics();
   const tools = catalogue.filter((t) => t.access === "read" || opts.enableTrading === true);
-  const pool = createServerPool({
-    tools,
-    callTool: createToolCaller({ bus, mode, metrics, logger }),
-    maxIdle: opts.maxIdleServers ?? 64,
-  });
-  pool.prewarm(4);
+  // One pool per served mode: /mcp is the default mode, /mcp/paper and /mcp/live name theirs, so paper and live
+  // connectors can run side by side and an agent switches by URL, with no gateway restart.
+  const modes: TradingMode[] = env.GATEWAY_ALLOW_LIVE ? ["paper", "live"] : ["paper"];
+  const handlers = new Map(
+    modes.map((m) => {
+      const pool = createServerPool({
+        tools,
+        callTool: createToolCaller({ bus, mode: m, metrics, logger }),
+        maxIdle: opts.maxIdleServers ?? 64,
+      });
+      pool.prewarm(m === mode ? 4 : 1);
+      const handler = createMcpPostHandler({
+        pool,
+        timeoutMs: env.MCP_REQUEST_TIMEOUT_MS,
+        maxBodyBytes: env.MCP_MAX_BODY_BYTES,
+        logger,
+      });
+      return [m, handler] as const;
+    }),
+  );
   const isReady = createReadiness(bus, mode, { cacheMs: opts.readyCacheMs ?? 3_000 });
 
   const app = new Hono<GatewayVariables>();
@@ -80,33 +95,38 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
     c.body(await metrics.registry.metrics(), 200, { "Content-Type": metrics.registry.contentType }),
   );
 
-  app.use(
-    "/mcp",
-    originHostGuard({
-      allowedHosts: env.MCP_ALLOWED_HOSTS,
-      allowedOrigins: env.MCP_ALLOWED_ORIGINS,
-      loopbackBind: isLoopbackHost(env.HOST),
-    }),
-  );
-  if (tokens.length > 0) app.use("/mcp", bearerAuth(tokens));
-  app.post(
-    "/mcp",
-    createMcpPostHandler({
-      pool,
-      timeoutMs: env.MCP_REQUEST_TIMEOUT_MS,
-      maxBodyBytes: env.MCP_MAX_BODY_BYTES,
-      logger,
-    }),
-  );
+  const guard = originHostGuard({
+    allowedHosts: env.MCP_ALLOWED_HOSTS,
+    allowedOrigins: env.MCP_ALLOWED_ORIGINS,
+    loopbackBind: isLoopbackHost(env.HOST),
+  });
+  for (const path of ["/mcp", "/mcp/:mode"]) {
+    app.use(path, guard);
+    if (tokens.length > 0) app.use(path, bearerAuth(tokens));
+  }
+  const defaultHandler = handlers.get(mode)!;
+  app.post("/mcp", defaultHandler);
+  app.post("/mcp/:mode", (c) => {
+    const requested = c.req.param("mode");
+    const handler = handlers.get(requested as TradingMode);
+    if (handler) return handler(c);
+    const why =
+      requested === "live"
+        ? "live mode is off on this gateway; the operator enables it with GATEWAY_ALLOW_LIVE=true"
+        : `unknown mode "${requested}"; use /mcp, /mcp/paper${env.GATEWAY_ALLOW_LIVE ? " or /mcp/live" : ""}`;
+    return jsonRpcErrorResponse(404, JsonRpcCode.serverError, `Not Found: ${why}`);
+  });
   // Stateless: no SSE stream to open (GET) and no session to end (DELETE).
-  app.all("/mcp", () =>
-    jsonRpcErrorResponse(
-      405,
-      JsonRpcCode.serverError,
-      "Method Not Allowed: this server is stateless; send JSON-RPC with POST",
-      { Allow: "POST" },
-    ),
-  );
+  for (const path of ["/mcp", "/mcp/:mode"]) {
+    app.all(path, () =>
+      jsonRpcErrorResponse(
+        405,
+        JsonRpcCode.serverError,
+        "Method Not Allowed: this server is stateless; send JSON-RPC with POST",
+        { Allow: "POST" },
+      ),
+    );
+  }
 
   app.notFound((c) =>
     c.json({ error: `no route ${c.req.method} ${c.req.path}; MCP is served at POST /mcp` }, 404),

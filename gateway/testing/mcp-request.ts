@@ -5,14 +5,15 @@ type AnyHono = Hono<any>;
 
 let nextId = 1;
 
-/** POSTs one JSON-RPC request to /mcp through `app.request` with the headers the streamable HTTP spec needs. */
+/** POSTs one JSON-RPC request to `path` through `app.request` with the headers the streamable HTTP spec needs. */
 export async function mcpRequest(
   app: AnyHono,
   method: string,
   params: unknown = {},
   headers: Record<string, string> = {},
+  path = "/mcp",
 ) {
-  const res = await app.request("/mcp", {
+  const res = await app.request(path, {
     method: "POST",
     headers: {
       "Content-Type": "application/json",
