@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { pino } from "pino";
 import { GatewayEnv, parseEnv } from "../shared/config.ts";
-import { type ErrorCode, IbMcpError } from "../shared/errors.ts";
+import { ErrorCode, IbMcpError } from "../shared/errors.ts";
 import { catalogue, lookupContract } from "../shared/tools/index.ts";
 import { createGatewayApp } from "./app.ts";
 import { createServerPool } from "./mcp/server-pool.ts";
@@ -117,18 +117,7 @@ describe("tools/call", () => {
     assert.equal(calls[0]?.ctx.requestId, id);
   });
 
-  const codes: ErrorCode[] = [
-    "INVALID_ARGUMENT",
-    "NOT_FOUND",
-    "CONNECTOR_UNAVAILABLE",
-    "IB_UNAVAILABLE",
-    "TIMEOUT",
-    "RATE_LIMITED",
-    "NO_MARKET_DATA_PERMISSION",
-    "CLIENT_ID_IN_USE",
-    "READ_ONLY",
-    "INTERNAL",
-  ];
+  const codes = ErrorCode.options;
   const nextStepWords: Record<ErrorCode, string> = {
     INVALID_ARGUMENT: "Fix the arguments",
     NOT_FOUND: "search_contracts",
