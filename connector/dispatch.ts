@@ -4,10 +4,10 @@ import type { CallContext } from "../shared/bus.ts";
 import { IbMcpError, toIbMcpError } from "../shared/errors.ts";
 import type { ToolDef } from "../shared/tool-def.ts";
 import { catalogue } from "../shared/tools/index.ts";
+import { createCoalescer, type SharedRun } from "./coalesce.ts";
 import { abortable, startDeadline } from "./deadline.ts";
 import type { ConnectorServices, HandlerEntry } from "./handlers/context.ts";
 import { handlers as defaultHandlers } from "./handlers/index.ts";
-import { createRequestCache } from "./request-cache.ts";
 
 /** A tool call by name: what the NATS endpoints and the in-process bus both call. Rejects only with IbMcpError. */
 export type Dispatcher = (tool: string, rawArgs: unknown, ctx: CallContext) => Promise<unknown>;
@@ -44,15 +44,15 @@ function withRequestId(err: IbMcpError, requestId: string): IbMcpError {
 
 /**
  * The one shared wrapper around every handler: finds the tool, validates the arguments with the catalogue's
- * schema, refuses trade tools when read-only, coalesces identical concurrent read calls, enforces the
- * deadline and turns every failure into an IbMcpError.
+ * schema, refuses trade tools when read-only, coalesces identical concurrent read calls (each caller keeping
+ * its own deadline), enforces the deadline and turns every failure into an IbMcpError.
  */
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const handlers = deps.handlers ?? defaultHandlers;
   const logger = deps.logger ?? pino({ level: "silent" });
   const defaultTimeoutMs = deps.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   // identical read calls running at the same time share one handler run (and so one IB request)
-  const running = createRequestCache<unknown>({ ttlMs: 0 });
+  const running = createCoalescer();
   const tools = new Map((deps.tools ?? catalogue).map((t) => [t.name, t]));
   const known = [...tools.keys()].join(", ");
 
@@ -81,15 +81,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const log = logger.child({ requestId, tool: name });
     try {
       const { tool, entry, args } = prepare(name, rawArgs);
-      const run = () =>
-        entry.run(args, {
-          ...deps.services,
-          signal: deadline.signal,
-          deadlineAt: deadline.deadlineAt,
-          requestId,
-          logger: log,
-        });
-      const work = tool.access === "read" ? running.get(`${name} ${JSON.stringify(args)}`, run) : run();
+      const run = (shared: SharedRun) =>
+        entry.run(args, { ...deps.services, ...shared, requestId, logger: log });
+      const work =
+        tool.access === "read"
+          ? running.join(`${name} ${JSON.stringify(args)}`, deadline, run)
+          : run({ signal: deadline.signal, deadlineAt: deadline.deadlineAt });
       return await abortable(work, deadline.signal);
     } catch (err) {
       const mapped = withRequestId(toIbMcpError(err, `${name} failed unexpectedly`), requestId);
