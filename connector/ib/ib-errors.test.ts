@@ -57,3 +57,12 @@ describe("describeConnectFailure", () => {
       assert.ok(msg.includes(part), part);
   });
 });
+
+describe("market data lines", () => {
+  it("turns IB 101 (max number of tickers) into RATE_LIMITED with a retry hint naming the setting", () => {
+    const e = ibErrorToIbMcp(101, "Max number of tickers has been reached", "AAPL (STK on SMART, USD)");
+    assert.equal(e.code, "RATE_LIMITED");
+    assert.equal(e.retryAfterMs, 1_000);
+    assert.match(e.message, /IB_MAX_MARKET_DATA_LINES/);
+  });
+});

@@ -13,6 +13,9 @@ export const connectionLostCodes: ReadonlySet<number> = new Set([1100, 2110, 504
 export const farmBrokenCodes: ReadonlySet<number> = new Set([2103, 2105, 2157]);
 export const farmOkCodes: ReadonlySet<number> = new Set([2104, 2106, 2158]);
 
+/** A market data line frees as soon as another snapshot ends. */
+const MARKET_DATA_RETRY_AFTER_MS = 1_000;
+
 const noPermissionCodes = new Set([354, 10089, 10090, 10167, 10168, 10197]);
 
 /**
@@ -30,6 +33,13 @@ export function ibErrorToIbMcp(code: number, text: string, subject?: string): Ib
       });
     if (/no data|returned no/i.test(text)) return new IbMcpError("NOT_FOUND", `IB has no data${about} ${ib}`);
   }
+  // the pacer keeps the line count under IB_MAX_MARKET_DATA_LINES; 101 means the account has fewer lines than that
+  if (code === 101)
+    return new IbMcpError(
+      "RATE_LIMITED",
+      `IB has no free market data line${about}; lower IB_MAX_MARKET_DATA_LINES to the account's limit ${ib}`,
+      { retryAfterMs: MARKET_DATA_RETRY_AFTER_MS },
+    );
   if (code === 430) return new IbMcpError("NOT_FOUND", `IB has no fundamental data${about} ${ib}`);
   if (noPermissionCodes.has(code))
     return new IbMcpError("NO_MARKET_DATA_PERMISSION", `No market data permission${about} ${ib}`);
