@@ -11,3 +11,8 @@ export function checkAccount(account: string, ctx: HandlerContext): void {
       `account ${account} is not managed by this connection; managed accounts: ${managed.join(", ")}`,
     );
 }
+
+/** The accounts this connection manages, for tools that ask IB one account at a time. */
+export function managedAccounts(ctx: HandlerContext): string[] {
+  return ctx.session.status().accounts;
+}

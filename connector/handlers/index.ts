@@ -3,10 +3,20 @@ import { getAccountSummaryHandler } from "./get-account-summary.ts";
 import { getArticleHandler } from "./get-article.ts";
 import { getConnectionStatusHandler } from "./get-connection-status.ts";
 import { getContractDetailsHandler } from "./get-contract-details.ts";
+import { getExecutionsHandler } from "./get-executions.ts";
 import { getFundamentalDataHandler } from "./get-fundamental-data.ts";
 import { getHistoricalDataHandler } from "./get-historical-data.ts";
 import { getHistoricalNewsHandler } from "./get-historical-news.ts";
+import { getIndexQuoteHandler } from "./get-index-quote.ts";
+import { getNewsProvidersHandler } from "./get-news-providers.ts";
+import { getOpenOrdersHandler } from "./get-open-orders.ts";
+import { getOptionChainHandler } from "./get-option-chain.ts";
+import { getOptionQuotesHandler } from "./get-option-quotes.ts";
+import { getPnlHandler } from "./get-pnl.ts";
+import { getPortfolioHandler } from "./get-portfolio.ts";
 import { getPositionsHandler } from "./get-positions.ts";
+import { getQuoteHandler } from "./get-quote.ts";
+import { getTradingHoursHandler } from "./get-trading-hours.ts";
 import { lookupContractHandler } from "./lookup-contract.ts";
 import { searchContractsHandler } from "./search-contracts.ts";
 import { tickerToConidHandler } from "./ticker-to-conid.ts";
@@ -25,5 +35,15 @@ export const handlers: ReadonlyMap<string, HandlerEntry> = new Map(
     getAccountSummaryHandler,
     getPositionsHandler,
     getConnectionStatusHandler,
+    getQuoteHandler,
+    getIndexQuoteHandler,
+    getOptionChainHandler,
+    getOptionQuotesHandler,
+    getPnlHandler,
+    getPortfolioHandler,
+    getOpenOrdersHandler,
+    getExecutionsHandler,
+    getNewsProvidersHandler,
+    getTradingHoursHandler,
   ].map((h) => [h.tool.name, h]),
 );

@@ -3,10 +3,20 @@ import { getAccountSummary } from "./get-account-summary.ts";
 import { getArticle } from "./get-article.ts";
 import { getConnectionStatus } from "./get-connection-status.ts";
 import { getContractDetails } from "./get-contract-details.ts";
+import { getExecutions } from "./get-executions.ts";
 import { getFundamentalData } from "./get-fundamental-data.ts";
 import { getHistoricalData } from "./get-historical-data.ts";
 import { getHistoricalNews } from "./get-historical-news.ts";
+import { getIndexQuote } from "./get-index-quote.ts";
+import { getNewsProviders } from "./get-news-providers.ts";
+import { getOpenOrders } from "./get-open-orders.ts";
+import { getOptionChain } from "./get-option-chain.ts";
+import { getOptionQuotes } from "./get-option-quotes.ts";
+import { getPnl } from "./get-pnl.ts";
+import { getPortfolio } from "./get-portfolio.ts";
 import { getPositions } from "./get-positions.ts";
+import { getQuote } from "./get-quote.ts";
+import { getTradingHours } from "./get-trading-hours.ts";
 import { lookupContract } from "./lookup-contract.ts";
 import { searchContracts } from "./search-contracts.ts";
 import { tickerToConid } from "./ticker-to-conid.ts";
@@ -16,10 +26,20 @@ export {
   getArticle,
   getConnectionStatus,
   getContractDetails,
+  getExecutions,
   getFundamentalData,
   getHistoricalData,
   getHistoricalNews,
+  getIndexQuote,
+  getNewsProviders,
+  getOpenOrders,
+  getOptionChain,
+  getOptionQuotes,
+  getPnl,
+  getPortfolio,
   getPositions,
+  getQuote,
+  getTradingHours,
   lookupContract,
   searchContracts,
   tickerToConid,
@@ -38,6 +58,16 @@ export const catalogue: readonly ToolDef[] = [
   getAccountSummary,
   getPositions,
   getConnectionStatus,
+  getQuote,
+  getIndexQuote,
+  getOptionChain,
+  getOptionQuotes,
+  getPnl,
+  getPortfolio,
+  getOpenOrders,
+  getExecutions,
+  getNewsProviders,
+  getTradingHours,
 ];
 
 const byName = new Map(catalogue.map((t) => [t.name, t]));

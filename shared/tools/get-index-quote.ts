@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { CurrencyField, ExchangeField, SymbolField } from "../schemas/fields.ts";
+import { formatQuoteLine, Quote } from "../schemas/market-data.ts";
+import { readTool } from "../tool-def.ts";
+
+export const getIndexQuote = readTool({
+  name: "get_index_quote",
+  title: "Index quote",
+  description:
+    "A snapshot of an index (e.g. SPX, XSP, VIX): last value, day range and previous close, saying whether it is live or delayed. Delayed-frozen data by default, which needs no index data subscription.",
+  input: z.object({
+    symbol: SymbolField.describe("Index symbol or conId (e.g. XSP, SPX)"),
+    exchange: ExchangeField.default("CBOE").describe("Index exchange (e.g. CBOE)"),
+    currency: CurrencyField.default("USD"),
+    use_delayed: z
+      .boolean()
+      .default(true)
+      .describe("Use delayed-frozen data (no subscription needed); false asks for live data"),
+  }),
+  output: z.object({ quote: Quote }),
+  summarize: (o) =>
+    `${o.quote.contract.symbol} index (conId ${o.quote.contract.conId}, ${o.quote.dataType}): ${formatQuoteLine(o.quote) || "no data"}`,
+});

@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { ContractSummary, CurrencyField, ExchangeField, SecType, SymbolField } from "../schemas/fields.ts";
+import { readTool } from "../tool-def.ts";
+
+export const OptionChain = z.object({
+  exchange: z.string(),
+  tradingClass: z.string(),
+  multiplier: z.string(),
+  expirations: z.array(z.string()).describe("YYYYMMDD, ascending"),
+  strikes: z.array(z.number()).describe("This page of strikes within the bounds, ascending"),
+  totalStrikes: z.number().int().describe("Strikes within the bounds before paging"),
+});
+
+export const getOptionChain = readTool({
+  name: "get_option_chain",
+  title: "Option chain",
+  description:
+    "Expiries and strikes of the options on an underlying (via IB's secDefOptParams), one chain per exchange and trading class. Strikes can be bounded (min_strike, max_strike) and paged (max_strikes, strike_offset). Use get_option_quotes for prices and greeks.",
+  input: z.object({
+    symbol: SymbolField.describe("Underlying symbol or conId (e.g. XSP, SPX, AAPL)"),
+    sec_type: SecType.default("IND").describe("Underlying security type (IND, STK, ...)"),
+    exchange: ExchangeField.default("CBOE").describe(
+      "Underlying exchange (CBOE for indices, SMART for stocks)",
+    ),
+    currency: CurrencyField.default("USD"),
+    trading_class: z
+      .string()
+      .max(32)
+      .regex(/^[A-Za-z0-9 ]*$/, "trading_class is a class such as SPXW")
+      .default("")
+      .describe("Only this option trading class (e.g. SPXW); empty for all"),
+    min_strike: z.number().min(0).default(0).describe("Lowest strike (0 = no bound)"),
+    max_strike: z.number().min(0).default(0).describe("Highest strike (0 = no bound)"),
+    max_strikes: z.number().int().min(1).max(500).default(20).describe("Max strikes per page (1-500)"),
+    strike_offset: z.number().int().min(0).default(0).describe("Strike pagination offset"),
+  }),
+  output: z.object({ underlying: ContractSummary, chains: z.array(OptionChain) }),
+  summarize: (o) =>
+    o.chains.length === 0
+      ? `No option chains for ${o.underlying.symbol} (conId ${o.underlying.conId}).`
+      : o.chains
+          .map(
+            (c) =>
+              `${o.underlying.symbol} options on ${c.exchange}, class ${c.tradingClass}, multiplier ${c.multiplier}\n- Expirations (${c.expirations.length}): ${c.expirations.join(", ")}\n- Strikes (${c.strikes.length} of ${c.totalStrikes}): ${c.strikes.join(", ")}`,
+          )
+          .join("\n\n"),
+});

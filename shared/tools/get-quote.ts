@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { CurrencyField, ExchangeField, SecType, SymbolField } from "../schemas/fields.ts";
+import { formatQuoteLine, MarketDataTypeField, Quote, QuoteFailure } from "../schemas/market-data.ts";
+import { readTool } from "../tool-def.ts";
+
+export const getQuote = readTool({
+  name: "get_quote",
+  title: "Quotes",
+  description:
+    "Snapshot quotes for one or many symbols (up to 50): bid, ask, last with sizes, volume, day range and previous close. Each quote says whether its data is live, frozen, delayed or delayed-frozen; with market_data_type auto, symbols without a live subscription fall back to delayed data. Symbols that fail are listed under failures.",
+  input: z.object({
+    symbols: z
+      .array(SymbolField)
+      .min(1, "give at least one symbol")
+      .max(50, "at most 50 symbols per call; split larger lists")
+      .describe('Ticker symbols or conIds, e.g. ["AAPL", "MSFT"] (1-50)'),
+    sec_type: SecType.default("STK"),
+    exchange: ExchangeField.default("SMART"),
+    currency: CurrencyField.default("USD"),
+    market_data_type: MarketDataTypeField,
+  }),
+  output: z.object({ quotes: z.array(Quote), failures: z.array(QuoteFailure) }),
+  summarize: (o) =>
+    [
+      ...o.quotes.map(
+        (q) =>
+          `${q.contract.symbol} (conId ${q.contract.conId}, ${q.dataType}): ${formatQuoteLine(q) || "no data"}`,
+      ),
+      ...o.failures.map((f) => `${f.symbol}: ${f.code} ${f.message}`),
+    ].join("\n"),
+});
