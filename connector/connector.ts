@@ -8,8 +8,13 @@ import { createContractResolver } from "./contracts.ts";
 import { createDispatcher, type Dispatcher } from "./dispatch.ts";
 import type { ConnectorServices } from "./handlers/context.ts";
 import { createIbClient } from "./ib/client.ts";
+import { createIbOrders, type IbOrders } from "./ib/orders.ts";
 import { createIbSession, type IbSession } from "./ib/session.ts";
 import { createLease, type Lease } from "./lease/index.ts";
+import { createAuditLog } from "./orders/audit.ts";
+import { createTradingDesk } from "./orders/desk.ts";
+import { kvJournal, memoryJournal } from "./orders/journal.ts";
+import { serveKillSwitch } from "./orders/kill-switch-subject.ts";
 import { createPacer } from "./pacing/index.ts";
 import { createRequestCache } from "./request-cache.ts";
 import { type ConnectorService, startConnectorService } from "./service.ts";
@@ -34,6 +39,8 @@ export interface StartConnectorOptions {
   historyTtlMs?: number;
   /** Multiplies the pacer's windows; tests pair it with the simulator's timeScale. */
   pacingTimeScale?: number;
+  /** Wraps the IB order calls; tests stand in for what the simulator lacks (IB's what-if check). */
+  wrapOrders?: (real: IbOrders) => IbOrders;
 }
 
 /** IB refuses an identical historical request within 15 s: answer it from the first result instead. */
@@ -80,7 +87,12 @@ export async function startConnector(
     return s;
   };
   session = newSession();
+  const audit = createAuditLog(env.AUDIT_LOG_PATH);
+  const ibOrders = createIbOrders(() => session, pacer);
+  const journal = opts.nc ? kvJournal(opts.nc, mode) : memoryJournal();
+  const trading = createTradingDesk(env, opts.wrapOrders?.(ibOrders) ?? ibOrders, audit, journal);
   const services: ConnectorServices = {
+    trading,
     mode,
     readOnly: env.IB_READONLY,
     get session() {
@@ -113,7 +125,7 @@ export async function startConnector(
 
   const status = (): ConnectionStatus => {
     const s = session.status();
-    const out: ConnectionStatus = { mode, readOnly: env.IB_READONLY, ...s };
+    const out: ConnectionStatus = { mode, readOnly: env.IB_READONLY, ...s, trading: trading.status() };
     if (waitingForLease) out.lastError = "standby: another connector of this mode holds the lease";
     return out;
   };
@@ -139,6 +151,9 @@ export async function startConnector(
     session.start();
   } else {
     const activeNc = nc;
+    // the kill switch answers even on a standby: stopping orders must not wait for a lease
+    const killSwitch = serveKillSwitch(activeNc, trading, audit, logger);
+    closing.signal.addEventListener("abort", () => killSwitch.unsubscribe(), { once: true });
     const activeLease = createLease({
       nc: activeNc,
       mode,

@@ -10,6 +10,7 @@ import { createToolCaller } from "./mcp/call-tool.ts";
 import { JsonRpcCode, jsonRpcErrorResponse } from "./mcp/jsonrpc.ts";
 import { createMcpPostHandler } from "./mcp/mcp-route.ts";
 import { createServerPool } from "./mcp/server-pool.ts";
+import { guardLiveTrading } from "./mcp/trade-guard.ts";
 import { createMetrics, type GatewayMetrics } from "./metrics.ts";
 import { bearerAuth } from "./middleware/bearer-auth.ts";
 import { observe } from "./middleware/observe.ts";
@@ -26,7 +27,7 @@ export interface GatewayAppOptions {
   logger?: Logger;
   /** Bearer tokens; read from MCP_AUTH_TOKENS and MCP_AUTH_TOKENS_FILE when absent. */
   tokens?: string[];
-  /** Register access === "trade" tools too. Off: there is no switch for trading yet. */
+  /** Register access === "trade" tools too; defaults to MCP_ENABLE_TRADING. */
   enableTrading?: boolean;
   /** Idle prebuilt McpServers kept for reuse. */
   maxIdleServers?: number;
@@ -54,7 +55,8 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
   for (const warning of checkGatewaySafety(env, tokens)) logger.warn(warning);
 
   const metrics = createMetrics();
-  const tools = catalogue.filter((t) => t.access === "read" || opts.enableTrading === true);
+  const enableTrading = opts.enableTrading ?? env.MCP_ENABLE_TRADING;
+  const tools = catalogue.filter((t) => t.access === "read" || enableTrading);
   // One pool per served mode: /mcp is the default mode, /mcp/paper and /mcp/live name theirs, so paper and live
   // connectors can run side by side and an agent switches by URL, with no gateway restart.
   const modes: TradingMode[] = env.GATEWAY_ALLOW_LIVE ? ["paper", "live"] : ["paper"];
@@ -62,7 +64,11 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
     modes.map((m) => {
       const pool = createServerPool({
         tools,
-        callTool: createToolCaller({ bus, mode: m, metrics, logger }),
+        callTool: guardLiveTrading(
+          createToolCaller({ bus, mode: m, metrics, logger }),
+          m,
+          env.GATEWAY_ALLOW_LIVE_TRADING,
+        ),
         maxIdle: opts.maxIdleServers ?? 64,
       });
       pool.prewarm(m === mode ? 4 : 1);

@@ -36,6 +36,31 @@ const listFromEnv = z
       .filter(Boolean),
   );
 
+const positiveNumberFromEnv = (dflt: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return dflt;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) {
+        ctx.addIssue({ code: "custom", message: "a number greater than 0" });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const upperListFromEnv = (dflt: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? dflt)
+        .split(",")
+        .map((s) => s.trim().toUpperCase())
+        .filter(Boolean),
+    );
+
 const optionalString = z
   .string()
   .optional()
@@ -79,9 +104,42 @@ export const ConnectorEnv = z
     IB_RECONNECT_MAX_MS: intFromEnv(30_000, 100, 600_000),
     LEASE_TTL_MS: intFromEnv(10_000, 1_000, 600_000),
     CONNECTOR_ID: optionalString,
+    // Second live switch on the connector side: order tools in TRADING_MODE=live need it as well as IB_READONLY=false.
+    CONNECTOR_ALLOW_LIVE_TRADING: boolFromEnv(false),
+    // HMAC key of confirmation tokens; shared by restarts so a token outlives the process. Never logged.
+    ORDER_TOKEN_SECRET: optionalString,
+    // How long a preview's confirmation token can be placed.
+    ORDER_TOKEN_TTL_MS: intFromEnv(60_000, 1_000, 600_000),
+    // Largest quantity (shares, contracts) of one order.
+    ORDER_MAX_QUANTITY: positiveNumberFromEnv(100),
+    // Largest notional (quantity x price x multiplier, in the instrument's currency) of one order.
+    ORDER_MAX_NOTIONAL: positiveNumberFromEnv(10_000),
+    // Largest notional placed per UTC day by this connector (counted in memory; a restart starts from 0).
+    ORDER_DAILY_MAX_NOTIONAL: positiveNumberFromEnv(50_000),
+    // Symbols that may be traded; empty allows every symbol not denied.
+    ORDER_SYMBOL_ALLOWLIST: upperListFromEnv(""),
+    // Symbols that may never be traded; wins over the allow-list.
+    ORDER_SYMBOL_DENYLIST: upperListFromEnv(""),
+    // Security types that may be traded. STK covers ETFs (IB files them as STK); options, futures, forex need opting in.
+    ORDER_SECTYPE_ALLOWLIST: upperListFromEnv("STK"),
+    // Limit and stop prices must lie within this percentage of the last price.
+    ORDER_PRICE_BAND_PCT: positiveNumberFromEnv(5),
+    // Refuses every new order and modification at once (cancels still work); also switchable on ib.<mode>.admin.kill_switch.
+    ORDER_KILL_SWITCH: boolFromEnv(false),
+    // JSONL file every preview, placement, modification, cancellation and rejection is appended to.
+    AUDIT_LOG_PATH: z.string().min(1).default("./ib-mcp-audit.jsonl"),
   })
   .extend(NatsEnv.shape)
   .extend(LogEnv.shape)
+  .superRefine((e, ctx) => {
+    if (!e.IB_READONLY && (e.ORDER_TOKEN_SECRET ?? "").length < 32)
+      ctx.addIssue({
+        code: "custom",
+        path: ["ORDER_TOKEN_SECRET"],
+        message:
+          "IB_READONLY=false needs ORDER_TOKEN_SECRET of at least 32 characters (e.g. `openssl rand -hex 32`)",
+      });
+  })
   .transform((e) => ({
     ...e,
     IB_PORT: e.IB_PORT || modeDefaults[e.TRADING_MODE].port,
@@ -102,6 +160,10 @@ export const GatewayEnv = z
     MCP_MAX_BODY_BYTES: intFromEnv(1_048_576, 1_024, 67_108_864),
     MCP_REQUEST_TIMEOUT_MS: intFromEnv(20_000, 100, 600_000),
     GATEWAY_ALLOW_LIVE: boolFromEnv(false),
+    // Lists and serves the order tools (access "trade"); read-only without it.
+    MCP_ENABLE_TRADING: boolFromEnv(false),
+    // Second live switch on the gateway side: order tools in TRADING_MODE=live need it as well as MCP_ENABLE_TRADING.
+    GATEWAY_ALLOW_LIVE_TRADING: boolFromEnv(false),
   })
   .extend(NatsEnv.shape)
   .extend(LogEnv.shape);

@@ -42,3 +42,21 @@ export function readTool<I extends AnyObjectSchema, O extends AnyObjectSchema>(
     annotations: { title: def.title, readOnlyHint: true, idempotentHint: true, openWorldHint: true },
   };
 }
+
+/** Declares a trade tool: listed and served only when trading is switched on; `destructive` for order changes. */
+export function tradeTool<I extends AnyObjectSchema, O extends AnyObjectSchema>(
+  def: Omit<ToolDef<I, O>, "access" | "annotations">,
+  flags: { destructive: boolean; idempotent: boolean },
+): ToolDef<I, O> {
+  return {
+    ...def,
+    access: "trade",
+    annotations: {
+      title: def.title,
+      readOnlyHint: false,
+      destructiveHint: flags.destructive,
+      idempotentHint: flags.idempotent,
+      openWorldHint: true,
+    },
+  };
+}

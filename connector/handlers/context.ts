@@ -4,6 +4,7 @@ import type { ToolDef, ToolInput, ToolOutput } from "../../shared/tool-def.ts";
 import type { ContractResolver } from "../contracts.ts";
 import type { IbClient, RequestScope } from "../ib/client.ts";
 import type { IbSession } from "../ib/session.ts";
+import type { TradingDesk } from "../orders/desk.ts";
 import type { RequestCache } from "../request-cache.ts";
 
 /** What lives as long as the connector and every handler may use. */
@@ -15,6 +16,8 @@ export interface ConnectorServices {
   contracts: ContractResolver;
   /** Historical results by request key, kept for IB's 15 s identical-request window. */
   history: RequestCache<unknown>;
+  /** Order tools' state (switches, limits, audit, IB order calls); absent in connectors built without it. */
+  trading?: TradingDesk;
 }
 
 /** What a handler gets with its arguments: the services plus this call's deadline, request id and logger. */

@@ -18,6 +18,7 @@ import { getPositionsHandler } from "./get-positions.ts";
 import { getQuoteHandler } from "./get-quote.ts";
 import { getTradingHoursHandler } from "./get-trading-hours.ts";
 import { lookupContractHandler } from "./lookup-contract.ts";
+import { orderHandlers } from "./order-handlers.ts";
 import { searchContractsHandler } from "./search-contracts.ts";
 import { tickerToConidHandler } from "./ticker-to-conid.ts";
 
@@ -45,5 +46,6 @@ export const handlers: ReadonlyMap<string, HandlerEntry> = new Map(
     getExecutionsHandler,
     getNewsProvidersHandler,
     getTradingHoursHandler,
+    ...orderHandlers,
   ].map((h) => [h.tool.name, h]),
 );

@@ -11,8 +11,10 @@ export interface PooledServer {
   scope: CallScope;
 }
 
-const instructions =
-  "Read-only access to an Interactive Brokers account: contracts, market history, fundamentals, news, positions and account values. Resolve symbols with lookup_contract first when they are ambiguous. Errors start with a code (e.g. RATE_LIMITED) and say what to do next.";
+const readInstructions =
+  "Access to an Interactive Brokers account: contracts, quotes, market history, fundamentals, news, positions, P&L and account values. Resolve symbols with lookup_contract first when they are ambiguous. Errors start with a code (e.g. RATE_LIMITED) and say what to do next.";
+const tradeInstructions =
+  " Orders take two steps: preview_order returns a confirmation token for exactly those parameters; place_order(token) sends it. Show the preview to the user before placing.";
 
 /**
  * A pool of McpServers with every catalogue tool registered. Building a server (registering tools, compiling
@@ -26,6 +28,10 @@ export function createServerPool(opts: {
 }) {
   const maxIdle = opts.maxIdle ?? 64;
   const toolList = buildToolList(opts.tools);
+  const canTrade = opts.tools.some((t) => t.access === "trade");
+  const instructions = canTrade
+    ? `${readInstructions}${tradeInstructions}`
+    : `Read-only. ${readInstructions}`;
   const idle: PooledServer[] = [];
 
   const build = (): PooledServer => {

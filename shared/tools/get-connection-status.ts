@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TradingLimits } from "../schemas/order.ts";
 import { readTool } from "../tool-def.ts";
 
 export const ConnectionState = z.enum(["connecting", "ready", "degraded", "down"]);
@@ -22,6 +23,15 @@ export const getConnectionStatus = readTool({
     lastError: z.string().optional(),
     readOnly: z.boolean(),
     reconnectAttempts: z.number().int(),
+    /** Whether order tools work here, why not, and the limits no prompt can change. */
+    trading: z
+      .object({
+        enabled: z.boolean(),
+        killSwitch: z.boolean(),
+        refusal: z.string().optional(),
+        limits: TradingLimits,
+      })
+      .optional(),
   }),
   summarize: (o) =>
     [
@@ -30,6 +40,9 @@ export const getConnectionStatus = readTool({
       o.serverVersion ? `Server version: ${o.serverVersion}` : "",
       o.connectedSince ? `Connected since: ${o.connectedSince}` : "",
       o.lastError ? `Last error: ${o.lastError}` : "",
+      o.trading
+        ? `Trading: ${o.trading.enabled && !o.trading.killSwitch ? "enabled" : (o.trading.refusal ?? "off")}; max ${o.trading.limits.maxQuantity} per order, notional ${o.trading.limits.maxNotional} per order and ${o.trading.limits.dailyMaxNotional} per day (used ${o.trading.limits.dailyNotionalUsed}), sec types ${o.trading.limits.secTypeAllowlist.join(",")}, price band ${o.trading.limits.priceBandPct}%`
+        : "",
     ]
       .filter(Boolean)
       .join("\n"),

@@ -18,6 +18,7 @@ import { getPositions } from "./get-positions.ts";
 import { getQuote } from "./get-quote.ts";
 import { getTradingHours } from "./get-trading-hours.ts";
 import { lookupContract } from "./lookup-contract.ts";
+import { orderTools } from "./order-tools.ts";
 import { searchContracts } from "./search-contracts.ts";
 import { tickerToConid } from "./ticker-to-conid.ts";
 
@@ -68,6 +69,7 @@ export const catalogue: readonly ToolDef[] = [
   getExecutions,
   getNewsProviders,
   getTradingHours,
+  ...orderTools,
 ];
 
 const byName = new Map(catalogue.map((t) => [t.name, t]));

@@ -1,0 +1,23 @@
+import { IbMcpError } from "../../shared/errors.ts";
+import { placeOrder } from "../../shared/tools/place-order.ts";
+import { audited, deskOf } from "../orders/audited.ts";
+import { placeBound } from "../orders/place-bound.ts";
+import { verifyToken } from "../orders/token.ts";
+import { defineHandler } from "./context.ts";
+
+export const placeOrderHandler = defineHandler(placeOrder, (args, ctx) =>
+  audited(ctx, placeOrder.name, { clientInfo: args.client_info }, async (known) => {
+    const desk = deskOf(ctx);
+    desk.assertAllowed(placeOrder.name, true);
+    const t = verifyToken(desk.secret(), args.token, desk.mode);
+    Object.assign(known, { params: t.payload.order, account: t.payload.order.account, orderRef: t.orderRef });
+    if (t.payload.order.modify_order_id !== undefined)
+      throw new IbMcpError(
+        "INVALID_ARGUMENT",
+        `this token previews a change of order ${t.payload.order.modify_order_id}; confirm it with modify_order`,
+      );
+    const out = await placeBound(desk, t, ctx);
+    known.orderId = out.order_id;
+    return { result: out, event: "place", outcome: out.replayed ? `replayed ${out.status}` : out.status };
+  }),
+);

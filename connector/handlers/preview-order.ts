@@ -1,0 +1,72 @@
+import { IbMcpError } from "../../shared/errors.ts";
+import { previewOrder } from "../../shared/tools/preview-order.ts";
+import { audited, deskOf } from "../orders/audited.ts";
+import { assertOrderShape, bindOrder } from "../orders/bind-order.ts";
+import { assertWithinLimits, checkLimits } from "../orders/limits.ts";
+import { signToken } from "../orders/token.ts";
+import { defineHandler } from "./context.ts";
+
+export const previewOrderHandler = defineHandler(previewOrder, (args, ctx) => {
+  const { client_info: clientInfo, ...params } = args;
+  return audited(ctx, previewOrder.name, { clientInfo, params, account: args.account }, async (known) => {
+    const desk = deskOf(ctx);
+    desk.assertAllowed(previewOrder.name, true);
+    assertOrderShape(args);
+    const accounts = ctx.session.status().accounts;
+    const account = args.account ?? accounts[0];
+    if (!account || !accounts.includes(account))
+      throw new IbMcpError(
+        "INVALID_ARGUMENT",
+        `unknown account ${account ?? "(none)"}; this connector manages ${accounts.join(", ") || "no account yet"}`,
+      );
+    known.account = account;
+    const contract = await ctx.contracts.resolve(
+      {
+        symbol: args.conId !== undefined ? String(args.conId) : (args.symbol ?? ""),
+        sec_type: args.sec_type,
+        exchange: args.exchange,
+        currency: args.currency,
+      },
+      ctx,
+    );
+    const last = await desk.orders.lastPrice(contract.conId, contract.exchange ?? args.exchange, ctx);
+    const order = bindOrder(args, account, contract, last);
+    known.params = order;
+    const checks = checkLimits(desk.config, order, last, desk.dailyUsed());
+    assertWithinLimits(checks);
+    const w = await desk.orders.whatIf(order, ctx);
+    const signed = signToken(desk.secret(), desk.mode, order, desk.config.ORDER_TOKEN_TTL_MS);
+    known.orderRef = signed.orderRef;
+    const {
+      reference_price,
+      notional,
+      account: _a,
+      multiplier: _m,
+      exchange: _e,
+      currency: _c,
+      ...shown
+    } = order;
+    const result = {
+      token: signed.token,
+      expires_at: new Date(signed.expiresAt).toISOString(),
+      mode: desk.mode,
+      account,
+      order: shown,
+      reference_price,
+      notional,
+      what_if: {
+        status: w.status,
+        commission: w.commission,
+        min_commission: w.minCommission,
+        max_commission: w.maxCommission,
+        commission_currency: w.commissionCurrency,
+        init_margin_change: w.initMarginChange,
+        maint_margin_change: w.maintMarginChange,
+        equity_with_loan_after: w.equityWithLoanAfter,
+        warning: w.warning,
+      },
+      checks,
+    };
+    return { result, event: "preview", outcome: `ok, what-if ${w.status}` };
+  });
+});

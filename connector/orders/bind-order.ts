@@ -1,0 +1,74 @@
+import { IbMcpError } from "../../shared/errors.ts";
+import type { BoundOrder, OrderRequest } from "../../shared/schemas/order.ts";
+
+const bad = (message: string) => new IbMcpError("INVALID_ARGUMENT", message);
+
+/** Cross-field rules the flat schema cannot say: which prices each type needs, and a bracket's shape. */
+export function assertOrderShape(r: OrderRequest): void {
+  if (r.conId === undefined && r.symbol === undefined) throw bad("give symbol (e.g. AAPL) or conId");
+  const t = r.order_type;
+  if ((t === "LMT" || t === "STP LMT") && r.limit_price === undefined)
+    throw bad(`${t} orders need limit_price`);
+  if ((t === "STP" || t === "STP LMT") && r.stop_price === undefined)
+    throw bad(`${t} orders need stop_price`);
+  if ((t === "MKT" || t === "STP") && r.limit_price !== undefined)
+    throw bad(`${t} orders take no limit_price; use LMT or STP LMT for a limit`);
+  if ((t === "MKT" || t === "LMT") && r.stop_price !== undefined)
+    throw bad(`${t} orders take no stop_price; use STP or STP LMT for a stop`);
+  const tp = r.take_profit_price;
+  const sl = r.stop_loss_price;
+  if ((tp === undefined) !== (sl === undefined))
+    throw bad("a bracket needs both take_profit_price and stop_loss_price (or neither)");
+  if (tp !== undefined && sl !== undefined) {
+    if (r.modify_order_id !== undefined)
+      throw bad(
+        "modify_order changes one order; modify the bracket's legs one at a time without take_profit_price/stop_loss_price",
+      );
+    const ok = r.side === "BUY" ? tp > sl : tp < sl;
+    if (!ok)
+      throw bad(
+        `for a ${r.side} bracket take_profit_price must be ${r.side === "BUY" ? "above" : "below"} stop_loss_price`,
+      );
+  }
+}
+
+/** The order a token binds: the request with account and contract resolved and its notional computed. */
+export function bindOrder(
+  r: OrderRequest,
+  account: string,
+  contract: {
+    conId: number;
+    symbol: string;
+    secType: string;
+    exchange?: string;
+    currency: string;
+    multiplier?: string;
+  },
+  lastPrice: number,
+): BoundOrder {
+  const multiplier = Number(contract.multiplier) > 0 ? Number(contract.multiplier) : 1;
+  // the price the order can trade at: its limit, else its stop, else the market
+  const reference = r.limit_price ?? r.stop_price ?? lastPrice;
+  const o: BoundOrder = {
+    conId: contract.conId,
+    symbol: contract.symbol,
+    sec_type: contract.secType,
+    exchange: r.exchange || contract.exchange || "SMART",
+    currency: contract.currency,
+    multiplier,
+    side: r.side,
+    quantity: r.quantity,
+    order_type: r.order_type,
+    tif: r.tif,
+    outside_rth: r.outside_rth,
+    account,
+    reference_price: reference,
+    notional: Math.round(r.quantity * reference * multiplier * 100) / 100,
+  };
+  if (r.limit_price !== undefined) o.limit_price = r.limit_price;
+  if (r.stop_price !== undefined) o.stop_price = r.stop_price;
+  if (r.take_profit_price !== undefined) o.take_profit_price = r.take_profit_price;
+  if (r.stop_loss_price !== undefined) o.stop_loss_price = r.stop_loss_price;
+  if (r.modify_order_id !== undefined) o.modify_order_id = r.modify_order_id;
+  return o;
+}

@@ -1,0 +1,77 @@
+import { jetstream } from "@nats-io/jetstream";
+import { type KV, Kvm } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { z } from "zod";
+import { IbMcpError } from "../../shared/errors.ts";
+import type { TradingMode } from "../../shared/mode.ts";
+
+/** What was sent for a token: the IB order ids, written before the first byte of the order leaves. */
+export const JournalRecord = z.object({
+  orderId: z.number().int(),
+  childOrderIds: z.array(z.number().int()),
+});
+export type JournalRecord = z.infer<typeof JournalRecord>;
+
+/**
+ * Token (orderRef) → the order ids it was sent as. It outlives a connector restart when NATS is there (a
+ * JetStream KV bucket), so a retry after a crash mid-submit finds the order by id even where IB does not echo
+ * the orderRef, and never sends it twice. In memory only without NATS.
+ */
+export interface PlacementJournal {
+  get(orderRef: string): Promise<JournalRecord | undefined>;
+  put(orderRef: string, record: JournalRecord): Promise<void>;
+}
+
+/** A journal in this process's memory. */
+export function memoryJournal(): PlacementJournal {
+  const records = new Map<string, JournalRecord>();
+  return {
+    get: async (ref) => records.get(ref),
+    put: async (ref, r) => {
+      records.set(ref, r);
+    },
+  };
+}
+
+/** Longer than any token lives; the bucket forgets older records by itself. */
+const JOURNAL_TTL_MS = 24 * 60 * 60 * 1000;
+const decoder = new TextDecoder();
+
+/** A journal in the JetStream KV bucket `ib-mcp-orders-<mode>` (created on first use). */
+export function kvJournal(nc: NatsConnection, mode: TradingMode): PlacementJournal {
+  let bucket: Promise<KV> | undefined;
+  const kv = () => {
+    bucket ??= new Kvm(jetstream(nc, { timeout: 2_000 })).create(`ib-mcp-orders-${mode}`, {
+      ttl: JOURNAL_TTL_MS,
+      history: 1,
+    });
+    bucket.catch(() => {
+      bucket = undefined;
+    });
+    return bucket;
+  };
+  const unavailable = (err: unknown) =>
+    new IbMcpError(
+      "CONNECTOR_UNAVAILABLE",
+      "the order journal (JetStream KV) did not answer, so the order was not sent; retry in a few seconds",
+      { cause: err, retryAfterMs: 2_000 },
+    );
+  return {
+    async get(ref) {
+      try {
+        const entry = await (await kv()).get(ref);
+        if (entry?.operation !== "PUT") return undefined;
+        return JournalRecord.parse(JSON.parse(decoder.decode(entry.value)));
+      } catch (err) {
+        throw unavailable(err);
+      }
+    },
+    async put(ref, record) {
+      try {
+        await (await kv()).put(ref, JSON.stringify(record));
+      } catch (err) {
+        throw unavailable(err);
+      }
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import type { NatsConnection, Subscription } from "@nats-io/nats-core";
+import type { Logger } from "pino";
+import { z } from "zod";
+import type { TradingMode } from "../../shared/mode.ts";
+import { subjectFor } from "../../shared/subjects.ts";
+import type { AuditLog } from "./audit.ts";
+import type { TradingDesk } from "./desk.ts";
+
+/** `ib.<mode>.admin.kill_switch`: {"on":true} stops new orders at once, {"on":false} lifts a bus-set stop. */
+export function killSwitchSubject(mode: TradingMode): string {
+  return subjectFor(mode, "admin.kill_switch");
+}
+
+const Command = z.object({ on: z.boolean() }).strict();
+
+/** Serves the kill switch subject; answers {"on":<state>} or {"error":"..."} and audits every change. */
+export function serveKillSwitch(
+  nc: NatsConnection,
+  desk: TradingDesk,
+  audit: AuditLog,
+  logger: Logger,
+): Subscription {
+  const subject = killSwitchSubject(desk.mode);
+  return nc.subscribe(subject, {
+    callback: (err, msg) => {
+      if (err) return logger.error({ err }, "kill switch subscription ended");
+      let command: z.infer<typeof Command>;
+      try {
+        command = Command.parse(msg.json());
+      } catch {
+        msg.respond(JSON.stringify({ error: `send {"on":true} or {"on":false} to ${subject}` }));
+        return;
+      }
+      desk.setKillSwitch(command.on);
+      const on = desk.killSwitchOn();
+      logger.warn({ on, asked: command.on }, "kill switch changed over NATS");
+      void audit
+        .append({
+          event: "kill_switch",
+          tool: subject,
+          requestId: msg.headers?.get("X-Request-Id") ?? "",
+          mode: desk.mode,
+          params: command,
+          outcome: on ? "on" : "off",
+        })
+        .catch((e: unknown) => logger.error({ err: e }, "kill switch audit failed"))
+        .finally(() => msg.respond(JSON.stringify({ on })));
+    },
+  });
+}

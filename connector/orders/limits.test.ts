@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { ConnectorEnv, parseEnv } from "../../shared/config.ts";
+import { IbMcpError } from "../../shared/errors.ts";
+import type { BoundOrder } from "../../shared/schemas/order.ts";
+import { assertWithinLimits, checkLimits } from "./limits.ts";
+
+const cfg = (extra: Record<string, string> = {}) =>
+  parseEnv(ConnectorEnv, {
+    ORDER_MAX_QUANTITY: "10",
+    ORDER_MAX_NOTIONAL: "2000",
+    ORDER_DAILY_MAX_NOTIONAL: "5000",
+    ORDER_PRICE_BAND_PCT: "5",
+    ...extra,
+  });
+
+const order = (o: Partial<BoundOrder> = {}): BoundOrder => ({
+  conId: 1,
+  symbol: "AAPL",
+  sec_type: "STK",
+  exchange: "SMART",
+  currency: "USD",
+  multiplier: 1,
+  side: "BUY",
+  quantity: 5,
+  order_type: "LMT",
+  limit_price: 100,
+  tif: "DAY",
+  outside_rth: false,
+  account: "DU1",
+  reference_price: 100,
+  notional: 500,
+  ...o,
+});
+
+function failed(c: ReturnType<typeof cfg>, o: BoundOrder, last = 100, used = 0): string[] {
+  return checkLimits(c, o, last, used)
+    .filter((x) => !x.ok)
+    .map((x) => x.name);
+}
+
+describe("trading limits", () => {
+  it("pass an order inside every limit", () => {
+    assert.deepEqual(failed(cfg(), order()), []);
+    assert.doesNotThrow(() => assertWithinLimits(checkLimits(cfg(), order(), 100, 0)));
+  });
+
+  it("refuse each cap on its own", () => {
+    assert.deepEqual(failed(cfg(), order({ quantity: 11, notional: 1100 })), ["max_quantity"]);
+    assert.deepEqual(failed(cfg(), order({ notional: 2001 })), ["max_notional"]);
+    assert.deepEqual(failed(cfg(), order(), 100, 4600), ["daily_max_notional"]);
+    assert.deepEqual(failed(cfg({ ORDER_SYMBOL_DENYLIST: "aapl,tsla" }), order()), ["symbol_denylist"]);
+    assert.deepEqual(failed(cfg({ ORDER_SYMBOL_ALLOWLIST: "MSFT" }), order()), ["symbol_allowlist"]);
+    assert.deepEqual(failed(cfg(), order({ sec_type: "OPT" })), ["sec_type_allowlist"]);
+    assert.deepEqual(failed(cfg({ ORDER_SECTYPE_ALLOWLIST: "STK,OPT" }), order({ sec_type: "OPT" })), []);
+  });
+
+  it("hold limit, stop and bracket prices to the band around the last price", () => {
+    assert.deepEqual(failed(cfg(), order({ limit_price: 106 })), ["price_band:limit_price"]);
+    assert.deepEqual(failed(cfg(), order({ limit_price: 95 })), []);
+    assert.deepEqual(failed(cfg(), order({ limit_price: undefined, stop_price: 90 })), [
+      "price_band:stop_price",
+    ]);
+    assert.deepEqual(failed(cfg(), order({ take_profit_price: 104, stop_loss_price: 80 })), [
+      "price_band:stop_loss_price",
+    ]);
+  });
+
+  it("the refusal names every failed limit and what to do", () => {
+    assert.throws(
+      () => assertWithinLimits(checkLimits(cfg(), order({ quantity: 50, notional: 5000 }), 100, 0)),
+      (err: unknown) =>
+        err instanceof IbMcpError &&
+        err.code === "INVALID_ARGUMENT" &&
+        /max_quantity: 50 exceeds the limit 10/.test(err.message) &&
+        /max_notional/.test(err.message) &&
+        /operator/.test(err.message),
+    );
+  });
+});

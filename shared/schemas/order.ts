@@ -1,0 +1,109 @@
+import { z } from "zod";
+
+export const OrderSide = z.enum(["BUY", "SELL"]);
+export const OrderType = z.enum(["MKT", "LMT", "STP", "STP LMT"]);
+export const TimeInForce = z.enum(["DAY", "GTC", "IOC"]);
+
+/** Optional free text the agent sends to say who it is; written to the audit log only. */
+export const ClientInfo = z
+  .string()
+  .max(200, "client_info is at most 200 characters")
+  .optional()
+  .describe("Who is asking (agent name, task); written to the audit log, nothing else.");
+
+/** An order as preview_order takes it; the token binds exactly these values after normalisation. */
+export const OrderRequest = z.object({
+  symbol: z.string().trim().min(1).max(32).optional().describe("Ticker, e.g. AAPL; or give conId."),
+  conId: z.number().int().positive().optional().describe("IB contract id; wins over symbol."),
+  sec_type: z.string().trim().toUpperCase().default("STK").describe("Security type: STK (stocks, ETFs)."),
+  exchange: z.string().trim().toUpperCase().default("SMART"),
+  currency: z.string().trim().toUpperCase().length(3).default("USD"),
+  side: OrderSide,
+  quantity: z.number().positive().describe("Shares or contracts."),
+  order_type: OrderType.default("LMT").describe("MKT, LMT, STP or STP LMT."),
+  limit_price: z.number().positive().optional().describe("Needed for LMT and STP LMT."),
+  stop_price: z.number().positive().optional().describe("Needed for STP and STP LMT."),
+  take_profit_price: z
+    .number()
+    .positive()
+    .optional()
+    .describe("With stop_loss_price: a bracket, a limit child that takes profit."),
+  stop_loss_price: z
+    .number()
+    .positive()
+    .optional()
+    .describe("With take_profit_price: a bracket, a stop child that limits the loss."),
+  tif: TimeInForce.default("DAY"),
+  outside_rth: z.boolean().default(false).describe("Allow filling outside regular trading hours."),
+  account: z.string().trim().min(1).optional().describe("IB account; the first managed account when absent."),
+  modify_order_id: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("Preview a change of this working order; confirm with modify_order instead of place_order."),
+  client_info: ClientInfo,
+});
+export type OrderRequest = z.infer<typeof OrderRequest>;
+
+/** What a token binds: the request with the account resolved and the contract pinned to a conId. */
+export const BoundOrder = z.object({
+  conId: z.number().int(),
+  symbol: z.string(),
+  sec_type: z.string(),
+  exchange: z.string(),
+  currency: z.string(),
+  multiplier: z.number(),
+  side: OrderSide,
+  quantity: z.number(),
+  order_type: OrderType,
+  limit_price: z.number().optional(),
+  stop_price: z.number().optional(),
+  take_profit_price: z.number().optional(),
+  stop_loss_price: z.number().optional(),
+  tif: TimeInForce,
+  outside_rth: z.boolean(),
+  account: z.string(),
+  modify_order_id: z.number().int().optional(),
+  /** Price the notional was computed from (the limit, else the last price). */
+  reference_price: z.number(),
+  notional: z.number(),
+});
+export type BoundOrder = z.infer<typeof BoundOrder>;
+
+/** One limit that applies to an order and whether it passed. */
+export const LimitCheck = z.object({
+  name: z.string(),
+  limit: z.string(),
+  value: z.string(),
+  ok: z.boolean(),
+});
+export type LimitCheck = z.infer<typeof LimitCheck>;
+
+/** An order as IB reports it after placement, modification or cancellation. */
+export const OrderOutcome = z.object({
+  order_id: z.number().int(),
+  child_order_ids: z.array(z.number().int()),
+  order_ref: z.string(),
+  status: z.string(),
+  filled: z.number(),
+  remaining: z.number(),
+  avg_fill_price: z.number().optional(),
+  perm_id: z.number().int().optional(),
+  /** True when this answer repeats an earlier placement of the same token instead of sending again. */
+  replayed: z.boolean(),
+});
+export type OrderOutcome = z.infer<typeof OrderOutcome>;
+
+/** The trading limits in force, as get_connection_status reports them. */
+export const TradingLimits = z.object({
+  maxQuantity: z.number(),
+  maxNotional: z.number(),
+  dailyMaxNotional: z.number(),
+  dailyNotionalUsed: z.number(),
+  symbolAllowlist: z.array(z.string()),
+  symbolDenylist: z.array(z.string()),
+  secTypeAllowlist: z.array(z.string()),
+  priceBandPct: z.number(),
+});
+export type TradingLimits = z.infer<typeof TradingLimits>;

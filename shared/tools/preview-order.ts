@@ -1,0 +1,56 @@
+import { z } from "zod";
+import { LimitCheck, OrderRequest, OrderType } from "../schemas/order.ts";
+import { tradeTool } from "../tool-def.ts";
+
+export const previewOrder = tradeTool(
+  {
+    name: "preview_order",
+    title: "Preview an order",
+    description:
+      "Checks an order without sending it: resolves the contract, applies this server's limits, runs IB's what-if check (commission, margin impact) and returns a confirmation token valid for a short time. Nothing reaches the market; place it with place_order(token), or with modify_order(token) when modify_order_id is set. Types: MKT, LMT, STP, STP LMT; take_profit_price with stop_loss_price make a bracket.",
+    input: OrderRequest,
+    output: z.object({
+      token: z.string(),
+      expires_at: z.string(),
+      mode: z.enum(["paper", "live"]),
+      account: z.string(),
+      order: z.object({
+        conId: z.number().int(),
+        symbol: z.string(),
+        sec_type: z.string(),
+        side: z.string(),
+        quantity: z.number(),
+        order_type: OrderType,
+        limit_price: z.number().optional(),
+        stop_price: z.number().optional(),
+        take_profit_price: z.number().optional(),
+        stop_loss_price: z.number().optional(),
+        tif: z.string(),
+        outside_rth: z.boolean(),
+        modify_order_id: z.number().int().optional(),
+      }),
+      reference_price: z.number(),
+      notional: z.number(),
+      what_if: z.object({
+        status: z.string(),
+        commission: z.number().optional(),
+        min_commission: z.number().optional(),
+        max_commission: z.number().optional(),
+        commission_currency: z.string().optional(),
+        init_margin_change: z.number().optional(),
+        maint_margin_change: z.number().optional(),
+        equity_with_loan_after: z.number().optional(),
+        warning: z.string().optional(),
+      }),
+      checks: z.array(LimitCheck),
+    }),
+    summarize: (o) =>
+      [
+        `${o.order.side} ${o.order.quantity} ${o.order.symbol} ${o.order.order_type}${o.order.limit_price ? ` @ ${o.order.limit_price}` : ""}${o.order.stop_price ? ` stop ${o.order.stop_price}` : ""} (${o.mode}, account ${o.account}), notional ~${o.notional}`,
+        `IB what-if: ${o.what_if.status}${o.what_if.commission !== undefined ? `, commission ${o.what_if.commission}` : ""}${o.what_if.init_margin_change !== undefined ? `, initial margin change ${o.what_if.init_margin_change}` : ""}`,
+        `Checks: ${o.checks.map((c) => `${c.name} ${c.ok ? "ok" : "FAILED"}`).join(", ")}`,
+        `Confirm with ${o.order.modify_order_id ? "modify_order" : "place_order"} and this token before ${o.expires_at}: ${o.token}`,
+      ].join("\n"),
+  },
+  { destructive: false, idempotent: false },
+);
