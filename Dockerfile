@@ -29,6 +29,8 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY --from=build /app/dist ./dist
+# The one writable place: the order audit log (compose mounts a volume here, which inherits this owner).
+RUN mkdir -p /app/audit && chown node:node /app/audit
 USER node
 EXPOSE 48012
 # Meaningful for the gateway role (its default command): /ready means NATS is connected and the

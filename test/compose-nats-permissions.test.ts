@@ -193,4 +193,25 @@ describe("compose/nats/nats.conf permissions", () => {
     assert.equal((await violationOn(debug, `$KV.${BUCKET}.paper`)).operation, "publish");
     await service.stop();
   });
+
+  it("lets the connector keep its order journal, the debug user throw the kill switch, and not the gateway", async () => {
+    const connector = await login("connector");
+    const journal = await new Kvm(connector.nc).create("ib-mcp-orders-paper", { ttl: 60_000, history: 1 });
+    await journal.put("ibmcp-0123456789abcdef", new TextEncoder().encode('{"orderId":7,"childOrderIds":[]}'));
+    assert.equal((await journal.get("ibmcp-0123456789abcdef"))?.json<{ orderId: number }>().orderId, 7);
+    const sub = connector.nc.subscribe("ib.paper.admin.kill_switch", {
+      callback: (_err, msg) => {
+        msg.respond('{"on":true}');
+      },
+    });
+    await connector.nc.flush();
+    const debug = await login("debug");
+    const reply = await debug.nc.request("ib.paper.admin.kill_switch", '{"on":true}', { timeout: 2_000 });
+    assert.equal(reply.json<{ on: boolean }>().on, true);
+    const gateway = await login("gateway");
+    gateway.nc.publish("ib.paper.admin.kill_switch", '{"on":false}');
+    await gateway.nc.flush();
+    assert.equal((await violationOn(gateway, "ib.paper.admin.kill_switch")).operation, "publish");
+    sub.unsubscribe();
+  });
 });
