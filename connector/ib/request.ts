@@ -1,0 +1,124 @@
+import { EventName, type IBApi, IBApiNextError, isNonFatalError } from "@stoqey/ib";
+import { type Observable, take } from "rxjs";
+import { IbMcpError } from "../../shared/errors.ts";
+import type { ContractSummary } from "../../shared/schemas/fields.ts";
+import { abortable } from "../deadline.ts";
+import type { PacedRequest, Pacer } from "../pacing/index.ts";
+import { ibErrorToIbMcp } from "./ib-errors.ts";
+import type { IbLink } from "./link.ts";
+import type { IbSession } from "./session.ts";
+
+/** The caller's deadline, carried by every request. */
+export interface RequestScope {
+  signal: AbortSignal;
+  deadlineAt: number;
+}
+
+/** Requests IB sets no pacing rule of their own for; the pacer never holds them. */
+export const general: PacedRequest = { kind: "general" };
+
+/** An instrument as error messages name it. */
+export function describe(c: ContractSummary): string {
+  return `${c.symbol || c.conId} (conId ${c.conId})`;
+}
+
+/** Any failure of an IB call as an IbMcpError; `subject` names the instrument in the message. */
+export function toRequestError(err: unknown, subject: string): IbMcpError {
+  if (err instanceof IbMcpError) return err;
+  if (err instanceof IBApiNextError) return ibErrorToIbMcp(err.code, err.error.message, subject);
+  return new IbMcpError("INTERNAL", `IB request for ${subject} failed unexpectedly`, { cause: err });
+}
+
+/** The paced call every request area goes through; `work` gets the link of the session current once paced. */
+export type Call = <T>(
+  subject: string,
+  paced: PacedRequest,
+  scope: RequestScope,
+  work: (link: IbLink) => Promise<T>,
+  reserveMs?: number,
+) => Promise<T>;
+
+/** The `call` behind every request area: paced, bounded by the caller's deadline, and failed on disconnect. */
+export function createCall(currentSession: () => IbSession, pacer: Pacer): Call {
+  return async function call<T>(
+    subject: string,
+    paced: PacedRequest,
+    scope: RequestScope,
+    work: (link: IbLink) => Promise<T>,
+    /** Time the work itself needs: waiting in the pacer stops this long before the deadline. */
+    reserveMs = 0,
+  ): Promise<T> {
+    currentSession().link(); // fail fast while IB is down, before queueing in the pacer
+    const release = await pacer.acquire(paced, scope.deadlineAt - reserveMs, scope.signal);
+    try {
+      // the session may have dropped or been replaced while the pacer held us
+      const session = currentSession();
+      const link = session.link();
+      const running = work(link).catch((err: unknown) => {
+        throw toRequestError(err, subject);
+      });
+      return await session.inFlight.run(abortable(running, scope.signal));
+    } finally {
+      release();
+    }
+  };
+}
+
+export type Handler = NonNullable<Parameters<IBApi["removeListener"]>[1]>;
+
+export interface ByReqIdSpec<T> {
+  events: Array<[EventName, Handler]>;
+  send(): void;
+  cancel?(): void;
+  /** Called by handlers when the answer is complete. */
+  done?: (value: T) => void;
+}
+
+/**
+ * One request IBApiNext does not offer (or cannot cancel), matched to its replies by reqId on the raw IBApi.
+ * The reqId comes from IBApiNext's counter, so the two never collide. On abort IB's cancel is sent.
+ */
+export function byReqId<T>(
+  link: IbLink,
+  scope: RequestScope,
+  subject: string,
+  setup: (reqId: number, done: (value: T) => void) => ByReqIdSpec<T>,
+): Promise<T> {
+  const reqId = link.next.nextReqId;
+  return new Promise<T>((resolve, reject) => {
+    let finished = false;
+    const finish = (settle: () => void) => {
+      if (finished) return;
+      finished = true;
+      for (const [event, handler] of spec.events) link.raw.removeListener(event, handler);
+      link.raw.off(EventName.error, onError);
+      scope.signal.removeEventListener("abort", onAbort);
+      settle();
+    };
+    const spec = setup(reqId, (value) => finish(() => resolve(value)));
+    const onError = (err: Error, code: number, id: number) => {
+      if (id !== reqId || isNonFatalError(code, err)) return;
+      finish(() => reject(ibErrorToIbMcp(code, err.message, subject)));
+    };
+    const onAbort = () => {
+      spec.cancel?.();
+      finish(() => reject(scope.signal.reason));
+    };
+    if (scope.signal.aborted) {
+      reject(scope.signal.reason);
+      return;
+    }
+    for (const [event, handler] of spec.events) link.raw.addListener(event, handler);
+    link.raw.on(EventName.error, onError);
+    scope.signal.addEventListener("abort", onAbort, { once: true });
+    spec.send();
+  });
+}
+
+/** The first value of an IBApiNext subscription; unsubscribing (IB's cancel) on abort or after it. */
+export function firstValue<T>(source: Observable<T>, scope: RequestScope): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const sub = source.pipe(take(1)).subscribe({ next: resolve, error: reject });
+    scope.signal.addEventListener("abort", () => sub.unsubscribe(), { once: true });
+  });
+}

@@ -1,0 +1,171 @@
+import { type CommissionReport, type Contract, EventName } from "@stoqey/ib";
+import type { IbClient, PortfolioItem } from "../client.ts";
+import { compact, ibNumber, ibString, toContractSummary } from "../convert.ts";
+import { byReqId, type Call, firstValue, general, type Handler } from "../request.ts";
+
+/** The account's balances, positions, P&L, orders and executions. */
+export function accountRequests(
+  call: Call,
+): Pick<
+  IbClient,
+  "accountSummary" | "positions" | "pnl" | "pnlSingle" | "portfolio" | "openOrders" | "executions"
+> {
+  // IB streams account updates for one account at a time: portfolio requests take turns
+  let accountUpdatesTurn: Promise<unknown> = Promise.resolve();
+
+  return {
+    accountSummary(tags, scope) {
+      return call("account summary", general, scope, (link) =>
+        firstValue(link.next.getAccountSummary("All", tags), scope).then((update) =>
+          [...update.all].map(([account, byTag]) => ({
+            account,
+            values: [...byTag].flatMap(([tag, byCurrency]) =>
+              [...byCurrency].map(([currency, v]) => ({ tag, value: v.value, currency })),
+            ),
+          })),
+        ),
+      );
+    },
+
+    positions(scope) {
+      return call("positions", general, scope, (link) =>
+        firstValue(link.next.getPositions(), scope).then((update) =>
+          [...update.all].flatMap(([account, list]) =>
+            list.map((p) => ({
+              account,
+              contract: toContractSummary(p.contract),
+              position: p.pos,
+              avgCost: p.avgCost ?? 0,
+            })),
+          ),
+        ),
+      );
+    },
+
+    pnl(account, scope) {
+      return call(`P&L of ${account}`, general, scope, async (link) => {
+        const p = await firstValue(link.next.getPnL(account), scope);
+        return compact({
+          dailyPnL: ibNumber(p.dailyPnL),
+          unrealizedPnL: ibNumber(p.unrealizedPnL),
+          realizedPnL: ibNumber(p.realizedPnL),
+        });
+      });
+    },
+
+    pnlSingle(account, conId, scope) {
+      return call(`P&L of conId ${conId} in ${account}`, general, scope, async (link) => {
+        const p = await firstValue(link.next.getPnLSingle(account, "", conId), scope);
+        return compact({
+          position: ibNumber(p.position),
+          dailyPnL: ibNumber(p.dailyPnL),
+          unrealizedPnL: ibNumber(p.unrealizedPnL),
+          realizedPnL: ibNumber(p.realizedPnL),
+          value: ibNumber(p.marketValue),
+        });
+      });
+    },
+
+    portfolio(account, scope) {
+      const run = () =>
+        call(`portfolio of ${account}`, general, scope, (link) =>
+          byReqId<PortfolioItem[]>(link, scope, `portfolio of ${account}`, (_reqId, done) => {
+            const items: PortfolioItem[] = [];
+            const onItem = (
+              contract: Contract,
+              position: number,
+              marketPrice: number,
+              marketValue: number,
+              averageCost?: number,
+              unrealizedPnL?: number,
+              realizedPnL?: number,
+              accountName?: string,
+            ) => {
+              if (accountName !== account) return;
+              items.push(
+                compact({
+                  account,
+                  contract: toContractSummary(contract),
+                  position,
+                  marketPrice,
+                  marketValue,
+                  averageCost: ibNumber(averageCost),
+                  unrealizedPnL: ibNumber(unrealizedPnL),
+                  realizedPnL: ibNumber(realizedPnL),
+                }),
+              );
+            };
+            const stop = () => link.raw.reqAccountUpdates(false, account);
+            const onEnd = (name: string) => {
+              if (name !== account) return;
+              stop();
+              done(items);
+            };
+            return {
+              events: [
+                [EventName.updatePortfolio, onItem as Handler],
+                [EventName.accountDownloadEnd, onEnd as Handler],
+              ],
+              send: () => link.raw.reqAccountUpdates(true, account),
+              cancel: stop,
+            };
+          }),
+        );
+      const mine = accountUpdatesTurn.then(run, run);
+      accountUpdatesTurn = mine.catch(() => undefined);
+      return mine;
+    },
+
+    openOrders(scope) {
+      return call("open orders", general, scope, async (link) =>
+        (await link.next.getAllOpenOrders()).map((o) => {
+          const s = o.orderStatus;
+          return compact({
+            orderId: o.orderId,
+            permId: ibNumber(o.order.permId),
+            clientId: ibNumber(o.order.clientId),
+            account: ibString(o.order.account),
+            contract: toContractSummary(o.contract),
+            action: String(o.order.action ?? ""),
+            totalQuantity: o.order.totalQuantity ?? 0,
+            orderType: String(o.order.orderType ?? ""),
+            limitPrice: ibNumber(o.order.lmtPrice),
+            auxPrice: ibNumber(o.order.auxPrice) || undefined,
+            timeInForce: ibString(o.order.tif === undefined ? undefined : String(o.order.tif)),
+            status: String(s?.status ?? o.orderState.status ?? ""),
+            filled: ibNumber(s?.filled),
+            remaining: ibNumber(s?.remaining),
+            avgFillPrice: ibNumber(s?.avgFillPrice) || undefined,
+          });
+        }),
+      );
+    },
+
+    executions(scope) {
+      return call("executions", general, scope, async (link) => {
+        const details = await link.next.getExecutionDetails({});
+        // a second reqExecutions: IBApiNext collects commission reports only in their own request
+        const reports = await link.next.getCommissionReport({});
+        const byExecId = new Map<string, CommissionReport>(reports.map((r) => [r.execId ?? "", r]));
+        return details.map(({ contract, execution: e }) => {
+          const r = byExecId.get(e.execId ?? "");
+          return compact({
+            execId: e.execId ?? "",
+            orderId: e.orderId ?? 0,
+            permId: ibNumber(e.permId),
+            account: e.acctNumber ?? "",
+            contract: toContractSummary(contract),
+            time: e.time ?? "",
+            side: e.side ?? "",
+            shares: e.shares ?? 0,
+            price: e.price ?? 0,
+            exchange: ibString(e.exchange),
+            commission: ibNumber(r?.commission),
+            commissionCurrency: ibString(r?.currency),
+            realizedPnL: ibNumber(r?.realizedPNL),
+          });
+        });
+      });
+    },
+  };
+}
