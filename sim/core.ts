@@ -17,6 +17,16 @@ export interface SimOrder {
   lmtPrice: number;
   auxPrice: number;
   tif: string;
+  /** The client's own reference, echoed in openOrder and execDetails. */
+  orderRef: string;
+  /** The bracket parent's id, 0 for none. */
+  parentId: number;
+  /** False while IB holds the order until a later order of its group transmits. */
+  transmit: boolean;
+  /** A stop order whose trigger was crossed (STP now trades as MKT, STP LMT as LMT). */
+  triggered?: boolean;
+  /** Untransmitted: IB holds it, announcing nothing, until an order of its parentId chain transmits. */
+  held?: boolean;
   status: "Submitted" | "Filled" | "Cancelled" | "PreSubmitted";
   filled: number;
   avgFillPrice: number;
@@ -39,6 +49,7 @@ export interface SimExecution {
   price: number;
   time: number;
   commission: number;
+  orderRef: string;
 }
 
 /** Per-account book: cash and positions keyed by conId. */

@@ -24,6 +24,8 @@ export interface IbLink {
   raw: IBApi;
   accounts: string[];
   serverVersion: number;
+  /** The API clientId of this session. */
+  clientId: number;
   /** Resolves with a readable reason once the session is gone (socket closed, 1100/2110, 502/504). */
   lost: Promise<string>;
   /** Subscribes to IB's notices without reqId (1101, 1102, 21xx farm messages). */
@@ -97,6 +99,7 @@ export function openLink(opts: LinkOptions): Promise<IbLink> {
         raw,
         accounts,
         serverVersion: raw.serverVersion,
+        clientId,
         lost,
         onNotice: (l) => notices.add(l),
         close: () => {

@@ -442,10 +442,14 @@ export function createIbOrders(currentSession: () => IbSession, pacer: Pacer): I
     cancelAll(scope) {
       return call("every working order", scope, async (link) => {
         const open = await link.next.getAllOpenOrders();
-        const working = open
-          .filter((x) => !/^(Filled|Cancelled|ApiCancelled|Inactive)$/.test(x.orderStatus?.status ?? ""))
-          .map((x) => x.orderId);
-        if (working.length === 0) {
+        const workingOrders = open.filter(
+          (x) => !/^(Filled|Cancelled|ApiCancelled|Inactive)$/.test(x.orderStatus?.status ?? ""),
+        );
+        const working = workingOrders.map((x) => x.orderId);
+        // IB reports status changes only to the client that placed an order: wait for our own orders, and
+        // count the others (other API clients, TWS) as cancel requested
+        const ours = workingOrders.filter((x) => x.order.clientId === link.clientId).map((x) => x.orderId);
+        if (ours.length === 0) {
           link.raw.reqGlobalCancel();
           return working;
         }
@@ -455,7 +459,7 @@ export function createIbOrders(currentSession: () => IbSession, pacer: Pacer): I
           [],
           "every working order",
           (settle) => {
-            const pending = new Set(working);
+            const pending = new Set(ours);
             const onStatus = (id: number, status: string) => {
               if (/cancel|filled|inactive/i.test(status)) pending.delete(id);
               if (pending.size === 0) settle(working);

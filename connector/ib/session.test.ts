@@ -21,6 +21,7 @@ function fakeLink(): FakeLink {
     raw: {} as IbLink["raw"],
     accounts: ["DU1"],
     serverVersion: 176,
+    clientId: 1,
     lost,
     onNotice: (l) => notices.push(l),
     close: () => drop("closed"),

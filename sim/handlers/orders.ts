@@ -1,37 +1,36 @@
 import type { HandlerFn } from "../connection.ts";
-import { cancelSimOrder, submitOrder } from "../orders/order-engine.ts";
+import type { SimOrder } from "../core.ts";
+import { cancelSimOrder, isWorking, submitOrder } from "../orders/order-engine.ts";
 import { sendCommission, sendExecution, sendOpenOrder, sendOrderStatus } from "../orders/order-messages.ts";
-import { readContract } from "../protocol/field-reader.ts";
+import { readPlaceOrder } from "../orders/place-order-fields.ts";
+import { whatIfState } from "../orders/what-if.ts";
 import { ServerMsg } from "../protocol/msg-ids.ts";
 import { findByConId } from "../universe/instruments.ts";
 import { resolveContract } from "./resolve-contract.ts";
 
-const ORDER_TYPES = ["MKT", "LMT"];
+const ORDER_TYPES = ["MKT", "LMT", "STP", "STP LMT"];
 
-/** placeOrder: MKT fills at the simulated bid/ask, LMT when marketable or once the price crosses; same id modifies. */
+/**
+ * placeOrder: MKT fills at the simulated bid/ask, LMT when marketable or once the price crosses, STP and
+ * STP LMT once the price crosses auxPrice; same id modifies; a what-if answers with a preview and places nothing;
+ * transmit=false holds the order until its bracket group transmits.
+ */
 export const placeOrder: HandlerFn = (conn, r) => {
   const core = conn.core;
-  const orderId = r.int();
-  const q = readContract(r);
-  r.skip(2); // secIdType, secId
-  const action = r.str().toUpperCase();
-  const quantity = r.num();
-  const orderType = r.str().toUpperCase();
-  const lmtPrice = r.num();
-  const auxPrice = r.num();
-  const tif = r.str() || "DAY";
-  r.str(); // ocaGroup
-  const account = r.str() || core.config.accounts[0]!;
-
+  const { order: p, contract: q } = readPlaceOrder(r, conn.serverVersion);
+  if (r.more) core.log("warn", `placeOrder ${p.orderId}: fields left over after the walk; check the encoder`);
+  const orderId = p.orderId;
+  const account = p.account || core.config.accounts[0]!;
   const instrument = resolveContract(conn, orderId, q);
   if (!instrument) return;
+  const { action, orderType, lmtPrice, auxPrice } = p;
   if (action !== "BUY" && action !== "SELL")
     return conn.error(
       orderId,
       321,
       `Error validating request:-'bO' : cause - action "${action}" must be BUY or SELL`,
     );
-  if (!(quantity > 0))
+  if (!(p.totalQuantity > 0))
     return conn.error(
       orderId,
       321,
@@ -44,11 +43,17 @@ export const placeOrder: HandlerFn = (conn, r) => {
       `Unsupported order type for this exchange and security type (${orderType}); the simulator accepts ${ORDER_TYPES.join(", ")}`,
     );
   }
-  if (orderType === "LMT" && !(lmtPrice > 0))
+  if (orderType.includes("LMT") && !(lmtPrice > 0))
     return conn.error(
       orderId,
       321,
       "Error validating request:-'bO' : cause - a limit order needs a positive limit price",
+    );
+  if (orderType.startsWith("STP") && !(auxPrice > 0))
+    return conn.error(
+      orderId,
+      321,
+      "Error validating request:-'bO' : cause - a stop order needs a positive stop (aux) price",
     );
   if (!core.accounts.has(account))
     return conn.error(
@@ -56,9 +61,16 @@ export const placeOrder: HandlerFn = (conn, r) => {
       321,
       `Error validating request:-'bO' : cause - unknown account ${account}; use one of ${core.config.accounts.join(",")}`,
     );
+  const parent = p.parentId ? core.orders.get(p.parentId) : undefined;
+  if (p.parentId && (!parent || !isWorking(parent)))
+    return conn.error(
+      orderId,
+      321,
+      `Error validating request:-'bO' : cause - parent order ${p.parentId} is not a working order; place the parent first`,
+    );
 
   const existing = core.orders.get(orderId);
-  if (existing && existing.status !== "Submitted")
+  if (existing && !isWorking(existing))
     return conn.error(orderId, 104, `Can't modify a filled or cancelled order (${existing.status})`);
   if (!existing && orderId < core.nextOrderId)
     return conn.error(
@@ -67,27 +79,29 @@ export const placeOrder: HandlerFn = (conn, r) => {
       `Duplicate order id ${orderId}; use nextValidId (${core.nextOrderId}) or higher`,
     );
   core.nextOrderId = Math.max(core.nextOrderId, orderId + 1);
-  submitOrder(
-    core,
-    {
-      orderId,
-      clientId: conn.clientId ?? 0,
-      permId: existing?.permId ?? core.nextPermId++,
-      account,
-      conId: instrument.conId,
-      action,
-      quantity,
-      orderType,
-      lmtPrice,
-      auxPrice,
-      tif,
-      status: "Submitted",
-      filled: 0,
-      avgFillPrice: 0,
-      owner: conn,
-    },
-    instrument,
-  );
+  const o: SimOrder = {
+    orderId,
+    clientId: conn.clientId ?? 0,
+    permId: existing?.permId ?? core.nextPermId++,
+    account,
+    conId: instrument.conId,
+    action,
+    quantity: p.totalQuantity,
+    orderType,
+    lmtPrice,
+    auxPrice,
+    tif: p.tif || "DAY",
+    orderRef: p.orderRef,
+    parentId: p.parentId,
+    transmit: p.transmit,
+    status: "PreSubmitted",
+    filled: 0,
+    avgFillPrice: 0,
+    owner: conn,
+  };
+  // a what-if is a preview only: nothing is stored, watched or filled
+  if (p.whatIf) return sendOpenOrder(conn, o, instrument, whatIfState(core, o, instrument));
+  submitOrder(core, o, instrument);
 };
 
 /** cancelOrder: 202 once cancelled; 135 for an unknown id, 10148 when it already finished. */
@@ -96,20 +110,20 @@ export const cancelOrder: HandlerFn = (conn, r) => {
   const o = conn.core.orders.get(orderId);
   const i = o && findByConId(o.conId);
   if (!o || !i) return conn.error(orderId, 135, `Can't find order with id = ${orderId}`);
-  if (o.status !== "Submitted")
+  if (!isWorking(o))
     return conn.error(
       orderId,
       10148,
       `OrderId ${orderId} that needs to be cancelled cannot be cancelled, state: ${o.status}.`,
     );
-  cancelSimOrder(o, i);
+  cancelSimOrder(conn.core, o, i);
 };
 
 /** reqGlobalCancel: cancels every working order. */
 export const reqGlobalCancel: HandlerFn = (conn) => {
   for (const o of conn.core.orders.values()) {
     const i = findByConId(o.conId);
-    if (o.status === "Submitted" && i) cancelSimOrder(o, i);
+    if (isWorking(o) && i) cancelSimOrder(conn.core, o, i);
   }
 };
 
@@ -117,7 +131,7 @@ function openOrdersHandler(allClients: boolean): HandlerFn {
   return (conn) => {
     for (const o of conn.core.orders.values()) {
       const i = findByConId(o.conId);
-      if (o.status !== "Submitted" || !i) continue;
+      if (!isWorking(o) || o.held || !i) continue;
       if (!allClients && conn.clientId !== 0 && o.clientId !== conn.clientId) continue;
       sendOpenOrder(conn, o, i);
       sendOrderStatus(conn, o);

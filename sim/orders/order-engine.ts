@@ -2,6 +2,7 @@ import type { SimCore, SimExecution, SimOrder } from "../core.ts";
 import { ServerMsg } from "../protocol/msg-ids.ts";
 import { round2 } from "../universe/accounts.ts";
 import type { Instrument } from "../universe/instrument.ts";
+import { findByConId } from "../universe/instruments.ts";
 import { pathPrice } from "../universe/price-path.ts";
 import { quoteOf } from "../universe/quotes.ts";
 import { sendCommission, sendExecution, sendOpenOrder, sendOrderStatus } from "./order-messages.ts";
@@ -84,6 +85,7 @@ function fill(core: SimCore, o: SimOrder, i: Instrument, price: number): void {
     price,
     time: Date.now(),
     commission,
+    orderRef: o.orderRef,
   };
   core.executions.push(exec);
   const conn = o.owner;
@@ -111,24 +113,35 @@ function fill(core: SimCore, o: SimOrder, i: Instrument, price: number): void {
       pos.avgCost,
     );
   }
+  afterFill(core, o);
   core.log("info", `order ${o.orderId} filled: ${o.action} ${qty} ${i.localSymbol} @ ${price}`);
 }
 
-/** The fill price if the order can trade now, else undefined. */
+/** Whether the order can still trade or be cancelled. */
+export function isWorking(o: SimOrder): boolean {
+  return o.status === "Submitted" || o.status === "PreSubmitted";
+}
+
+/** The fill price if the order can trade now, else undefined; a stop whose trigger is crossed turns into MKT or LMT. */
 function marketablePrice(o: SimOrder, i: Instrument, last: number): number | undefined {
   const q = quoteOf(i, last);
-  if (o.orderType === "MKT") return o.action === "BUY" ? q.ask : q.bid;
+  let type = o.orderType;
+  if (type === "STP" || type === "STP LMT") {
+    if (!o.triggered) {
+      const crossed = o.action === "BUY" ? last >= o.auxPrice : last <= o.auxPrice;
+      if (!crossed) return undefined;
+      o.triggered = true;
+    }
+    type = type === "STP" ? "MKT" : "LMT";
+  }
+  if (type === "MKT") return o.action === "BUY" ? q.ask : q.bid;
   if (o.action === "BUY" && q.ask <= o.lmtPrice) return Math.min(o.lmtPrice, q.ask);
   if (o.action === "SELL" && q.bid >= o.lmtPrice) return Math.max(o.lmtPrice, q.bid);
   return undefined;
 }
 
-/** Accepts an order: openOrder and Submitted status now, then a fill when marketable or when the price crosses. */
-export function submitOrder(core: SimCore, o: SimOrder, i: Instrument): void {
-  core.orders.set(o.orderId, o);
-  o.stopWatch?.();
-  sendOpenOrder(o.owner, o, i);
-  sendOrderStatus(o.owner, o);
+/** Starts watching the price: a first look after the fill delay, then periodic ones unless it is a plain MKT. */
+function startWatch(core: SimCore, o: SimOrder, i: Instrument): void {
   const since = Date.now();
   const check = () => {
     if (o.status !== "Submitted" || !o.owner.isOpen) return;
@@ -137,7 +150,7 @@ export function submitOrder(core: SimCore, o: SimOrder, i: Instrument): void {
   };
   const first = setTimeout(check, core.scaled(FILL_DELAY_MS));
   const watch =
-    o.orderType === "LMT" ? setInterval(check, Math.max(5, core.scaled(WATCH_INTERVAL_MS))) : undefined;
+    o.orderType === "MKT" ? undefined : setInterval(check, Math.max(5, core.scaled(WATCH_INTERVAL_MS)));
   o.stopWatch = () => {
     clearTimeout(first);
     clearInterval(watch);
@@ -145,11 +158,78 @@ export function submitOrder(core: SimCore, o: SimOrder, i: Instrument): void {
   o.owner.subscriptions.set(-1_000_000 - o.orderId, () => o.stopWatch?.());
 }
 
-/** Cancels a working order: Cancelled status and IB's 202 notice. */
-export function cancelSimOrder(o: SimOrder, i: Instrument): void {
+/** Makes a transmitted order live: Submitted and watched, or PreSubmitted while its bracket parent has not filled. */
+function activate(core: SimCore, o: SimOrder): void {
+  const i = findByConId(o.conId);
+  if (!i) return;
+  o.held = false;
+  const parent = o.parentId ? core.orders.get(o.parentId) : undefined;
+  if (parent && (parent.status === "Cancelled" || parent.held)) {
+    cancelSimOrder(core, o, i);
+    return;
+  }
+  o.status = parent && parent.status !== "Filled" ? "PreSubmitted" : "Submitted";
+  sendOpenOrder(o.owner, o, i);
+  sendOrderStatus(o.owner, o);
+  if (o.status === "Submitted") startWatch(core, o, i);
+}
+
+/** The top of an order's parentId chain. */
+function rootOf(core: SimCore, o: SimOrder): number {
+  let id = o.orderId;
+  for (let p = o.parentId, hops = 0; p && hops < 100; hops++) {
+    id = p;
+    p = core.orders.get(p)?.parentId ?? 0;
+  }
+  return id;
+}
+
+/**
+ * Accepts an order. With transmit false IB holds it (nothing is sent) until an order of the same
+ * parentId chain arrives with transmit true; then every held order of the chain goes live, parent first.
+ * Re-placing an id (IB's modify) stops the replaced order's watcher first.
+ */
+export function submitOrder(core: SimCore, o: SimOrder, _i: Instrument): void {
+  core.orders.get(o.orderId)?.stopWatch?.();
+  core.orders.set(o.orderId, o);
+  if (!o.transmit) {
+    o.held = true;
+    return;
+  }
+  o.held = true;
+  const root = rootOf(core, o);
+  const group = [...core.orders.values()]
+    .filter((g) => g.held && g.owner === o.owner && rootOf(core, g) === root)
+    .sort((a, b) => a.orderId - b.orderId);
+  for (const g of group) activate(core, g);
+}
+
+/** After a fill: a parent's children go live; a child's fill cancels its siblings (one-cancels-all). */
+function afterFill(core: SimCore, o: SimOrder): void {
+  for (const c of core.orders.values()) {
+    if (c === o || !isWorking(c) || c.held) continue;
+    const i = findByConId(c.conId);
+    if (!i) continue;
+    if (c.parentId === o.orderId && c.status === "PreSubmitted") {
+      c.status = "Submitted";
+      sendOrderStatus(c.owner, c);
+      startWatch(core, c, i);
+    } else if (o.parentId && c.parentId === o.parentId) {
+      cancelSimOrder(core, c, i);
+    }
+  }
+}
+
+/** Cancels a working order and its bracket children: Cancelled status and IB's 202 notice. */
+export function cancelSimOrder(core: SimCore, o: SimOrder, i: Instrument): void {
   o.stopWatch?.();
+  o.held = false;
   o.status = "Cancelled";
   sendOrderStatus(o.owner, o);
   sendOpenOrder(o.owner, o, i);
   o.owner.error(o.orderId, 202, "Order Canceled - reason:");
+  for (const c of core.orders.values()) {
+    const ci = findByConId(c.conId);
+    if (c.parentId === o.orderId && isWorking(c) && ci) cancelSimOrder(core, c, ci);
+  }
 }

@@ -4,6 +4,7 @@ import type { Field } from "../protocol/field-writer.ts";
 import { MinVer, ServerMsg } from "../protocol/msg-ids.ts";
 import type { Instrument } from "../universe/instrument.ts";
 import { formatLocal } from "../universe/time-zone.ts";
+import type { WhatIfState } from "./what-if.ts";
 
 /** IB's "unset double" on the wire. */
 const UNSET_DOUBLE = "1.7976931348623157E308";
@@ -24,22 +25,22 @@ function contractFields(i: Instrument): Field[] {
   ];
 }
 
-/** OPEN_ORDER for a simple (non-combo, non-algo, no conditions) order, laid out for the connection's server version. */
-export function sendOpenOrder(conn: SimConnection, o: SimOrder, i: Instrument): void {
+/** OPEN_ORDER for a simple (non-combo, non-algo, no conditions) order, laid out for the connection's server version; a what-if carries its margin and commission preview. */
+export function sendOpenOrder(conn: SimConnection, o: SimOrder, i: Instrument, whatIf?: WhatIfState): void {
   const v = conn.serverVersion;
   const f: Field[] = [ServerMsg.openOrder, o.orderId, ...contractFields(i)];
   f.push(
     o.action,
     o.quantity,
     o.orderType,
-    o.orderType === "MKT" ? "" : o.lmtPrice,
+    o.orderType.includes("LMT") ? o.lmtPrice : "",
     o.auxPrice || "",
     o.tif,
     "",
     o.account,
     "",
     0,
-    "",
+    o.orderRef,
   );
   f.push(o.clientId, o.permId, 0, 0, 0, ""); // clientId, permId, outsideRth, hidden, discretionaryAmt, goodAfterTime
   f.push(""); // sharesAllocation
@@ -52,7 +53,7 @@ export function sendOpenOrder(conn: SimConnection, o: SimOrder, i: Instrument): 
   f.push("", "", ""); // startingPrice, stockRefPrice, delta
   f.push("", ""); // stockRangeLower, stockRangeUpper
   f.push("", 0, 0, 0, "", 0, 0, 0, ""); // displaySize, blockOrder, sweepToFill, allOrNone, minQty, ocaType, eTradeOnly, firmQuoteOnly, nbboPriceCap
-  f.push(0, 0); // parentId, triggerMethod
+  f.push(o.parentId, 0); // parentId, triggerMethod
   f.push("", 0, "", "", 0, 0); // volatility, volatilityType, deltaNeutralOrderType, deltaNeutralAuxPrice, continuousUpdate, referencePriceType
   f.push("", ""); // trailStopPrice, trailingPercent
   f.push("", ""); // basisPoints, basisPointsType
@@ -66,7 +67,8 @@ export function sendOpenOrder(conn: SimConnection, o: SimOrder, i: Instrument): 
   f.push(0); // deltaNeutral contract
   f.push(""); // algoStrategy
   f.push(0); // solicited
-  f.push(0, o.status, "", "", "", "", "", "", "", "", "", "", "", "", "", ""); // whatIf, status, margins x9, commission x3, currency, warning
+  if (whatIf) f.push(1, "PreSubmitted", ...whatIfFields(whatIf));
+  else f.push(0, o.status, "", "", "", "", "", "", "", "", "", "", "", "", "", ""); // margins x9, commission x3, currency, warning
   f.push(0, 0); // randomizeSize, randomizePrice
   f.push(0); // conditions
   f.push("", "", "", "", "", "", "", 0); // adjusted order params
@@ -81,6 +83,26 @@ export function sendOpenOrder(conn: SimConnection, o: SimOrder, i: Instrument): 
   if (v >= MinVer.INCLUDE_OVERNIGHT) f.push(0); // includeOvernight
   if (v >= MinVer.CME_TAGGING_FIELDS_IN_OPEN_ORDER) f.push("", ""); // extOperator, manualOrderIndicator
   conn.send(...f);
+}
+
+/** The orderState preview fields in the decoder's order: before, change, after, then commission. */
+function whatIfFields(w: WhatIfState): Field[] {
+  return [
+    w.initMarginBefore,
+    w.maintMarginBefore,
+    w.equityWithLoanBefore,
+    w.initMarginChange,
+    w.maintMarginChange,
+    w.equityWithLoanChange,
+    w.initMarginAfter,
+    w.maintMarginAfter,
+    w.equityWithLoanAfter,
+    w.commission,
+    w.minCommission,
+    w.maxCommission,
+    w.commissionCurrency,
+    w.warningText,
+  ];
 }
 
 /** ORDER_STATUS (no version field at the versions the simulator speaks). */
@@ -120,7 +142,7 @@ export function sendExecution(conn: SimConnection, reqId: number, e: SimExecutio
     0, // liquidation
     e.shares, // cumQty
     e.price, // avgPrice
-    "", // orderRef
+    e.orderRef,
     "", // evRule
     "", // evMultiplier
     "", // modelCode
