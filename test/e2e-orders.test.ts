@@ -1,7 +1,7 @@
 /**
  * Issue 9 end to end: the MCP SDK client → gateway process → real nats-server → connector process → simulator,
- * plus the live switches through the all-in-one process. The simulator places what-if orders as real ones (a
- * known sim gap), so placements here use tokens signed with the connector's ORDER_TOKEN_SECRET by the test.
+ * plus the live switches through the all-in-one process. The whole preview (IB what-if) → token → place flow runs
+ * for every order type; some refusal cases sign tokens with the connector's ORDER_TOKEN_SECRET to alter them.
  */
 import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -108,6 +108,55 @@ describe("order tools end to end", { timeout: 60_000 }, () => {
       assert.equal(listed.inputSchema.type, "object");
     }
     assert.equal(tools.find((x) => x.name === "place_order")?.annotations?.destructiveHint, true);
+  });
+
+  it("the whole flow for each order type: preview (IB what-if) → token → place → working at IB → cancel", async () => {
+    // prices around the simulator's moving last price, inside the 5 % band, far enough not to fill by themselves
+    const quote = await call(client, "get_quote", { symbols: ["AAPL"] });
+    const last = ((quote.structuredContent?.quotes ?? []) as Array<{ last?: number }>)[0]?.last ?? aapl.price;
+    const p = (f: number) => Math.round(last * f * 100) / 100;
+    const cases: Array<[string, Record<string, unknown>, number]> = [
+      ["MKT", { order_type: "MKT" }, 1],
+      ["LMT", { order_type: "LMT", limit_price: p(0.985) }, 1],
+      ["STP", { order_type: "STP", stop_price: p(1.02) }, 1],
+      ["STP LMT", { order_type: "STP LMT", stop_price: p(1.02), limit_price: p(1.025) }, 1],
+      [
+        "bracket",
+        { order_type: "LMT", limit_price: p(0.985), take_profit_price: p(1.025), stop_loss_price: p(0.975) },
+        3,
+      ],
+    ];
+    for (const [name, args, orders] of cases) {
+      sim.resetStats();
+      const preview = await call(client, "preview_order", {
+        symbol: "AAPL",
+        side: "BUY",
+        quantity: 1,
+        ...args,
+      });
+      assert.notEqual(preview.isError, true, `${name}: ${textOf(preview)}`);
+      const whatIf = preview.structuredContent?.what_if as { commission?: number };
+      assert.ok((whatIf.commission ?? 0) > 0, `${name}: IB's what-if commission is in the preview`);
+      assert.equal(sim.stats().requests.placeOrder, 1, `${name}: the preview sent only IB's what-if`);
+      const placed = await call(client, "place_order", { token: preview.structuredContent?.token });
+      assert.notEqual(placed.isError, true, `${name}: ${textOf(placed)}`);
+      assert.equal(sim.stats().requests.placeOrder, 1 + orders, `${name}: ${orders} order(s) sent`);
+      const orderId = placed.structuredContent?.order_id;
+      if (name !== "MKT") {
+        const open = await call(client, "get_open_orders", {});
+        const listed = ((open.structuredContent?.orders ?? []) as Array<{ orderId: number }>).some(
+          (o) => o.orderId === orderId,
+        );
+        assert.ok(listed, `${name}: order ${orderId} is working at IB`);
+        const cancelled = await call(client, "cancel_order", { order_id: orderId });
+        assert.notEqual(cancelled.isError, true, `${name}: ${textOf(cancelled)}`);
+      }
+    }
+    const lines = (await readFile(auditPath, "utf8")).split("\n").filter(Boolean);
+    assert.ok(
+      lines.filter((l) => l.includes('"event":"preview"')).length >= cases.length,
+      "every preview audited",
+    );
   });
 
   it("place_order with one token twice: one order at IB, the same order id", async () => {
