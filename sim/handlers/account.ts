@@ -1,4 +1,4 @@
-import type { HandlerFn } from "../connection.ts";
+import type { HandlerFn, SimConnection } from "../connection.ts";
 import { ServerMsg } from "../protocol/msg-ids.ts";
 import {
   accountValues,
@@ -6,6 +6,7 @@ import {
   ledgerValues,
   marketValue,
   round2,
+  type SimPosition,
   unrealizedPnl,
 } from "../universe/accounts.ts";
 
@@ -48,30 +49,33 @@ export const cancelAccountSummary: HandlerFn = (conn, r) => {
   conn.subscriptions.delete(r.int());
 };
 
+/** One position message, as reqPositions and later fills send it (IB names the primary exchange for SMART). */
+export function sendPosition(conn: SimConnection, account: string, p: SimPosition): void {
+  const i = p.instrument;
+  conn.send(
+    ServerMsg.position,
+    3,
+    account,
+    i.conId,
+    i.symbol,
+    i.secType,
+    i.lastTradeDateOrContractMonth,
+    i.strike,
+    i.right,
+    i.multiplier,
+    i.exchange === "SMART" ? i.primaryExchange : i.exchange,
+    i.currency,
+    i.localSymbol,
+    i.tradingClass,
+    p.quantity,
+    p.avgCost,
+  );
+}
+
 /** reqPositions: every position of every account, then positionEnd. */
 export const reqPositions: HandlerFn = (conn) => {
   for (const [name, acct] of conn.core.accounts) {
-    for (const p of acct.positions.values()) {
-      const i = p.instrument;
-      conn.send(
-        ServerMsg.position,
-        3,
-        name,
-        i.conId,
-        i.symbol,
-        i.secType,
-        i.lastTradeDateOrContractMonth,
-        i.strike,
-        i.right,
-        i.multiplier,
-        i.exchange === "SMART" ? i.primaryExchange : i.exchange,
-        i.currency,
-        i.localSymbol,
-        i.tradingClass,
-        p.quantity,
-        p.avgCost,
-      );
-    }
+    for (const p of acct.positions.values()) sendPosition(conn, name, p);
   }
   conn.send(ServerMsg.positionEnd, 1);
   conn.streams.set("positions", () => {});

@@ -1,5 +1,5 @@
 import type { SimCore, SimExecution, SimOrder } from "../core.ts";
-import { ServerMsg } from "../protocol/msg-ids.ts";
+import { sendPosition } from "../handlers/account.ts";
 import { round2 } from "../universe/accounts.ts";
 import type { Instrument } from "../universe/instrument.ts";
 import { findByConId } from "../universe/instruments.ts";
@@ -93,26 +93,7 @@ function fill(core: SimCore, o: SimOrder, i: Instrument, price: number): void {
   sendOrderStatus(conn, o, price);
   sendExecution(conn, -1, exec, i);
   sendCommission(conn, exec, realized);
-  if (conn.streams.has("positions")) {
-    conn.send(
-      ServerMsg.position,
-      3,
-      o.account,
-      i.conId,
-      i.symbol,
-      i.secType,
-      i.lastTradeDateOrContractMonth,
-      i.strike,
-      i.right,
-      i.multiplier,
-      i.exchange,
-      i.currency,
-      i.localSymbol,
-      i.tradingClass,
-      pos.quantity,
-      pos.avgCost,
-    );
-  }
+  if (conn.streams.has("positions")) sendPosition(conn, o.account, pos);
   afterFill(core, o);
   core.log("info", `order ${o.orderId} filled: ${o.action} ${qty} ${i.localSymbol} @ ${price}`);
 }
