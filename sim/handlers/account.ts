@@ -1,4 +1,5 @@
 import type { HandlerFn, SimConnection } from "../connection.ts";
+import { contractFields } from "../protocol/contract-fields.ts";
 import { ServerMsg } from "../protocol/msg-ids.ts";
 import {
   accountValues,
@@ -56,17 +57,7 @@ export function sendPosition(conn: SimConnection, account: string, p: SimPositio
     ServerMsg.position,
     3,
     account,
-    i.conId,
-    i.symbol,
-    i.secType,
-    i.lastTradeDateOrContractMonth,
-    i.strike,
-    i.right,
-    i.multiplier,
-    i.exchange === "SMART" ? i.primaryExchange : i.exchange,
-    i.currency,
-    i.localSymbol,
-    i.tradingClass,
+    ...contractFields(i, i.exchange === "SMART" ? i.primaryExchange : i.exchange),
     p.quantity,
     p.avgCost,
   );
@@ -112,17 +103,7 @@ export const reqAccountUpdates: HandlerFn = (conn, r) => {
     conn.send(
       ServerMsg.portfolioValue,
       8,
-      i.conId,
-      i.symbol,
-      i.secType,
-      i.lastTradeDateOrContractMonth,
-      i.strike,
-      i.right,
-      i.multiplier,
-      i.primaryExchange,
-      i.currency,
-      i.localSymbol,
-      i.tradingClass,
+      ...contractFields(i, i.primaryExchange),
       p.quantity,
       i.price,
       marketValue(p),

@@ -1,5 +1,6 @@
 import type { SimConnection } from "../connection.ts";
 import type { SimExecution, SimOrder } from "../core.ts";
+import { contractFields } from "../protocol/contract-fields.ts";
 import type { Field } from "../protocol/field-writer.ts";
 import { MinVer, ServerMsg } from "../protocol/msg-ids.ts";
 import type { Instrument } from "../universe/instrument.ts";
@@ -8,22 +9,6 @@ import type { WhatIfState } from "./what-if.ts";
 
 /** IB's "unset double" on the wire. */
 const UNSET_DOUBLE = "1.7976931348623157E308";
-
-function contractFields(i: Instrument): Field[] {
-  return [
-    i.conId,
-    i.symbol,
-    i.secType,
-    i.lastTradeDateOrContractMonth,
-    i.strike,
-    i.right,
-    i.multiplier,
-    i.exchange,
-    i.currency,
-    i.localSymbol,
-    i.tradingClass,
-  ];
-}
 
 /** OPEN_ORDER for a simple (non-combo, non-algo, no conditions) order, laid out for the connection's server version; a what-if carries its margin and commission preview. */
 export function sendOpenOrder(conn: SimConnection, o: SimOrder, i: Instrument, whatIf?: WhatIfState): void {
