@@ -9,7 +9,7 @@ import { catalogue } from "../shared/tools/index.ts";
 import { createToolCaller } from "./mcp/call-tool.ts";
 import { JsonRpcCode, jsonRpcErrorResponse } from "./mcp/jsonrpc.ts";
 import { createMcpPostHandler } from "./mcp/mcp-route.ts";
-import { createServerPool } from "./mcp/server-pool.ts";
+import { createMcpServer } from "./mcp/mcp-server.ts";
 import { guardLiveTrading } from "./mcp/trade-guard.ts";
 import { createMetrics, type GatewayMetrics } from "./metrics.ts";
 import { bearerAuth } from "./middleware/bearer-auth.ts";
@@ -29,8 +29,6 @@ export interface GatewayAppOptions {
   tokens?: string[];
   /** Register access === "trade" tools too; defaults to MCP_ENABLE_TRADING. */
   enableTrading?: boolean;
-  /** Idle prebuilt McpServers kept for reuse. */
-  maxIdleServers?: number;
   /** How long /ready reuses a ping's answer. */
   readyCacheMs?: number;
 }
@@ -60,26 +58,28 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
   // One pool per served mode: /mcp is the default mode, /mcp/paper and /mcp/live name theirs, so paper and live
   // connectors can run side by side and an agent switches by URL, with no gateway restart.
   const modes: TradingMode[] = env.GATEWAY_ALLOW_LIVE ? ["paper", "live"] : ["paper"];
+  const servers = modes.map((m) => {
+    const server = createMcpServer({
+      tools,
+      callTool: guardLiveTrading(
+        createToolCaller({ bus, mode: m, metrics, logger }),
+        m,
+        env.GATEWAY_ALLOW_LIVE_TRADING,
+      ),
+    });
+    server.server.server.onerror = (err) => logger.debug({ err, mode: m }, "MCP protocol error");
+    return [m, server] as const;
+  });
   const handlers = new Map(
-    modes.map((m) => {
-      const pool = createServerPool({
-        tools,
-        callTool: guardLiveTrading(
-          createToolCaller({ bus, mode: m, metrics, logger }),
-          m,
-          env.GATEWAY_ALLOW_LIVE_TRADING,
-        ),
-        maxIdle: opts.maxIdleServers ?? 64,
-      });
-      pool.prewarm(m === mode ? 4 : 1);
-      const handler = createMcpPostHandler({
-        pool,
+    servers.map(([m, server]) => [
+      m,
+      createMcpPostHandler({
+        server,
         timeoutMs: env.MCP_REQUEST_TIMEOUT_MS,
         maxBodyBytes: env.MCP_MAX_BODY_BYTES,
         logger,
-      });
-      return [m, handler] as const;
-    }),
+      }),
+    ]),
   );
   const isReady = createReadiness(bus, mode, { cacheMs: opts.readyCacheMs ?? 3_000 });
 
@@ -147,5 +147,11 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
     );
   });
 
-  return { app, metrics, close: async () => {} };
+  return {
+    app,
+    metrics,
+    close: async () => {
+      await Promise.all(servers.map(([, server]) => server.close()));
+    },
+  };
 }

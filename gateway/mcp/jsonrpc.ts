@@ -30,7 +30,13 @@ export function isJsonRpcMessage(m: unknown): boolean {
   if (typeof m !== "object" || m === null || Array.isArray(m)) return false;
   const msg = m as Record<string, unknown>;
   if (msg.jsonrpc !== "2.0") return false;
-  if (typeof msg.method === "string") return msg.id === undefined || isId(msg.id);
+  if (typeof msg.method === "string") {
+    // MCP's params are always an object (JSON-RPC's by-position arrays are not used)
+    const params = msg.params;
+    const paramsOk =
+      params === undefined || (typeof params === "object" && params !== null && !Array.isArray(params));
+    return paramsOk && (msg.id === undefined || isId(msg.id));
+  }
   return ("result" in msg || "error" in msg) && isId(msg.id);
 }
 
@@ -43,5 +49,5 @@ export function invalidJsonRpcReason(body: unknown, maxBatch: number): string | 
   }
   return isJsonRpcMessage(body)
     ? undefined
-    : 'not a JSON-RPC 2.0 message (it needs "jsonrpc": "2.0" and a "method" or a "result"/"error" with an "id")';
+    : 'not a JSON-RPC 2.0 message (it needs "jsonrpc": "2.0" and a "method" (with object "params", if any) or a "result"/"error" with an "id")';
 }

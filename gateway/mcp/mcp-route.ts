@@ -1,32 +1,50 @@
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import type { JSONRPCMessage, JSONRPCRequest, MessageExtraInfo } from "@modelcontextprotocol/sdk/types.js";
+import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";
 import type { Context } from "hono";
 import type { Logger } from "pino";
 import { invalidJsonRpcReason, JsonRpcCode, jsonRpcErrorResponse } from "./jsonrpc.ts";
+import type { ModeServer } from "./mcp-server.ts";
 import { readBodyLimited } from "./read-body.ts";
-import type { ServerPool } from "./server-pool.ts";
+import type { JsonRpcReply } from "./request-mux.ts";
 
-// The SDK's own batch cap; checked here because the body is parsed here.
+// The SDK's own batch cap.
 const MAX_BATCH = 100;
-// Time the transport gets beyond the tool deadline to write its answer before the request is abandoned.
+// Time the server gets beyond the tool deadline to produce its answer before the request is given up.
 const RESPONSE_GRACE_MS = 2_000;
+// Tools read nothing from the HTTP request beyond the scope the mux carries; one shared value saves copying
+// every request's headers.
+const noExtra: MessageExtraInfo = Object.freeze({});
 
 function isJsonContentType(ct: string | undefined): boolean {
   return ct !== undefined && ct.split(";")[0]?.trim().toLowerCase() === "application/json";
 }
 
+const isRequest = (m: JSONRPCMessage): m is JSONRPCRequest =>
+  "method" in m && "id" in m && m.id !== undefined;
+
 /**
- * POST /mcp: parse and check the body once, then hand it to a fresh stateless transport connected to a pooled
- * McpServer (connect, handle, close). JSON responses only, no session id, so any replica can answer any request.
+ * POST /mcp, stateless, as the SDK's streamable HTTP transport answers it in JSON mode (406/415/413, -32700,
+ * -32600, a 400 for an unknown MCP-Protocol-Version, 202 for notifications only, one object for one request,
+ * an array for a batch), but every request goes to the mode's one long-lived McpServer through its mux. No
+ * session id is issued, so any replica can answer any request.
  */
 export function createMcpPostHandler(deps: {
-  pool: ServerPool;
+  server: ModeServer;
   timeoutMs: number;
   maxBodyBytes: number;
   logger: Logger;
 }) {
-  const { pool, timeoutMs, maxBodyBytes, logger } = deps;
+  const { server, timeoutMs, maxBodyBytes, logger } = deps;
 
   return async function mcpPost(c: Context<{ Variables: { requestId: string } }>): Promise<Response> {
+    const accept = c.req.header("accept");
+    if (!accept?.includes("application/json") || !accept.includes("text/event-stream")) {
+      return jsonRpcErrorResponse(
+        406,
+        JsonRpcCode.serverError,
+        "Not Acceptable: send Accept: application/json, text/event-stream",
+      );
+    }
     if (!isJsonContentType(c.req.header("content-type"))) {
       return jsonRpcErrorResponse(
         415,
@@ -56,40 +74,51 @@ export function createMcpPostHandler(deps: {
     if (reason !== undefined) {
       return jsonRpcErrorResponse(400, JsonRpcCode.invalidRequest, `Invalid Request: the body is ${reason}`);
     }
+    const messages = (Array.isArray(body) ? body : [body]) as JSONRPCMessage[];
+
+    const initializing = messages.some((m) => "method" in m && m.method === "initialize");
+    if (initializing && messages.length > 1) {
+      return jsonRpcErrorResponse(
+        400,
+        JsonRpcCode.invalidRequest,
+        "Invalid Request: initialize must be sent alone, not in a batch",
+      );
+    }
+    const version = c.req.header("mcp-protocol-version");
+    if (!initializing && version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+      return jsonRpcErrorResponse(
+        400,
+        JsonRpcCode.serverError,
+        `Bad Request: unsupported MCP-Protocol-Version ${version.slice(0, 40)}; supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(", ")}`,
+      );
+    }
+
+    const requests: JSONRPCRequest[] = [];
+    for (const m of messages) {
+      if (isRequest(m)) requests.push(m);
+      else server.mux.notify(m, noExtra);
+    }
+    if (requests.length === 0) return new Response(null, { status: 202 });
 
     const requestId = c.get("requestId");
-    const slot = pool.acquire({
-      requestId,
-      traceparent: c.req.header("traceparent"),
-      deadlineAt: Date.now() + timeoutMs,
+    const scope = { requestId, traceparent: c.req.header("traceparent"), deadlineAt: Date.now() + timeoutMs };
+    const giveUp = (id: JSONRPCRequest["id"]): JsonRpcReply => {
+      logger.error({ requestId }, "MCP request produced no response in time; abandoned");
+      return {
+        jsonrpc: "2.0",
+        id,
+        error: {
+          code: JsonRpcCode.requestTimeout,
+          message: `Request timed out after ${timeoutMs} ms (request id ${requestId}); retry once`,
+        },
+      };
+    };
+    const replies = await Promise.all(
+      requests.map((r) => server.mux.request(r, scope, noExtra, timeoutMs + RESPONSE_GRACE_MS, giveUp)),
+    );
+    return new Response(JSON.stringify(replies.length === 1 ? replies[0] : replies), {
+      status: 200,
+      headers: { "Content-Type": "application/json" },
     });
-    const transport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: undefined,
-      enableJsonResponse: true,
-      maxRequestBodySize: maxBodyBytes,
-    });
-    let reusable = true;
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await slot.server.connect(transport);
-      const abandoned = new Promise<Response>((resolve) => {
-        timer = setTimeout(() => {
-          reusable = false;
-          logger.error({ requestId }, "MCP request produced no response in time; abandoned");
-          resolve(
-            jsonRpcErrorResponse(
-              504,
-              JsonRpcCode.requestTimeout,
-              `Request timed out after ${timeoutMs} ms (request id ${requestId}); retry once`,
-            ),
-          );
-        }, timeoutMs + RESPONSE_GRACE_MS);
-      });
-      return await Promise.race([transport.handleRequest(c.req.raw, { parsedBody: body }), abandoned]);
-    } finally {
-      clearTimeout(timer);
-      await slot.server.close().catch(() => undefined);
-      if (reusable) pool.release(slot);
-    }
   };
 }

@@ -1,0 +1,107 @@
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type {
+  JSONRPCErrorResponse,
+  JSONRPCMessage,
+  JSONRPCRequest,
+  JSONRPCResultResponse,
+  MessageExtraInfo,
+  RequestId,
+} from "@modelcontextprotocol/sdk/types.js";
+
+/** A response as the MCP server produced it, with the caller's own id restored. */
+export type JsonRpcReply = JSONRPCResultResponse | JSONRPCErrorResponse;
+
+interface Pending<C> {
+  callerId: RequestId;
+  context: C;
+  settle: (reply: JsonRpcReply) => void;
+}
+
+/**
+ * An SDK Transport that lets one long-lived McpServer serve many HTTP requests at once. Each incoming request
+ * gets a fresh internal JSON-RPC id, so requests from different HTTP calls that reuse the same id never meet;
+ * the server's response is matched by that id and handed back with the caller's id.
+ *
+ * Why not the SDK's streamable HTTP transport per request: in stateless mode it must be connected to a server
+ * and closed again for every HTTP request, and that close aborts an AbortController, builds a DOMException and
+ * an McpError each time; on Node 20 those objects live until a full GC. Connecting once removes all of that.
+ * Server-to-client messages (progress, logging) have no stream to travel on here and are dropped, as the
+ * stateless JSON mode of the SDK transport drops them.
+ */
+export class RequestMuxTransport<C> implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
+
+  private readonly pending = new Map<number, Pending<C>>();
+  private nextId = 1;
+  private closed = false;
+
+  async start(): Promise<void> {}
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    if (!("id" in message) || "method" in message) return; // notifications and server→client requests
+    const entry = this.pending.get(message.id as number);
+    if (!entry) return; // answered after its caller gave up
+    this.pending.delete(message.id as number);
+    entry.settle({ ...message, id: entry.callerId } as JsonRpcReply);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.onclose?.();
+  }
+
+  /** The context the request with this internal id was sent with (the SDK hands tools that id). */
+  contextOf(id: RequestId): C | undefined {
+    return this.pending.get(id as number)?.context;
+  }
+
+  /** Passes a notification (or a client's response) to the server; nothing comes back for it. */
+  notify(message: JSONRPCMessage, extra: MessageExtraInfo): void {
+    this.onmessage?.(message, extra);
+  }
+
+  /**
+   * Sends one request to the server and resolves with its response. `abandon` resolves the call early (with
+   * the reply it builds) and tells the server to cancel the request, so a stuck handler cannot hold a caller.
+   */
+  request(
+    message: JSONRPCRequest,
+    context: C,
+    extra: MessageExtraInfo,
+    abandonAfterMs: number,
+    abandon: (callerId: RequestId) => JsonRpcReply,
+  ): Promise<JsonRpcReply> {
+    if (this.closed || !this.onmessage) return Promise.resolve(abandon(message.id));
+    const id = this.nextId++;
+    return new Promise<JsonRpcReply>((resolve) => {
+      const timer = setTimeout(() => {
+        if (!this.pending.delete(id)) return;
+        resolve(abandon(message.id));
+        this.onmessage?.(
+          {
+            jsonrpc: "2.0",
+            method: "notifications/cancelled",
+            params: { requestId: id, reason: "the gateway stopped waiting" },
+          },
+          extra,
+        );
+      }, abandonAfterMs);
+      this.pending.set(id, {
+        callerId: message.id,
+        context,
+        settle: (reply) => {
+          clearTimeout(timer);
+          resolve(reply);
+        },
+      });
+      this.onmessage?.({ ...message, id }, extra);
+    });
+  }
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+}
