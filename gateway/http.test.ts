@@ -159,6 +159,135 @@ describe("body and JSON-RPC checks", () => {
   });
 });
 
+describe("streamable HTTP answers, as the SDK transport gives them", () => {
+  const rpc = (id: number | string, method: string, params: unknown = {}) => ({
+    jsonrpc: "2.0",
+    id,
+    method,
+    params,
+  });
+
+  it("406 unless Accept lists both application/json and text/event-stream", async () => {
+    const { app, calls } = appWith();
+    for (const accept of ["application/json", "text/event-stream", "*/*"]) {
+      const res = await app.request(rawPost(JSON.stringify(rpc(1, "ping")), { Accept: accept }));
+      assert.equal(res.status, 406, accept);
+      assert.match(
+        ((await res.json()) as RpcError).error.message,
+        /Accept: application\/json, text\/event-stream/,
+      );
+    }
+    assert.equal(calls.length, 0);
+  });
+
+  it("400 for an unknown MCP-Protocol-Version; known ones, none, and initialize with any pass", async () => {
+    const { app } = appWith();
+    const unknown = await app.request(
+      rawPost(JSON.stringify(rpc(1, "tools/call", callLookup)), { "MCP-Protocol-Version": "1999-01-01" }),
+    );
+    assert.equal(unknown.status, 400);
+    assert.match(((await unknown.json()) as RpcError).error.message, /1999-01-01.*supported: .*2025-06-18/);
+    for (const version of ["2025-11-25", "2025-06-18", "2025-03-26", undefined]) {
+      const headers: Record<string, string> = version ? { "MCP-Protocol-Version": version } : {};
+      const res = await app.request(rawPost(JSON.stringify(rpc(2, "ping")), headers));
+      assert.equal(res.status, 200, String(version));
+    }
+    const init = await app.request(
+      rawPost(
+        JSON.stringify(
+          rpc(3, "initialize", {
+            protocolVersion: "2025-06-18",
+            capabilities: {},
+            clientInfo: { name: "t", version: "1" },
+          }),
+        ),
+        { "MCP-Protocol-Version": "1999-01-01" },
+      ),
+    );
+    assert.equal(init.status, 200);
+    assert.equal(
+      ((await init.json()) as { result: { protocolVersion: string } }).result.protocolVersion,
+      "2025-06-18",
+    );
+  });
+
+  it("202 with no body for notifications only, without a bus call", async () => {
+    const { app, calls } = appWith();
+    const res = await app.request(
+      rawPost(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" })),
+    );
+    assert.equal(res.status, 202);
+    assert.equal(await res.text(), "");
+    assert.equal(calls.length, 0);
+  });
+
+  it("a batch gets an array with each caller id; one request beside a notification gets one object", async () => {
+    const { app, calls } = appWith();
+    const batch = await app.request(
+      rawPost(
+        JSON.stringify([
+          rpc("a", "tools/call", callLookup),
+          rpc(7, "ping"),
+          { jsonrpc: "2.0", method: "notifications/initialized" },
+        ]),
+      ),
+    );
+    assert.equal(batch.status, 200);
+    const replies = (await batch.json()) as Array<{ id: unknown; result: Record<string, unknown> }>;
+    assert.deepEqual(
+      replies.map((r) => r.id),
+      ["a", 7],
+    );
+    assert.deepEqual(replies[0]?.result.structuredContent, aaplLookup());
+    assert.deepEqual(replies[1]?.result, {});
+    assert.equal(calls.length, 1);
+    const single = await app.request(
+      rawPost(JSON.stringify([rpc(9, "ping"), { jsonrpc: "2.0", method: "notifications/initialized" }])),
+    );
+    assert.deepEqual(await single.json(), { jsonrpc: "2.0", id: 9, result: {} });
+  });
+
+  it("400 -32600 for initialize inside a batch and for params that are not an object", async () => {
+    const { app, calls } = appWith();
+    const init = rpc(1, "initialize", {
+      protocolVersion: "2025-06-18",
+      capabilities: {},
+      clientInfo: { name: "t", version: "1" },
+    });
+    for (const body of [
+      [init, rpc(2, "ping")],
+      rpc(3, "tools/call", ["lookup_contract"]),
+      rpc(4, "ping", "x"),
+    ]) {
+      const res = await app.request(rawPost(JSON.stringify(body)));
+      assert.equal(res.status, 400, JSON.stringify(body));
+      assert.equal(((await res.json()) as RpcError).error.code, -32600);
+    }
+    assert.equal(calls.length, 0);
+  });
+
+  it("agents that all use id 1 at the same time each get their own answer", async () => {
+    const fake = createFakeBus(async ({ args }) => {
+      await new Promise((r) => setTimeout(r, Math.random() * 15));
+      return aaplLookup((args as { symbol: string }).symbol);
+    });
+    const { app } = createGatewayApp({ bus: fake.bus, env: env(), logger });
+    const symbols = Array.from({ length: 30 }, (_, i) => `S${i}`);
+    const replies = await Promise.all(
+      symbols.map(async (symbol) => {
+        const res = await app.request(
+          rawPost(JSON.stringify(rpc(1, "tools/call", { name: "lookup_contract", arguments: { symbol } }))),
+        );
+        return (await res.json()) as { id: unknown; result: { structuredContent: { symbol: string } } };
+      }),
+    );
+    replies.forEach((r, i) => {
+      assert.equal(r.id, 1);
+      assert.equal(r.result.structuredContent.symbol, symbols[i]);
+    });
+  });
+});
+
 describe("HTTP surface", () => {
   it("GET and DELETE /mcp answer 405 with Allow: POST", async () => {
     const { app } = appWith();
