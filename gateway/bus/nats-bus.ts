@@ -2,6 +2,7 @@ import {
   ClosedConnectionError,
   ConnectionError,
   DrainingConnectionError,
+  type Msg,
   type NatsConnection,
   NoRespondersError,
   headers as natsHeaders,
@@ -13,6 +14,7 @@ import { IbMcpError } from "../../shared/errors.ts";
 import type { TradingMode } from "../../shared/mode.ts";
 import { Headers, subjectFor } from "../../shared/subjects.ts";
 import { decodeReply } from "../../shared/wire.ts";
+import { createTurnBatcher } from "./turn-batcher.ts";
 
 export interface NatsBusOptions {
   /** A connector reply younger than this makes ping() true without asking again. */
@@ -53,6 +55,7 @@ export function createNatsBus(nc: NatsConnection, opts: NatsBusOptions = {}): Bu
   const recentMs = opts.recentMs ?? 5_000;
   const lastReplyAt = new Map<TradingMode, number>();
   let connected = !nc.isClosed();
+  const batcher = createTurnBatcher();
 
   // Requests made while the client reconnects would sit in its buffer until they time out; fail them at once.
   void (async () => {
@@ -79,10 +82,19 @@ export function createNatsBus(nc: NatsConnection, opts: NatsBusOptions = {}): Bu
     if (ctx.traceparent) h.set(Headers.traceparent, ctx.traceparent);
     const subject = subjectFor(mode, tool);
     try {
-      const msg = await nc.request(subject, encoder.encode(JSON.stringify(args ?? {})), {
-        timeout: ctx.timeoutMs,
-        headers: h,
-      });
+      const payload = encoder.encode(JSON.stringify(args ?? {}));
+      const msg = await batcher.track(
+        () =>
+          new Promise<Msg>((resolve, reject) =>
+            batcher.send(() => {
+              try {
+                nc.request(subject, payload, { timeout: ctx.timeoutMs, headers: h }).then(resolve, reject);
+              } catch (err) {
+                reject(err); // e.g. the connection closed while this request waited for the turn's end
+              }
+            }),
+          ),
+      );
       lastReplyAt.set(mode, Date.now());
       return msg;
     } catch (err) {
