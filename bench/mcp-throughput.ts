@@ -4,17 +4,19 @@
  *   in-process  one process: gateway + in-process bus + connector (`ib-mcp start`)
  *   nats        gateway process → real nats-server → connector process (`ib-mcp gateway` / `ib-mcp connector`)
  *   connector   the connector's own dispatcher call to the simulator, no MCP, no HTTP (in this process)
- * plus "nats, 2 gateways": two gateway processes behind the same NATS, the clients split between them, and
+ * plus "nats, 2 gateways": two gateway processes behind the same NATS, the clients split between them (at the
+ * top client level and at twice it, beside one gateway at twice it), and
  * "hono baseline": a bare Hono JSON echo in its own process, measured in the same run, so numbers taken on a
  * busy machine can be read against what plain HTTP reaches at that moment.
- * Servers run as child processes so their RSS is their own; the load comes from this process over keep-alive
- * HTTP (one socket per client). It measures and prints; it does not assert.
+ * Servers run as child processes from the compiled build with the image's node flags (read from the
+ * Dockerfile's ENTRYPOINT), so their CPU and RSS are their own. The load comes from wrk when it is installed
+ * (`apt-get install wrk`), else from Node's HTTP client in this process. It measures and prints; it does not
+ * assert.
  *
- *   npm run bench -- [--seconds 3] [--clients 1,16,64]
+ *   npm run bench -- [--seconds 3] [--clients 1,16,64] [--load wrk|node]
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { Agent, request } from "node:http";
 import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { startConnector } from "../connector/connector.ts";
@@ -22,50 +24,58 @@ import { ConnectorEnv, parseEnv } from "../shared/config.ts";
 import { startSimulator } from "../sim/index.ts";
 import { freePort } from "../test/support/free-port.ts";
 import { startNatsServer } from "../test/support/nats-server.ts";
+import { cpuSeconds, rssMb } from "./cpu.ts";
+import {
+  drive,
+  type LoadGenerator,
+  type LoadResult,
+  mcpCaller,
+  nodeGenerator,
+  wrkGenerator,
+} from "./load.ts";
 
 const { values } = parseArgs({
-  options: { seconds: { type: "string", default: "3" }, clients: { type: "string", default: "1,16,64" } },
+  options: {
+    seconds: { type: "string", default: "3" },
+    clients: { type: "string", default: "1,16,64" },
+    load: { type: "string" },
+  },
 });
 const seconds = Number(values.seconds);
 const clientLevels = values.clients.split(",").map(Number);
-if (!(seconds > 0) || clientLevels.some((n) => !Number.isInteger(n) || n < 1)) {
-  console.error("usage: bench/mcp-throughput.ts [--seconds S>0] [--clients 1,16,64]");
+if (
+  !(seconds > 0) ||
+  clientLevels.some((n) => !Number.isInteger(n) || n < 1) ||
+  !["wrk", "node", undefined].includes(values.load)
+) {
+  console.error("usage: bench/mcp-throughput.ts [--seconds S>0] [--clients 1,16,64] [--load wrk|node]");
   process.exit(2);
 }
+const wrk = values.load === "node" ? undefined : wrkGenerator();
+if (values.load === "wrk" && !wrk) {
+  console.error("--load wrk: wrk is not installed (apt-get install -y wrk)");
+  process.exit(2);
+}
+const load: LoadGenerator = wrk ?? nodeGenerator();
 
-interface Row {
+/** The node flags the image runs with, so the benchmark measures the processes as they are deployed. */
+function imageNodeFlags(): string[] {
+  const dockerfile = readFileSync(new URL("../Dockerfile", import.meta.url), "utf8");
+  const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1];
+  const argv = entrypoint ? (JSON.parse(entrypoint) as string[]) : [];
+  return argv.slice(1, argv.indexOf("dist/cli/main.js"));
+}
+const nodeFlags = imageNodeFlags();
+
+interface Row extends LoadResult {
   path: string;
   clients: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
+  /** CPU used during the cell, in % of one core, by role. */
+  cpu: Record<string, number>;
 }
 const rows: Row[] = [];
 const rss: Array<[string, number]> = [];
 const children: ChildProcess[] = [];
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0) : 0;
-
-/** Runs `clients` loops of `once` for `ms`; returns throughput and latency percentiles in ms. */
-async function drive(clients: number, ms: number, once: () => Promise<boolean>) {
-  const lat: number[] = [];
-  let errors = 0;
-  const until = performance.now() + ms;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() < until) {
-        const t = performance.now();
-        const ok = await once().catch(() => false);
-        if (ok) lat.push(performance.now() - t);
-        else errors++;
-      }
-    }),
-  );
-  lat.sort((a, b) => a - b);
-  return { rps: lat.length / (ms / 1000), p50: percentile(lat, 0.5), p99: percentile(lat, 0.99), errors };
-}
 
 const body = JSON.stringify({
   jsonrpc: "2.0",
@@ -73,44 +83,6 @@ const body = JSON.stringify({
   method: "tools/call",
   params: { name: "lookup_contract", arguments: { symbol: "AAPL" } },
 });
-
-/** One tools/call over keep-alive HTTP; true when the MCP result is a success. */
-function mcpCaller(urls: string[], clients: number) {
-  const agent = new Agent({ keepAlive: true, maxSockets: clients });
-  let next = 0;
-  const targets = urls.map((u) => new URL(u));
-  const call = () =>
-    new Promise<boolean>((resolve, reject) => {
-      const url = targets[next++ % targets.length]!;
-      const req = request(
-        {
-          agent,
-          host: url.hostname,
-          port: url.port,
-          path: url.pathname,
-          method: "POST",
-          headers: {
-            "Content-Type": "application/json",
-            Accept: "application/json, text/event-stream",
-            "Content-Length": Buffer.byteLength(body),
-          },
-          timeout: 10_000,
-        },
-        (res) => {
-          let text = "";
-          res.setEncoding("utf8");
-          res.on("data", (d: string) => {
-            text += d;
-          });
-          res.on("end", () => resolve(res.statusCode === 200 && text.includes('"structuredContent"')));
-        },
-      );
-      req.on("timeout", () => req.destroy(new Error("timeout")));
-      req.on("error", reject);
-      req.end(body);
-    });
-  return { call, close: () => agent.destroy() };
-}
 
 async function healthy(port: number): Promise<boolean> {
   try {
@@ -121,11 +93,11 @@ async function healthy(port: number): Promise<boolean> {
 }
 
 /**
- * Spawns `ib-mcp <command>` from the compiled build, as the Docker image runs it (`npm run bench` builds first);
- * with a port, resolves once /health answers there (deadline 30 s).
+ * Spawns `ib-mcp <command>` from the compiled build (`npm run bench` builds first); with a port, resolves once
+ * /health answers there (deadline 30 s).
  */
 async function spawnCli(command: string, env: Record<string, string>, port?: number) {
-  const proc = spawn(process.execPath, ["dist/cli/main.js", command], {
+  const proc = spawn(process.execPath, [...nodeFlags, "dist/cli/main.js", command], {
     env: { ...process.env, LOG_LEVEL: "warn", ...env, ...(port ? { PORT: String(port) } : {}) },
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -144,15 +116,9 @@ async function spawnCli(command: string, env: Record<string, string>, port?: num
   return { proc, url };
 }
 
-function rssMb(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
-}
-
-/** Waits until a tools/call succeeds through `urls` (the connector connected to IB), within 30 s. */
+/** Waits until a tools/call succeeds through `urls` (the connector connected to IB), within 30 s, then warms up. */
 async function warm(urls: string[]) {
-  const { call, close } = mcpCaller(urls, 1);
+  const { call, close } = mcpCaller(urls, 1, body);
   const until = Date.now() + 30_000;
   try {
     for (;;) {
@@ -161,19 +127,22 @@ async function warm(urls: string[]) {
         throw new Error(`no successful tools/call through ${urls.join(", ")} within 30 s`);
       await new Promise((r) => setTimeout(r, 200));
     }
-    await drive(16, 500, call);
   } finally {
     close();
   }
+  await load.run(urls, 16, 1, body);
 }
 
-async function measureMcp(path: string, urls: string[]) {
-  await warm(urls);
-  for (const clients of clientLevels) {
-    const { call, close } = mcpCaller(urls, clients);
-    rows.push({ path, clients, ...(await drive(clients, seconds * 1000, call)) });
-    close();
-  }
+/** Measures one cell and the CPU each named process spent during it. */
+async function cell(path: string, urls: string[], clients: number, pids: Record<string, number | undefined>) {
+  const before = Object.fromEntries(Object.entries(pids).map(([role, pid]) => [role, cpuSeconds(pid)]));
+  const started = performance.now();
+  const result = await load.run(urls, clients, seconds, body);
+  const wall = (performance.now() - started) / 1000;
+  const cpu = Object.fromEntries(
+    Object.entries(pids).map(([role, pid]) => [role, (100 * (cpuSeconds(pid) - (before[role] ?? 0))) / wall]),
+  );
+  rows.push({ path, clients, ...result, cpu });
 }
 
 const stop = (proc: ChildProcess) =>
@@ -209,19 +178,23 @@ async function measureBaseline() {
     if (Date.now() > until) throw new Error("the Hono baseline did not start within 15 s");
     await new Promise((r) => setTimeout(r, 100));
   }
-  await measureMcp("hono baseline", [`http://127.0.0.1:${port}/mcp`]);
+  const urls = [`http://127.0.0.1:${port}/mcp`];
+  await warm(urls);
+  for (const clients of clientLevels) await cell("hono baseline", urls, clients, { server: proc.pid });
   await stop(proc);
 }
 
 const sim = await startSimulator({ port: 0, log: () => undefined });
 const ibEnv = { TRADING_MODE: "paper", IB_HOST: "127.0.0.1", IB_PORT: String(sim.port) };
+const top = Math.max(...clientLevels);
 try {
   await measureBaseline();
   // 1. all in one process
   {
     const port = await freePort();
     const { proc, url } = await spawnCli("start", { ...ibEnv, NATS_URL: "", IB_CLIENT_ID: "11" }, port);
-    await measureMcp("in-process", [url]);
+    await warm([url]);
+    for (const clients of clientLevels) await cell("in-process", [url], clients, { server: proc.pid });
     rss.push(["all-in-one process (gateway + connector)", rssMb(proc.pid)]);
     await stop(proc);
   }
@@ -232,15 +205,23 @@ try {
       const natsEnv = { NATS_URL: nats.url };
       const connector = await spawnCli("connector", { ...ibEnv, ...natsEnv, IB_CLIENT_ID: "12" });
       const g1 = await spawnCli("gateway", { ...natsEnv, TRADING_MODE: "paper" }, await freePort());
-      await measureMcp("nats", [g1.url]);
+      await warm([g1.url]);
+      const pids = { gateway: g1.proc.pid, connector: connector.proc.pid, "nats-server": nats.pid };
+      for (const clients of clientLevels) await cell("nats", [g1.url], clients, pids);
       rss.push(["gateway process (nats path)", rssMb(g1.proc.pid)]);
       rss.push(["connector process (nats path)", rssMb(connector.proc.pid)]);
       const g2 = await spawnCli("gateway", { ...natsEnv, TRADING_MODE: "paper" }, await freePort());
       await warm([g2.url]);
-      const top = Math.max(...clientLevels);
-      const { call, close } = mcpCaller([g1.url, g2.url], top);
-      rows.push({ path: "nats, 2 gateways", clients: top, ...(await drive(top, seconds * 1000, call)) });
-      close();
+      // Scaling out pays once one gateway is the limit: compare at the top level and at twice it.
+      await cell("nats", [g1.url], 2 * top, pids);
+      for (const clients of [top, 2 * top]) {
+        await cell("nats, 2 gateways", [g1.url, g2.url], clients, {
+          gateway: g1.proc.pid,
+          "gateway 2": g2.proc.pid,
+          connector: connector.proc.pid,
+          "nats-server": nats.pid,
+        });
+      }
       for (const p of [g2.proc, g1.proc, connector.proc]) await stop(p);
     } finally {
       await nats.stop();
@@ -262,8 +243,13 @@ try {
         return true;
       };
       await drive(16, 500, call);
-      for (const clients of clientLevels)
-        rows.push({ path: "connector", clients, ...(await drive(clients, seconds * 1000, call)) });
+      for (const clients of clientLevels) {
+        const before = process.cpuUsage();
+        const result = await drive(clients, seconds * 1000, call);
+        const used = process.cpuUsage(before);
+        const cpu = { "this process": (used.user + used.system) / (seconds * 10_000) };
+        rows.push({ path: "connector", clients, ...result, cpu });
+      }
     } finally {
       await connector.close();
     }
@@ -274,24 +260,29 @@ try {
 }
 
 const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "-");
-console.log(`\ntools/call lookup_contract (cached), ${seconds} s per cell\n`);
+console.log(`\ntools/call lookup_contract (cached), ${seconds} s per cell`);
+console.log(`load generator: ${load.name}; server node flags: ${nodeFlags.join(" ") || "(none)"}\n`);
 console.log(
-  `${"path".padEnd(18)}${"clients".padStart(8)}${"req/s".padStart(10)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"errors".padStart(8)}`,
+  `${"path".padEnd(18)}${"clients".padStart(8)}${"req/s".padStart(10)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"errors".padStart(8)}   CPU, % of one core`,
 );
 for (const r of rows) {
+  const cpu = Object.entries(r.cpu)
+    .map(([role, pct]) => `${role} ${fmt(pct)}`)
+    .join(", ");
   console.log(
-    `${r.path.padEnd(18)}${String(r.clients).padStart(8)}${fmt(r.rps).padStart(10)}${fmt(r.p50, 2).padStart(9)}${fmt(r.p99, 2).padStart(9)}${String(r.errors).padStart(8)}`,
+    `${r.path.padEnd(18)}${String(r.clients).padStart(8)}${fmt(r.rps).padStart(10)}${fmt(r.p50, 2).padStart(9)}${fmt(r.p99, 2).padStart(9)}${String(r.errors).padStart(8)}   ${cpu}`,
   );
 }
 const at = (path: string, clients: number) =>
   rows.find((r) => r.path === path && r.clients === clients)?.rps ?? Number.NaN;
-const top = Math.max(...clientLevels);
 console.log(
   `\nnats / in-process at ${top} clients: ${fmt((100 * at("nats", top)) / at("in-process", top))} %`,
 );
-console.log(
-  `2 gateways / 1 gateway at ${top} clients: ${fmt((100 * at("nats, 2 gateways", top)) / at("nats", top))} %`,
-);
+for (const clients of [top, 2 * top]) {
+  console.log(
+    `2 gateways / 1 gateway at ${clients} clients: ${fmt((100 * at("nats, 2 gateways", clients)) / at("nats", clients))} %`,
+  );
+}
 console.log("\nRSS after the run:");
 for (const [name, mb] of rss) console.log(`  ${name.padEnd(44)}${fmt(mb)} MB`);
 process.exit(0);

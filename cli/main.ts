@@ -3,7 +3,14 @@
  * The one command behind the npm scripts: `ib-mcp demo | start | gateway | connector | sim`.
  * It only picks a command and hands over; each command's logic lives in its own folder.
  */
+import { setFlagsFromString } from "node:v8";
 import { ConfigError } from "../shared/config.ts";
+
+// V8 lets the old generation grow to up to 4× the live heap before a full GC. Per-request garbage that survives
+// a scavenge (AbortSignals on Node 20, for one) then piles up: the gateway sat at ~150 MB RSS after a load run
+// with ~25 MB live. Growing by 1.5× keeps it near 115 MB at the same throughput (measured with wrk, 64 clients).
+// V8 reads this flag at every full GC, so setting it here, first thing, works however the process is started.
+setFlagsFromString("--heap-growing-percent=50");
 
 const usage = `usage: ib-mcp <command> [options]
 

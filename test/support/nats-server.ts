@@ -12,6 +12,8 @@ export interface NatsServerHandle {
   stop(): Promise<void>;
   /** Stops and starts it again on the same port and store, as an operator restart would. */
   restart(): Promise<void>;
+  /** The server's process id while it runs (the benchmark reads its CPU time). */
+  readonly pid: number | undefined;
 }
 
 function waitForPort(port: number, deadlineMs: number): Promise<void> {
@@ -80,6 +82,9 @@ export async function startNatsServer(
     restart: async () => {
       await stop();
       await start();
+    },
+    get pid() {
+      return proc?.pid;
     },
   };
 }
