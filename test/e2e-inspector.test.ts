@@ -1,0 +1,140 @@
+/**
+ * The MCP Inspector CLI, as a user runs it (`npx @modelcontextprotocol/inspector@1 --cli URL --transport http ...`),
+ * lists and calls tools on a gateway process that reaches the connector over a real nats-server, with a bearer token.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { catalogue } from "../shared/tools/index.ts";
+import { findInstrument } from "../sim/universe/index.ts";
+import { freePort } from "./support/free-port.ts";
+import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
+import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
+import { spawnSim, waitForOk } from "./support/stack.ts";
+
+const require = createRequire(import.meta.url);
+const inspector = join(
+  dirname(require.resolve("@modelcontextprotocol/inspector/package.json")),
+  "cli/build/cli.js",
+);
+const token = "inspector-test-token-0123456789abcdef";
+
+/** Runs the Inspector CLI; resolves with its exit code and output (deadline 30 s). */
+function runInspector(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [inspector, "--cli", ...args], { timeout: 30_000 }, (err, stdout, stderr) => {
+      if (err?.killed) reject(new Error(`the inspector timed out: ${stderr}`));
+      else resolve({ code: typeof err?.code === "number" ? err.code : 0, stdout, stderr });
+    });
+  });
+}
+
+describe("MCP Inspector CLI against the gateway (→ NATS → connector → simulator)", () => {
+  let nats: NatsServerHandle;
+  let sim: { cli: CliProcess; port: number };
+  let connector: CliProcess;
+  let gateway: CliProcess;
+  let url: string;
+  const auth = ["--header", `Authorization: Bearer ${token}`];
+
+  before(async () => {
+    nats = await startNatsServer();
+    sim = await spawnSim();
+    connector = spawnCli("connector", [], {
+      NATS_URL: nats.url,
+      IB_HOST: "127.0.0.1",
+      IB_PORT: String(sim.port),
+      IB_CLIENT_ID: "31",
+      TRADING_MODE: "paper",
+    });
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}/mcp`;
+    gateway = spawnCli("gateway", [], {
+      NATS_URL: nats.url,
+      PORT: String(port),
+      TRADING_MODE: "paper",
+      MCP_AUTH_TOKENS: token,
+    });
+    await waitForOk(`http://127.0.0.1:${port}/ready`, 30_000);
+  });
+
+  after(async () => {
+    await gateway?.stop();
+    await connector?.stop();
+    await sim?.cli.stop();
+    await nats?.stop();
+  });
+
+  it("tools/list shows every read tool of the catalogue", async () => {
+    const { code, stdout, stderr } = await runInspector([
+      url,
+      "--transport",
+      "http",
+      ...auth,
+      "--method",
+      "tools/list",
+    ]);
+    assert.equal(code, 0, stderr);
+    const { tools } = JSON.parse(stdout) as { tools: Array<{ name: string }> };
+    assert.deepEqual(
+      tools.map((t) => t.name).sort(),
+      catalogue
+        .filter((t) => t.access === "read")
+        .map((t) => t.name)
+        .sort(),
+    );
+  });
+
+  it("tools/call answers from the simulator, and a refused call comes back as a tool error", async () => {
+    const ok = await runInspector([
+      url,
+      "--transport",
+      "http",
+      ...auth,
+      "--method",
+      "tools/call",
+      "--tool-name",
+      "lookup_contract",
+      "--tool-arg",
+      "symbol=MSFT",
+    ]);
+    assert.equal(ok.code, 0, ok.stderr);
+    const result = JSON.parse(ok.stdout) as {
+      isError?: boolean;
+      structuredContent: { contracts: Array<{ conId: number }> };
+    };
+    assert.notEqual(result.isError, true, ok.stdout);
+    assert.equal(result.structuredContent.contracts[0]?.conId, findInstrument("MSFT")?.conId);
+
+    const missing = await runInspector([
+      url,
+      "--transport",
+      "http",
+      ...auth,
+      "--method",
+      "tools/call",
+      "--tool-name",
+      "lookup_contract",
+      "--tool-arg",
+      "symbol=ZZZZQ",
+    ]);
+    const refused = JSON.parse(missing.stdout) as { isError?: boolean; content: Array<{ text: string }> };
+    assert.equal(refused.isError, true);
+    assert.match(refused.content[0]?.text ?? "", /^NOT_FOUND: .*ZZZZQ/);
+  });
+
+  it("without the token the inspector cannot connect", async () => {
+    const { code, stdout, stderr } = await runInspector([
+      url,
+      "--transport",
+      "http",
+      "--method",
+      "tools/list",
+    ]);
+    assert.notEqual(code, 0);
+    assert.doesNotMatch(stdout, /"tools"/);
+    assert.match(stderr + stdout, /Unauthorized: send Authorization: Bearer <token>/);
+  });
+});
