@@ -266,6 +266,28 @@ describe("streamable HTTP answers, as the SDK transport gives them", () => {
     assert.equal(calls.length, 0);
   });
 
+  it("a client's notifications/cancelled cannot cancel another agent's request that got the same internal id", async () => {
+    const fake = createFakeBus(async () => {
+      await new Promise((r) => setTimeout(r, 150));
+      return aaplLookup();
+    });
+    const { app } = createGatewayApp({ bus: fake.bus, env: env(), logger });
+    const slow = app.request(rawPost(JSON.stringify(rpc(42, "tools/call", callLookup))));
+    await new Promise((r) => setTimeout(r, 30));
+    // the server numbers requests from 1; a cancel naming ids 1..5 must not reach the running one
+    const cancels = [1, 2, 3, 4, 5].map((requestId) => ({
+      jsonrpc: "2.0",
+      method: "notifications/cancelled",
+      params: { requestId, reason: "test" },
+    }));
+    const cancelled = await app.request(rawPost(JSON.stringify(cancels)));
+    assert.equal(cancelled.status, 202);
+    const res = await slow;
+    const reply = (await res.json()) as { id: number; result: { structuredContent: unknown } };
+    assert.equal(reply.id, 42);
+    assert.deepEqual(reply.result.structuredContent, aaplLookup());
+  });
+
   it("agents that all use id 1 at the same time each get their own answer", async () => {
     const fake = createFakeBus(async ({ args }) => {
       await new Promise((r) => setTimeout(r, Math.random() * 15));

@@ -23,6 +23,15 @@ const isRequest = (m: JSONRPCMessage): m is JSONRPCRequest =>
   "method" in m && "id" in m && m.id !== undefined;
 
 /**
+ * Which client messages without an id reach the server. Not notifications/cancelled: the id it names belongs to
+ * the client's own numbering, which the mux has replaced, so passing it on could cancel another agent's request
+ * (and over stateless HTTP it cannot reach the request it meant anyway). Not responses either: this server never
+ * sends requests to clients.
+ */
+const isForwardedNotification = (m: JSONRPCMessage): boolean =>
+  "method" in m && m.method !== "notifications/cancelled";
+
+/**
  * POST /mcp, stateless, as the SDK's streamable HTTP transport answers it in JSON mode (406/415/413, -32700,
  * -32600, a 400 for an unknown MCP-Protocol-Version, 202 for notifications only, one object for one request,
  * an array for a batch), but every request goes to the mode's one long-lived McpServer through its mux. No
@@ -96,7 +105,7 @@ export function createMcpPostHandler(deps: {
     const requests: JSONRPCRequest[] = [];
     for (const m of messages) {
       if (isRequest(m)) requests.push(m);
-      else server.mux.notify(m, noExtra);
+      else if (isForwardedNotification(m)) server.mux.notify(m, noExtra);
     }
     if (requests.length === 0) return new Response(null, { status: 202 });
 
