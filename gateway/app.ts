@@ -55,7 +55,7 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
   const metrics = createMetrics();
   const enableTrading = opts.enableTrading ?? env.MCP_ENABLE_TRADING;
   const tools = catalogue.filter((t) => t.access === "read" || enableTrading);
-  // One pool per served mode: /mcp is the default mode, /mcp/paper and /mcp/live name theirs, so paper and live
+  // One MCP server per served mode: /mcp is the default mode, /mcp/paper and /mcp/live name theirs, so paper and live
   // connectors can run side by side and an agent switches by URL, with no gateway restart.
   const modes: TradingMode[] = env.GATEWAY_ALLOW_LIVE ? ["paper", "live"] : ["paper"];
   const servers = modes.map((m) => {
