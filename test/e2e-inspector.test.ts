@@ -9,10 +9,7 @@ import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { catalogue } from "../shared/tools/index.ts";
 import { findInstrument } from "../sim/universe/index.ts";
-import { freePort } from "./support/free-port.ts";
-import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
-import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
-import { spawnSim, waitForOk } from "./support/stack.ts";
+import { type NatsStack, startNatsStack } from "./support/stack.ts";
 
 const require = createRequire(import.meta.url);
 const inspector = join(
@@ -32,50 +29,23 @@ function runInspector(args: string[]): Promise<{ code: number; stdout: string; s
 }
 
 describe("MCP Inspector CLI against the gateway (→ NATS → connector → simulator)", () => {
-  let nats: NatsServerHandle;
-  let sim: { cli: CliProcess; port: number };
-  let connector: CliProcess;
-  let gateway: CliProcess;
+  let stack: NatsStack;
   let url: string;
-  const auth = ["--header", `Authorization: Bearer ${token}`];
+  /** The inspector as a user with the gateway's token runs it. */
+  const withToken = (...args: string[]) =>
+    runInspector([url, "--transport", "http", "--header", `Authorization: Bearer ${token}`, ...args]);
 
   before(async () => {
-    nats = await startNatsServer();
-    sim = await spawnSim();
-    connector = spawnCli("connector", [], {
-      NATS_URL: nats.url,
-      IB_HOST: "127.0.0.1",
-      IB_PORT: String(sim.port),
-      IB_CLIENT_ID: "31",
-      TRADING_MODE: "paper",
-    });
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}/mcp`;
-    gateway = spawnCli("gateway", [], {
-      NATS_URL: nats.url,
-      PORT: String(port),
-      TRADING_MODE: "paper",
-      MCP_AUTH_TOKENS: token,
-    });
-    await waitForOk(`http://127.0.0.1:${port}/ready`, 30_000);
+    stack = await startNatsStack({ clientId: "33", gatewayEnv: { MCP_AUTH_TOKENS: token } });
+    url = `${stack.gateways[0]?.base}/mcp`;
   });
 
   after(async () => {
-    await gateway?.stop();
-    await connector?.stop();
-    await sim?.cli.stop();
-    await nats?.stop();
+    await stack?.stop();
   });
 
   it("tools/list shows every read tool of the catalogue", async () => {
-    const { code, stdout, stderr } = await runInspector([
-      url,
-      "--transport",
-      "http",
-      ...auth,
-      "--method",
-      "tools/list",
-    ]);
+    const { code, stdout, stderr } = await withToken("--method", "tools/list");
     assert.equal(code, 0, stderr);
     const { tools } = JSON.parse(stdout) as { tools: Array<{ name: string }> };
     assert.deepEqual(
@@ -88,18 +58,9 @@ describe("MCP Inspector CLI against the gateway (→ NATS → connector → simu
   });
 
   it("tools/call answers from the simulator, and a refused call comes back as a tool error", async () => {
-    const ok = await runInspector([
-      url,
-      "--transport",
-      "http",
-      ...auth,
-      "--method",
-      "tools/call",
-      "--tool-name",
-      "lookup_contract",
-      "--tool-arg",
-      "symbol=MSFT",
-    ]);
+    const lookup = (symbol: string) =>
+      withToken("--method", "tools/call", "--tool-name", "lookup_contract", "--tool-arg", `symbol=${symbol}`);
+    const ok = await lookup("MSFT");
     assert.equal(ok.code, 0, ok.stderr);
     const result = JSON.parse(ok.stdout) as {
       isError?: boolean;
@@ -108,18 +69,7 @@ describe("MCP Inspector CLI against the gateway (→ NATS → connector → simu
     assert.notEqual(result.isError, true, ok.stdout);
     assert.equal(result.structuredContent.contracts[0]?.conId, findInstrument("MSFT")?.conId);
 
-    const missing = await runInspector([
-      url,
-      "--transport",
-      "http",
-      ...auth,
-      "--method",
-      "tools/call",
-      "--tool-name",
-      "lookup_contract",
-      "--tool-arg",
-      "symbol=ZZZZQ",
-    ]);
+    const missing = await lookup("ZZZZQ");
     const refused = JSON.parse(missing.stdout) as { isError?: boolean; content: Array<{ text: string }> };
     assert.equal(refused.isError, true);
     assert.match(refused.content[0]?.text ?? "", /^NOT_FOUND: .*ZZZZQ/);

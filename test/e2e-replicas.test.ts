@@ -6,43 +6,22 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { findInstrument } from "../sim/universe/index.ts";
-import { freePort } from "./support/free-port.ts";
-import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
-import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
-import { mcpClient, spawnSim, textOf, waitForOk } from "./support/stack.ts";
+import { mcpClient, type NatsStack, startNatsStack, textOf } from "./support/stack.ts";
 
 type ToolResult = { isError?: boolean; structuredContent?: { conId?: number } };
 
 describe("two gateway replicas behind one connector", () => {
-  let nats: NatsServerHandle;
-  let sim: { cli: CliProcess; port: number };
-  let connector: CliProcess;
-  const gateways: Array<{ cli: CliProcess; url: string }> = [];
+  let stack: NatsStack;
   const clients: Client[] = [];
 
   before(async () => {
-    nats = await startNatsServer();
-    sim = await spawnSim();
-    connector = spawnCli("connector", [], {
-      NATS_URL: nats.url,
-      IB_PORT: String(sim.port),
-      IB_CLIENT_ID: "31",
-    });
-    for (let i = 0; i < 2; i++) {
-      const port = await freePort();
-      const url = `http://127.0.0.1:${port}`;
-      gateways.push({ cli: spawnCli("gateway", [], { NATS_URL: nats.url, PORT: String(port) }), url });
-    }
-    for (const g of gateways) await waitForOk(`${g.url}/ready`, 30_000);
-    for (const g of gateways) clients.push(await mcpClient(`${g.url}/mcp`));
+    stack = await startNatsStack({ clientId: "31", gateways: 2 });
+    for (const g of stack.gateways) clients.push(await mcpClient(`${g.base}/mcp`));
   });
 
   after(async () => {
     for (const c of clients) await c.close().catch(() => undefined);
-    for (const g of gateways) await g.cli.stop();
-    await connector?.stop();
-    await sim?.cli.stop();
-    await nats?.stop();
+    await stack?.stop();
   });
 
   it("both replicas answer the same connector", async () => {
@@ -78,12 +57,12 @@ describe("two gateway replicas behind one connector", () => {
       ),
     );
     await new Promise((r) => setTimeout(r, 500));
-    await gateways[0]!.cli.stop("SIGKILL");
+    await stack.gateways[0]!.cli.stop("SIGKILL");
     const failures = await survivorLoad;
     await victimLoad;
     assert.deepEqual(failures, [], "no call on the surviving replica failed");
     assert.ok(survivorCalls >= 40, `the survivor kept serving (${survivorCalls} calls)`);
-    const ready = await fetch(`${gateways[1]!.url}/ready`);
+    const ready = await fetch(`${stack.gateways[1]!.base}/ready`);
     assert.equal(ready.status, 200);
   });
 });

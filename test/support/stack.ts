@@ -1,5 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { freePort } from "./free-port.ts";
+import { type NatsServerHandle, startNatsServer } from "./nats-server.ts";
 import { type CliProcess, spawnCli } from "./spawn-cli.ts";
 
 /** Polls `url` until it answers 200, or throws after `timeoutMs` with the last status seen. */
@@ -37,4 +39,60 @@ export async function mcpClient(url: string, headers: Record<string, string> = {
 export function textOf(result: unknown): string {
   const content = (result as { content?: Array<{ type: string; text?: string }> }).content ?? [];
   return content.find((c) => c.type === "text")?.text ?? "";
+}
+
+/** The processes of the native topology: nats-server, simulator, one connector and N gateways. */
+export interface NatsStack {
+  nats: NatsServerHandle;
+  sim: { cli: CliProcess; port: number };
+  connector: CliProcess;
+  /** Each gateway with its base URL, e.g. http://127.0.0.1:PORT (MCP at `${base}/mcp`). */
+  gateways: Array<{ cli: CliProcess; base: string }>;
+  /** Stops gateways, connector, simulator and NATS, in that order. */
+  stop(): Promise<void>;
+}
+
+/**
+ * nats-server, the simulator, one connector (paper, IB_HOST 127.0.0.1: the defaults) and `gateways` gateway
+ * processes, resolved once every gateway answers /ready (deadline 30 s).
+ */
+export async function startNatsStack(opts: {
+  clientId: string;
+  gateways?: number;
+  connectorEnv?: Record<string, string>;
+  gatewayEnv?: Record<string, string>;
+}): Promise<NatsStack> {
+  const nats = await startNatsServer();
+  const sim = await spawnSim();
+  const connector = spawnCli("connector", [], {
+    NATS_URL: nats.url,
+    IB_PORT: String(sim.port),
+    IB_CLIENT_ID: opts.clientId,
+    ...opts.connectorEnv,
+  });
+  const gateways: NatsStack["gateways"] = [];
+  for (let i = 0; i < (opts.gateways ?? 1); i++) {
+    const port = await freePort();
+    const cli = spawnCli("gateway", [], { NATS_URL: nats.url, PORT: String(port), ...opts.gatewayEnv });
+    gateways.push({ cli, base: `http://127.0.0.1:${port}` });
+  }
+  const stack: NatsStack = {
+    nats,
+    sim,
+    connector,
+    gateways,
+    async stop() {
+      for (const g of gateways) await g.cli.stop();
+      await connector.stop();
+      await sim.cli.stop();
+      await nats.stop();
+    },
+  };
+  try {
+    for (const g of gateways) await waitForOk(`${g.base}/ready`, 30_000);
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+  return stack;
 }
