@@ -1,10 +1,26 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { IbMcpError } from "../shared/errors.ts";
 import { createCoalescer, type SharedRun } from "./coalesce.ts";
+import { startDeadline } from "./deadline.ts";
 
+/** A caller whose deadline the test ends by hand. */
 const caller = (ms: number) => {
-  const controller = new AbortController();
-  return { controller, signal: controller.signal, deadlineAt: Date.now() + ms };
+  let listeners: Array<(reason: unknown) => void> = [];
+  return {
+    deadlineAt: Date.now() + ms,
+    onExpire(fn: (reason: unknown) => void) {
+      listeners.push(fn);
+      return () => {
+        listeners = listeners.filter((l) => l !== fn);
+      };
+    },
+    expire(reason: unknown) {
+      const called = listeners;
+      listeners = [];
+      for (const fn of called) fn(reason);
+    },
+  };
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -37,7 +53,7 @@ describe("coalescer", () => {
     const a = c.join("k", first, start);
     const b = c.join("k", second, start);
     a.catch(() => undefined);
-    first.controller.abort(new Error("first caller gave up"));
+    first.expire(new Error("first caller gave up"));
     assert.equal(await b, "done");
     assert.equal(
       seen?.signal.aborted,
@@ -58,31 +74,62 @@ describe("coalescer", () => {
     const two = caller(1_000);
     const p1 = c.join("k", one, start).catch((e: Error) => e);
     const p2 = c.join("k", two, start).catch((e: Error) => e);
-    one.controller.abort(new Error("one left"));
+    one.expire(new Error("one left"));
     await sleep(5);
     assert.equal(signal?.aborted, false);
-    two.controller.abort(new Error("two left"));
+    two.expire(new Error("two left"));
     await Promise.all([p1, p2]);
     assert.equal(signal?.aborted, true, "IB's request is cancelled once nobody waits");
   });
 
-  it("times the run out at the latest caller deadline, not the first", async () => {
+  it("with real deadlines: the run outlives a short caller, and is aborted with TIMEOUT when the last one expires", async () => {
     const c = createCoalescer();
-    const start = (run: SharedRun) =>
+    const slow = (ms: number) => (run: SharedRun) =>
       new Promise<string>((resolve, reject) => {
-        const t = setTimeout(() => resolve("late answer"), 120);
+        const t = setTimeout(() => resolve("late answer"), ms);
         run.signal.addEventListener("abort", () => {
           clearTimeout(t);
           reject(run.signal.reason);
         });
       });
-    const short = c.join("k", caller(40), start);
-    const long = c.join("k", caller(500), start);
-    assert.equal(
-      await short,
-      "late answer",
-      "the caller's own deadline is the dispatcher's job, not the run's",
-    );
-    assert.equal(await long, "late answer");
+    const short = startDeadline(40);
+    const long = startDeadline(500);
+    const a = c.join("k", short, slow(120));
+    const b = c.join("k", long, slow(120));
+    assert.equal(await a, "late answer", "leaving at its deadline is the dispatcher's race, not the run's");
+    assert.equal(await b, "late answer");
+    for (const d of [short, long]) d.dispose();
+
+    const d1 = startDeadline(30);
+    const d2 = startDeadline(60);
+    const started = Date.now();
+    const results = await Promise.allSettled([c.join("j", d1, slow(5_000)), c.join("j", d2, slow(5_000))]);
+    const took = Date.now() - started;
+    assert.ok(took >= 55 && took < 1_000, `aborted once the later deadline passed (${took} ms)`);
+    for (const r of results) {
+      assert.equal(r.status, "rejected");
+      assert.equal(((r as PromiseRejectedResult).reason as IbMcpError).code, "TIMEOUT");
+    }
+    assert.equal(c.size, 0);
+  });
+
+  it("makes no AbortSignal for a run that never asks for one", async () => {
+    const c = createCoalescer();
+    const made: number[] = [];
+    const Original = globalThis.AbortController;
+    globalThis.AbortController = class extends Original {
+      constructor() {
+        super();
+        made.push(1);
+      }
+    };
+    try {
+      const d = startDeadline(1_000);
+      assert.equal(await c.join("cached", d, async () => "from cache"), "from cache");
+      d.dispose();
+    } finally {
+      globalThis.AbortController = Original;
+    }
+    assert.equal(made.length, 0);
   });
 });

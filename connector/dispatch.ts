@@ -5,7 +5,7 @@ import { IbMcpError, toIbMcpError } from "../shared/errors.ts";
 import type { ToolDef } from "../shared/tool-def.ts";
 import { catalogue } from "../shared/tools/index.ts";
 import { createCoalescer, type SharedRun } from "./coalesce.ts";
-import { abortable, startDeadline } from "./deadline.ts";
+import { startDeadline, withinDeadline } from "./deadline.ts";
 import type { ConnectorServices, HandlerEntry } from "./handlers/context.ts";
 import { handlers as defaultHandlers } from "./handlers/index.ts";
 
@@ -81,13 +81,22 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const log = logger.child({ requestId, tool: name });
     try {
       const { tool, entry, args } = prepare(name, rawArgs);
+      // `signal` stays a getter all the way down, so a call that never needs one (a cache hit) never makes one
       const run = (shared: SharedRun) =>
-        entry.run(args, { ...deps.services, ...shared, requestId, logger: log });
+        entry.run(args, {
+          ...deps.services,
+          get signal() {
+            return shared.signal;
+          },
+          deadlineAt: shared.deadlineAt,
+          requestId,
+          logger: log,
+        });
       const work =
         tool.access === "read"
           ? running.join(`${name} ${JSON.stringify(args)}`, deadline, run)
-          : run({ signal: deadline.signal, deadlineAt: deadline.deadlineAt });
-      return await abortable(work, deadline.signal);
+          : run(deadline);
+      return await withinDeadline(work, deadline);
     } catch (err) {
       const mapped = withRequestId(toIbMcpError(err, `${name} failed unexpectedly`), requestId);
       if (mapped.code === "INTERNAL") log.error({ err: mapped.cause ?? mapped }, mapped.message);
