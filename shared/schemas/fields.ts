@@ -27,6 +27,11 @@ export const CurrencyField = z
   .regex(/^[A-Za-z]{3}$/, "currency is a three-letter ISO code such as USD or EUR")
   .describe("Three-letter currency code (USD, EUR, ...)");
 
+export const TradingClassField = z
+  .string()
+  .max(32)
+  .regex(/^[A-Za-z0-9 ]*$/, "trading_class is a class such as SPXW");
+
 export const AccountField = z
   .string()
   .max(32)

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { ContractSummary, CurrencyField, ExchangeField, SecType, SymbolField } from "../schemas/fields.ts";
+import {
+  ContractSummary,
+  CurrencyField,
+  ExchangeField,
+  SecType,
+  SymbolField,
+  TradingClassField,
+} from "../schemas/fields.ts";
 import { readTool } from "../tool-def.ts";
 
 export const OptionChain = z.object({
@@ -23,12 +30,9 @@ export const getOptionChain = readTool({
       "Underlying exchange (CBOE for indices, SMART for stocks)",
     ),
     currency: CurrencyField.default("USD"),
-    trading_class: z
-      .string()
-      .max(32)
-      .regex(/^[A-Za-z0-9 ]*$/, "trading_class is a class such as SPXW")
-      .default("")
-      .describe("Only this option trading class (e.g. SPXW); empty for all"),
+    trading_class: TradingClassField.default("").describe(
+      "Only this option trading class (e.g. SPXW); empty for all",
+    ),
     min_strike: z.number().min(0).default(0).describe("Lowest strike (0 = no bound)"),
     max_strike: z.number().min(0).default(0).describe("Highest strike (0 = no bound)"),
     max_strikes: z.number().int().min(1).max(500).default(20).describe("Max strikes per page (1-500)"),

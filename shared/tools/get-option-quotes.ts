@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CurrencyField, ExchangeField, SymbolField } from "../schemas/fields.ts";
+import { CurrencyField, ExchangeField, SymbolField, TradingClassField } from "../schemas/fields.ts";
 import { formatQuoteLine, OptionGreeks, Quote, QuoteFailure } from "../schemas/market-data.ts";
 import { readTool } from "../tool-def.ts";
 
@@ -24,12 +24,7 @@ export const getOptionQuotes = readTool({
       .describe("Strike prices (1-20)"),
     exchange: ExchangeField.default("SMART").describe("Option exchange (e.g. SMART)"),
     currency: CurrencyField.default("USD"),
-    trading_class: z
-      .string()
-      .max(32)
-      .regex(/^[A-Za-z0-9 ]*$/, "trading_class is a class such as SPXW")
-      .default("")
-      .describe("Option trading class (defaults to the symbol)"),
+    trading_class: TradingClassField.default("").describe("Option trading class (defaults to the symbol)"),
     use_delayed: z
       .boolean()
       .default(true)

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { LimitCheck, OrderRequest, OrderType } from "../schemas/order.ts";
+import { BoundOrder, LimitCheck, OrderRequest } from "../schemas/order.ts";
 import { tradeTool } from "../tool-def.ts";
 
 export const previewOrder = tradeTool(
@@ -14,20 +14,21 @@ export const previewOrder = tradeTool(
       expires_at: z.string(),
       mode: z.enum(["paper", "live"]),
       account: z.string(),
-      order: z.object({
-        conId: z.number().int(),
-        symbol: z.string(),
-        sec_type: z.string(),
-        side: z.string(),
-        quantity: z.number(),
-        order_type: OrderType,
-        limit_price: z.number().optional(),
-        stop_price: z.number().optional(),
-        take_profit_price: z.number().optional(),
-        stop_loss_price: z.number().optional(),
-        tif: z.string(),
-        outside_rth: z.boolean(),
-        modify_order_id: z.number().int().optional(),
+      // what the token binds, as the agent should show it before placing
+      order: BoundOrder.pick({
+        conId: true,
+        symbol: true,
+        sec_type: true,
+        side: true,
+        quantity: true,
+        order_type: true,
+        limit_price: true,
+        stop_price: true,
+        take_profit_price: true,
+        stop_loss_price: true,
+        tif: true,
+        outside_rth: true,
+        modify_order_id: true,
       }),
       reference_price: z.number(),
       notional: z.number(),
