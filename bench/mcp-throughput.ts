@@ -3,6 +3,7 @@
  * and 64 concurrent clients over three paths, in one run:
  *   in-process  one process: gateway + in-process bus + connector (`ib-mcp start`)
  *   nats        gateway process → real nats-server → connector process (`ib-mcp gateway` / `ib-mcp connector`)
+ *   nats, no MCP  the same call as a bare NATS request from this process to the connector process
  *   connector   the connector's own dispatcher call to the simulator, no MCP, no HTTP (in this process)
  * plus "nats, 2 gateways": two gateway processes behind the same NATS, the clients split between them (at the
  * top client level and at twice it, beside one gateway at twice it), and
@@ -18,6 +19,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { connect } from "@nats-io/transport-node";
 import { pino } from "pino";
 import { startConnector } from "../connector/connector.ts";
 import { ConnectorEnv, parseEnv } from "../shared/config.ts";
@@ -208,6 +210,31 @@ try {
       await warm([g1.url]);
       const pids = { gateway: g1.proc.pid, connector: connector.proc.pid, "nats-server": nats.pid };
       for (const clients of clientLevels) await cell("nats", [g1.url], clients, pids);
+      // the same call as a bare NATS request from this process: what NATS itself costs, without MCP and HTTP
+      {
+        const nc = await connect({ servers: nats.url, noAsyncTraces: true });
+        try {
+          const payload = JSON.stringify({ symbol: "AAPL" });
+          const call = async () => {
+            const msg = await nc.request("ib.paper.lookup_contract", payload, { timeout: 10_000 });
+            return !msg.headers?.hasError && msg.string().includes('"conId"');
+          };
+          await drive(16, 500, call);
+          for (const clients of clientLevels) {
+            const before = { connector: cpuSeconds(connector.proc.pid), nats: cpuSeconds(nats.pid) };
+            const started = performance.now();
+            const result = await drive(clients, seconds * 1000, call);
+            const wall = (performance.now() - started) / 1000;
+            const cpu = {
+              connector: (100 * (cpuSeconds(connector.proc.pid) - before.connector)) / wall,
+              "nats-server": (100 * (cpuSeconds(nats.pid) - before.nats)) / wall,
+            };
+            rows.push({ path: "nats, no MCP", clients, ...result, cpu });
+          }
+        } finally {
+          await nc.close();
+        }
+      }
       rss.push(["gateway process (nats path)", rssMb(g1.proc.pid)]);
       rss.push(["connector process (nats path)", rssMb(connector.proc.pid)]);
       const g2 = await spawnCli("gateway", { ...natsEnv, TRADING_MODE: "paper" }, await freePort());
