@@ -70,6 +70,20 @@ describe("RequestMuxTransport with a real McpServer", () => {
     await server.close();
   });
 
+  it("closing answers every waiting caller at once with its give-up reply", async () => {
+    const { server, mux } = await serverOnMux();
+    const waiting = [
+      mux.request(call(1, { text: "a" }), { tag: "a" }, {}, 30_000, timeoutReply),
+      mux.request(call("two", { text: "b" }), { tag: "b" }, {}, 30_000, timeoutReply),
+    ];
+    await new Promise((r) => setTimeout(r, 10));
+    const started = Date.now();
+    await server.close();
+    assert.deepEqual(await Promise.all(waiting), [timeoutReply(1), timeoutReply("two")]);
+    assert.ok(Date.now() - started < 1_000);
+    assert.equal(mux.inFlight, 0);
+  });
+
   it("drops what the server sends without a waiting caller, and answers at once once closed", async () => {
     const mux = new RequestMuxTransport<null>();
     const received: JSONRPCMessage[] = [];

@@ -15,6 +15,8 @@ interface Pending<C> {
   callerId: RequestId;
   context: C;
   settle: (reply: JsonRpcReply) => void;
+  /** Answers the caller with its give-up reply now (the transport is closing). */
+  giveUp: () => void;
 }
 
 /**
@@ -50,6 +52,10 @@ export class RequestMuxTransport<C> implements Transport {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // nobody is left to answer these: their callers get the give-up reply now, not at their deadlines
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const entry of waiting) entry.giveUp();
     this.onclose?.();
   }
 
@@ -58,7 +64,7 @@ export class RequestMuxTransport<C> implements Transport {
     return this.pending.get(id as number)?.context;
   }
 
-  /** Passes a notification (or a client's response) to the server; nothing comes back for it. */
+  /** Passes a client's notification to the server; nothing comes back for it. */
   notify(message: JSONRPCMessage, extra: MessageExtraInfo): void {
     this.onmessage?.(message, extra);
   }
@@ -95,6 +101,10 @@ export class RequestMuxTransport<C> implements Transport {
         settle: (reply) => {
           clearTimeout(timer);
           resolve(reply);
+        },
+        giveUp: () => {
+          clearTimeout(timer);
+          resolve(abandon(message.id));
         },
       });
       this.onmessage?.({ ...message, id }, extra);
