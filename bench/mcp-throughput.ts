@@ -9,15 +9,14 @@
  * top client level and at twice it, beside one gateway at twice it), and
  * "hono baseline": a bare Hono JSON echo in its own process, measured in the same run, so numbers taken on a
  * busy machine can be read against what plain HTTP reaches at that moment.
- * Servers run as child processes from the compiled build with the image's node flags (read from the
- * Dockerfile's ENTRYPOINT), so their CPU and RSS are their own. The load comes from wrk when it is installed
+ * Servers run as child processes from the compiled build, as the image runs them (the V8 settings they need
+ * are set in cli/main.ts itself), so their CPU and RSS are their own. The load comes from wrk when it is installed
  * (`apt-get install wrk`), else from Node's HTTP client in this process. It measures and prints; it does not
  * assert.
  *
  *   npm run bench -- [--seconds 3] [--clients 1,16,64] [--load wrk|node]
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { connect } from "@nats-io/transport-node";
 import { pino } from "pino";
@@ -60,15 +59,6 @@ if (values.load === "wrk" && !wrk) {
 }
 const load: LoadGenerator = wrk ?? nodeGenerator();
 
-/** The node flags the image runs with, so the benchmark measures the processes as they are deployed. */
-function imageNodeFlags(): string[] {
-  const dockerfile = readFileSync(new URL("../Dockerfile", import.meta.url), "utf8");
-  const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1];
-  const argv = entrypoint ? (JSON.parse(entrypoint) as string[]) : [];
-  return argv.slice(1, argv.indexOf("dist/cli/main.js"));
-}
-const nodeFlags = imageNodeFlags();
-
 interface Row extends LoadResult {
   path: string;
   clients: number;
@@ -99,7 +89,7 @@ async function healthy(port: number): Promise<boolean> {
  * /health answers there (deadline 30 s).
  */
 async function spawnCli(command: string, env: Record<string, string>, port?: number) {
-  const proc = spawn(process.execPath, [...nodeFlags, "dist/cli/main.js", command], {
+  const proc = spawn(process.execPath, ["dist/cli/main.js", command], {
     env: { ...process.env, LOG_LEVEL: "warn", ...env, ...(port ? { PORT: String(port) } : {}) },
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -288,7 +278,7 @@ try {
 
 const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "-");
 console.log(`\ntools/call lookup_contract (cached), ${seconds} s per cell`);
-console.log(`load generator: ${load.name}; server node flags: ${nodeFlags.join(" ") || "(none)"}\n`);
+console.log(`load generator: ${load.name}\n`);
 console.log(
   `${"path".padEnd(18)}${"clients".padStart(8)}${"req/s".padStart(10)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"errors".padStart(8)}   CPU, % of one core`,
 );

@@ -47,7 +47,7 @@ export function createMcpServer(opts: { tools: readonly ToolDef[]; callTool: Too
   server.server.setRequestHandler(ListToolsRequestSchema, () => toolList);
   // The SDK wires the transport's callbacks synchronously inside connect(); only start() is awaited, and the
   // mux's start does nothing, so requests can flow as soon as this returns.
-  const connected = server.connect(mux);
-  return { server, mux, toolList, connected, close: () => server.close() };
+  void server.connect(mux);
+  return { server, mux, close: () => server.close() };
 }
 export type ModeServer = ReturnType<typeof createMcpServer>;
