@@ -15,6 +15,8 @@ import { createAuditLog } from "./orders/audit.ts";
 import { createTradingDesk } from "./orders/desk.ts";
 import { kvJournal, memoryJournal } from "./orders/journal.ts";
 import { serveKillSwitch } from "./orders/kill-switch-subject.ts";
+import { kvRiskStore } from "./orders/risk-state-kv.ts";
+import { memoryRiskStore } from "./orders/risk-state-memory.ts";
 import { createPacer } from "./pacing/index.ts";
 import { createRequestCache } from "./request-cache.ts";
 import { type ConnectorService, startConnectorService } from "./service.ts";
@@ -24,6 +26,7 @@ export type ConnectionStatus = ToolOutput<typeof getConnectionStatus>;
 export interface ConnectorHandle {
   /** Calls a tool; what the NATS service and the in-process bus use. */
   dispatcher: Dispatcher;
+  /** The IB link now; the trading part (read from the risk store) is in get_connection_status and $SRV.STATS. */
   status(): ConnectionStatus;
   /** Resolves once IB is ready; rejects after timeoutMs (default IB_CONNECT_TIMEOUT_MS × 2) saying why not. */
   ready(timeoutMs?: number): Promise<void>;
@@ -90,7 +93,9 @@ export async function startConnector(
   const audit = createAuditLog(env.AUDIT_LOG_PATH);
   const ibOrders = createIbOrders(() => session, pacer);
   const journal = opts.nc ? kvJournal(opts.nc, mode) : memoryJournal();
-  const trading = createTradingDesk(env, opts.wrapOrders?.(ibOrders) ?? ibOrders, audit, journal);
+  // shared by every connector of the mode (the standby too) when there is NATS; this process only without
+  const risk = opts.nc ? kvRiskStore(opts.nc, mode) : memoryRiskStore();
+  const trading = createTradingDesk(env, opts.wrapOrders?.(ibOrders) ?? ibOrders, audit, journal, risk);
   const services: ConnectorServices = {
     trading,
     mode,
@@ -125,7 +130,7 @@ export async function startConnector(
 
   const status = (): ConnectionStatus => {
     const s = session.status();
-    const out: ConnectionStatus = { mode, readOnly: env.IB_READONLY, ...s, trading: trading.status() };
+    const out: ConnectionStatus = { mode, readOnly: env.IB_READONLY, ...s };
     if (waitingForLease) out.lastError = "standby: another connector of this mode holds the lease";
     return out;
   };
@@ -139,6 +144,7 @@ export async function startConnector(
       ibPort: String(env.IB_PORT),
       serverVersion: s.serverVersion === undefined ? "" : String(s.serverVersion),
       state: waitingForLease ? "standby" : s.state,
+      trading: trading.enabled ? "on" : "off",
     };
   };
 
@@ -193,7 +199,8 @@ export async function startConnector(
             mode,
             dispatcher,
             metadata,
-            stats: status,
+            stats: async () => ({ ...status(), trading: await trading.status() }),
+            trading: trading.enabled,
             logger,
           });
           reason = await Promise.race([lost, closed]);

@@ -89,7 +89,7 @@ describe("NATS service ib-connector", () => {
     assert.equal(missing.headers?.get("Nats-Service-Error-Code"), "404");
   });
 
-  it("shows metadata, state and one endpoint per tool in $SRV.INFO, and the state in $SRV.STATS", async () => {
+  it("shows metadata, state and one endpoint per read tool in $SRV.INFO (a read-only connector has no order endpoint), and the state in $SRV.STATS", async () => {
     const info = JSON.parse(
       dec.decode((await client.request(`$SRV.INFO.${SERVICE_NAME}`, undefined, { timeout: 2_000 })).data),
     );
@@ -98,9 +98,15 @@ describe("NATS service ib-connector", () => {
     assert.equal(info.metadata.ibPort, String(sim.port));
     assert.equal(info.metadata.serverVersion, String(sim.serverVersion));
     assert.equal(info.metadata.account, sim.accounts.join(","));
+    assert.equal(info.metadata.trading, "off");
     const subjects = info.endpoints.map((e: { subject: string }) => e.subject);
-    for (const t of catalogue) assert.ok(subjects.includes(subjectFor("paper", t.name)), t.name);
+    for (const t of catalogue)
+      assert.equal(subjects.includes(subjectFor("paper", t.name)), t.access === "read", t.name);
     assert.ok(subjects.includes("ib.paper._ping"));
+    await assert.rejects(
+      client.request(subjectFor("paper", "place_order"), enc.encode("{}"), { timeout: 2_000 }),
+      /no responders/i,
+    );
     const stats = JSON.parse(
       dec.decode((await client.request(`$SRV.STATS.${SERVICE_NAME}`, undefined, { timeout: 2_000 })).data),
     );
@@ -135,6 +141,32 @@ describe("NATS service ib-connector", () => {
     } finally {
       await standby.close();
       await nc2.close();
+    }
+  });
+
+  it("a trading connector registers the order endpoints and says trading on", async () => {
+    const nc3 = await connect({ servers: nats.url, name: "trading" });
+    const trading = await testConnector(
+      sim.port,
+      {
+        LEASE_TTL_MS: "3000",
+        IB_READONLY: "false",
+        ORDER_TOKEN_SECRET: "0123456789abcdef0123456789abcdef-svc",
+      },
+      { nc: nc3 },
+    );
+    try {
+      await trading.ready(10_000);
+      await untilServed(subjectFor("paper", "ticker_to_conid"), '{"symbol":"AAPL"}', 10_000);
+      const info = JSON.parse(
+        dec.decode((await client.request(`$SRV.INFO.${SERVICE_NAME}`, undefined, { timeout: 2_000 })).data),
+      );
+      assert.equal(info.metadata.trading, "on");
+      const subjects = info.endpoints.map((e: { subject: string }) => e.subject);
+      for (const t of catalogue) assert.ok(subjects.includes(subjectFor("paper", t.name)), t.name);
+    } finally {
+      await trading.close();
+      await nc3.close();
     }
   });
 });

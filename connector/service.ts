@@ -24,6 +24,8 @@ export interface ConnectorServiceOptions {
   metadata: () => Record<string, string>;
   /** Live data for `$SRV.STATS` (the connection status). */
   stats?: () => unknown;
+  /** Whether this connector trades; without it the order tools get no endpoint at all (default false). */
+  trading?: boolean;
   logger: Logger;
 }
 
@@ -84,8 +86,8 @@ function setMetadata(service: Service, metadata: Record<string, string>): void {
 }
 
 /**
- * Registers the `ib-connector` NATS micro service: one endpoint per catalogue tool on `ib.<mode>.<tool>`, plus
- * `ib.<mode>._ping`. Subscriptions survive NATS server restarts: the client re-subscribes on reconnect.
+ * Registers the `ib-connector` NATS micro service: one endpoint per catalogue tool on `ib.<mode>.<tool>` (the
+ * order tools only when `trading`), plus `ib.<mode>._ping`. Subscriptions survive NATS server restarts: the client re-subscribes on reconnect.
  */
 export async function startConnectorService(opts: ConnectorServiceOptions): Promise<ConnectorService> {
   const { nc, mode, dispatcher, logger } = opts;
@@ -97,6 +99,8 @@ export async function startConnectorService(opts: ConnectorServiceOptions): Prom
     statsHandler: async () => opts.stats?.() ?? null,
   });
   for (const tool of catalogue) {
+    // a read-only connector offers no order endpoint: nothing to call, nothing to misconfigure into trading
+    if (tool.access === "trade" && !opts.trading) continue;
     service.addEndpoint(tool.name, {
       subject: subjectFor(mode, tool.name),
       metadata: { access: tool.access },

@@ -5,7 +5,7 @@ import { defineHandler } from "./context.ts";
 export const cancelAllOrdersHandler = defineHandler(cancelAllOrders, (args, ctx) =>
   audited(ctx, cancelAllOrders.name, { clientInfo: args.client_info }, async (known) => {
     const desk = deskOf(ctx);
-    desk.assertAllowed(cancelAllOrders.name, false);
+    await desk.assertAllowed(cancelAllOrders.name, false);
     const ids = await desk.orders.cancelAll(ctx);
     known.params = { cancelled_order_ids: ids };
     return {

@@ -5,5 +5,5 @@ export const getConnectionStatusHandler = defineHandler(getConnectionStatus, asy
   mode: ctx.mode,
   readOnly: ctx.readOnly,
   ...ctx.session.status(),
-  ...(ctx.trading ? { trading: ctx.trading.status() } : {}),
+  ...(ctx.trading ? { trading: await ctx.trading.status() } : {}),
 }));

@@ -8,7 +8,7 @@ import { defineHandler } from "./context.ts";
 export const modifyOrderHandler = defineHandler(modifyOrder, (args, ctx) =>
   audited(ctx, modifyOrder.name, { clientInfo: args.client_info }, async (known) => {
     const desk = deskOf(ctx);
-    desk.assertAllowed(modifyOrder.name, true);
+    await desk.assertAllowed(modifyOrder.name, true);
     const t = verifyToken(desk.secret(), args.token, desk.mode);
     const o = t.payload.order;
     Object.assign(known, { params: o, account: o.account, orderRef: t.orderRef, orderId: o.modify_order_id });

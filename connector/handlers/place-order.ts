@@ -8,7 +8,7 @@ import { defineHandler } from "./context.ts";
 export const placeOrderHandler = defineHandler(placeOrder, (args, ctx) =>
   audited(ctx, placeOrder.name, { clientInfo: args.client_info }, async (known) => {
     const desk = deskOf(ctx);
-    desk.assertAllowed(placeOrder.name, true);
+    await desk.assertAllowed(placeOrder.name, true);
     const t = verifyToken(desk.secret(), args.token, desk.mode);
     Object.assign(known, { params: t.payload.order, account: t.payload.order.account, orderRef: t.orderRef });
     if (t.payload.order.modify_order_id !== undefined)

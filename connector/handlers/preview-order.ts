@@ -10,7 +10,7 @@ export const previewOrderHandler = defineHandler(previewOrder, (args, ctx) => {
   const { client_info: clientInfo, ...params } = args;
   return audited(ctx, previewOrder.name, { clientInfo, params, account: args.account }, async (known) => {
     const desk = deskOf(ctx);
-    desk.assertAllowed(previewOrder.name, true);
+    await desk.assertAllowed(previewOrder.name, true);
     assertOrderShape(args);
     const accounts = ctx.session.status().accounts;
     const account = args.account ?? accounts[0];
@@ -32,7 +32,7 @@ export const previewOrderHandler = defineHandler(previewOrder, (args, ctx) => {
     const last = await desk.orders.lastPrice(contract.conId, contract.exchange ?? args.exchange, ctx);
     const order = bindOrder(args, account, contract, last);
     known.params = order;
-    const checks = checkLimits(desk.config, order, last, desk.dailyUsed());
+    const checks = checkLimits(desk.config, order, last, await desk.dailyUsed());
     assertWithinLimits(checks);
     const w = await desk.orders.whatIf(order, ctx);
     const signed = signToken(desk.secret(), desk.mode, order, desk.config.ORDER_TOKEN_TTL_MS);

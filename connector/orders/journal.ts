@@ -19,8 +19,19 @@ export type JournalRecord = z.infer<typeof JournalRecord>;
  */
 export interface PlacementJournal {
   get(orderRef: string): Promise<JournalRecord | undefined>;
+  /** Records a token as sent; refused with INVALID_ARGUMENT when it already is (another process sent it first). */
   put(orderRef: string, record: JournalRecord): Promise<void>;
 }
+
+function alreadySent(r: JournalRecord | undefined): IbMcpError {
+  return new IbMcpError(
+    "INVALID_ARGUMENT",
+    `this token was already sent${r ? ` as order ${r.orderId}` : ""} (by this or another connector of the mode); it is not sent again. Check the open orders`,
+  );
+}
+
+// JetStream's "wrong last sequence": the key exists, someone wrote it first
+const conflictCodes = new Set([10071, 10164]);
 
 /** A journal in this process's memory. */
 export function memoryJournal(): PlacementJournal {
@@ -28,6 +39,7 @@ export function memoryJournal(): PlacementJournal {
   return {
     get: async (ref) => records.get(ref),
     put: async (ref, r) => {
+      if (records.has(ref)) throw alreadySent(records.get(ref));
       records.set(ref, r);
     },
   };
@@ -68,8 +80,10 @@ export function kvJournal(nc: NatsConnection, mode: TradingMode): PlacementJourn
     },
     async put(ref, record) {
       try {
-        await (await kv()).put(ref, JSON.stringify(record));
+        // create, not put: of two connectors racing with one token only the first may send it
+        await (await kv()).create(ref, JSON.stringify(record));
       } catch (err) {
+        if (conflictCodes.has((err as { code?: number }).code ?? 0)) throw alreadySent(undefined);
         throw unavailable(err);
       }
     },

@@ -13,7 +13,10 @@ export function killSwitchSubject(mode: TradingMode): string {
 
 const Command = z.object({ on: z.boolean() }).strict();
 
-/** Serves the kill switch subject; answers {"on":<state>} or {"error":"..."} and audits every change. */
+/**
+ * Serves the kill switch subject on every connector of the mode, the standby too; the switch is stored in the
+ * mode's risk store, so it holds across restarts and takeovers. Answers {"on":<state>} or {"error":"..."}.
+ */
 export function serveKillSwitch(
   nc: NatsConnection,
   desk: TradingDesk,
@@ -31,20 +34,27 @@ export function serveKillSwitch(
         msg.respond(JSON.stringify({ error: `send {"on":true} or {"on":false} to ${subject}` }));
         return;
       }
-      desk.setKillSwitch(command.on);
-      const on = desk.killSwitchOn();
-      logger.warn({ on, asked: command.on }, "kill switch changed over NATS");
-      void audit
-        .append({
-          event: "kill_switch",
-          tool: subject,
-          requestId: msg.headers?.get("X-Request-Id") ?? "",
-          mode: desk.mode,
-          params: command,
-          outcome: on ? "on" : "off",
-        })
-        .catch((e: unknown) => logger.error({ err: e }, "kill switch audit failed"))
-        .finally(() => msg.respond(JSON.stringify({ on })));
+      void desk.setKillSwitch(command.on).then(
+        (on) => {
+          logger.warn({ on, asked: command.on }, "kill switch changed over NATS");
+          return audit
+            .append({
+              event: "kill_switch",
+              tool: subject,
+              requestId: msg.headers?.get("X-Request-Id") ?? "",
+              mode: desk.mode,
+              params: command,
+              outcome: on ? "on" : "off",
+            })
+            .catch((e: unknown) => logger.error({ err: e }, "kill switch audit failed"))
+            .finally(() => msg.respond(JSON.stringify({ on })));
+        },
+        (err: unknown) => {
+          // not stored means not in force for the other connectors: say so, and the operator retries
+          logger.error({ err, asked: command.on }, "kill switch not stored");
+          msg.respond(JSON.stringify({ error: (err as Error).message }));
+        },
+      );
     },
   });
 }

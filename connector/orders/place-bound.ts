@@ -22,39 +22,42 @@ function outcomeOf(r: OrderReport, orderRef: string, replayed: boolean): OrderOu
 }
 
 /**
- * Places (or, with modify_order_id, modifies) the order a verified token binds, at most once: the same token
- * again answers the first outcome. Before anything is sent, the journal (ids written before the first send) and IB
- * (open orders and executions, by orderRef or the journal's id) are asked: a restarted connector, or a try whose
- * answer was lost, finds the order there instead of sending it twice.
+ * Places (or, with modify_order_id, modifies) the order a verified token binds, at most once. Before anything is
+ * sent, the journal (ids written before the first send, a modification under the order it changes) and IB (open
+ * orders and executions, by orderRef or the journal's id) are asked: the same token again, from this process, a
+ * restarted one or another connector, answers the order's current state at IB instead of sending it twice.
  */
 export function placeBound(desk: TradingDesk, t: VerifiedToken, scope: RequestScope): Promise<OrderOutcome> {
   const o = t.payload.order;
   return desk.once(t.orderRef, async () => {
-    if (o.modify_order_id === undefined) {
-      const sent = await desk.journal.get(t.orderRef);
+    const sent = await desk.journal.get(t.orderRef);
+    if (o.modify_order_id === undefined || sent) {
       const existing = await desk.orders.findByRef(t.orderRef, scope, sent?.orderId);
       if (existing) return outcomeOf(existing, t.orderRef, true);
-      if (sent)
-        throw new IbMcpError(
-          "INVALID_ARGUMENT",
-          `this token was already sent as order ${sent.orderId}, and IB shows no working order or fill for it (cancelled, rejected, or lost before IB got it); it is not sent again. Check the open orders, then preview a new order if you still want one`,
-        );
     }
+    if (sent)
+      throw new IbMcpError(
+        "INVALID_ARGUMENT",
+        `this token was already sent as order ${sent.orderId}, and IB shows no working order or fill for it (cancelled, rejected, or lost before IB got it); it is not sent again. Check the open orders, then preview a new order if you still want one`,
+      );
     assertNotExpired(t.payload);
     // the daily cap may have been used up since the preview
-    assertWithinLimits(checkLimits(desk.config, o, o.reference_price, desk.dailyUsed()));
-    const undo = desk.reserve(o.notional);
+    assertWithinLimits(checkLimits(desk.config, o, o.reference_price, await desk.dailyUsed()));
+    const undo = await desk.reserve(o.notional);
     try {
-      const report =
-        o.modify_order_id === undefined
-          ? await desk.orders.place(o, t.orderRef, scope, (ids) =>
-              desk.journal.put(t.orderRef, { orderId: ids[0] ?? 0, childOrderIds: ids.slice(1) }),
-            )
-          : await desk.orders.modify(o.modify_order_id, o, t.orderRef, scope);
+      const journal = (ids: number[]) =>
+        desk.journal.put(t.orderRef, { orderId: ids[0] ?? 0, childOrderIds: ids.slice(1) });
+      let report: OrderReport;
+      if (o.modify_order_id === undefined) report = await desk.orders.place(o, t.orderRef, scope, journal);
+      else {
+        await journal([o.modify_order_id]);
+        report = await desk.orders.modify(o.modify_order_id, o, t.orderRef, scope);
+      }
       return outcomeOf(report, t.orderRef, false);
     } catch (err) {
       // a definite refusal by IB frees the notional; a lost answer keeps it counted (the order may exist)
-      if (err instanceof IbMcpError && (err.code === "INVALID_ARGUMENT" || err.code === "NOT_FOUND")) undo();
+      if (err instanceof IbMcpError && (err.code === "INVALID_ARGUMENT" || err.code === "NOT_FOUND"))
+        await undo().catch(() => undefined);
       throw err;
     }
   });

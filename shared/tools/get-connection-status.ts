@@ -30,6 +30,14 @@ export const getConnectionStatus = readTool({
         killSwitch: z.boolean(),
         refusal: z.string().optional(),
         limits: TradingLimits,
+        /** Where the risk values come from: the shared store of the mode, and who set the kill switch. */
+        risk: z.object({
+          store: z.string(),
+          killSwitch: z.object({ on: z.boolean(), source: z.enum(["env", "bus", "unknown"]) }),
+          day: z.string(),
+          dailyNotionalUsed: z.number().optional(),
+          error: z.string().optional(),
+        }),
       })
       .optional(),
   }),
@@ -41,7 +49,7 @@ export const getConnectionStatus = readTool({
       o.connectedSince ? `Connected since: ${o.connectedSince}` : "",
       o.lastError ? `Last error: ${o.lastError}` : "",
       o.trading
-        ? `Trading: ${o.trading.enabled && !o.trading.killSwitch ? "enabled" : (o.trading.refusal ?? "off")}; max ${o.trading.limits.maxQuantity} per order, notional ${o.trading.limits.maxNotional} per order and ${o.trading.limits.dailyMaxNotional} per day (used ${o.trading.limits.dailyNotionalUsed}), sec types ${o.trading.limits.secTypeAllowlist.join(",")}, price band ${o.trading.limits.priceBandPct}%`
+        ? `Trading: ${o.trading.enabled && !o.trading.killSwitch ? "enabled" : (o.trading.refusal ?? "off")}; max ${o.trading.limits.maxQuantity} per order, notional ${o.trading.limits.maxNotional} per order and ${o.trading.limits.dailyMaxNotional} per day (used ${o.trading.limits.dailyNotionalUsed}), sec types ${o.trading.limits.secTypeAllowlist.join(",")}, price band ${o.trading.limits.priceBandPct}%; risk state in ${o.trading.risk.store} (kill switch ${o.trading.risk.killSwitch.on ? "on" : "off"}, set by ${o.trading.risk.killSwitch.source})${o.trading.risk.error ? `: ${o.trading.risk.error}` : ""}`
         : "",
     ]
       .filter(Boolean)
