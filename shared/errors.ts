@@ -106,7 +106,7 @@ export function nextStepFor(info: ErrorInfo, mode: string): string {
     case "NOT_FOUND":
       return "Check the symbol, security type, exchange and currency (search_contracts helps), then call again.";
     case "CONNECTOR_UNAVAILABLE":
-      return `No connector is serving ${mode} mode. Ask the operator to start it (npm run connector with TRADING_MODE=${mode}); retry in a few seconds.`;
+      return `Retry in a few seconds. If it persists: when no connector is serving ${mode} mode, ask the operator to start it (npm run connector with TRADING_MODE=${mode}); when the message names a store, ask them to check NATS JetStream.`;
     case "IB_UNAVAILABLE":
       return `Interactive Brokers is not reachable right now; retry in ${seconds ?? 5} s. If it persists, ask the operator to check IB Gateway.`;
     case "TIMEOUT":
