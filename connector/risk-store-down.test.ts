@@ -105,4 +105,11 @@ describe("a connector whose risk store cannot be reached (KV refused)", { timeou
     assert.deepEqual(s.trading?.risk.killSwitch, { on: true, source: "unknown" });
     assert.match(s.trading?.risk.error ?? "", /risk store/);
   });
+
+  it("a kill switch command that cannot be stored answers an error naming the store, not {on:...}", async () => {
+    const reply = await nc.request("ib.paper.admin.kill_switch", JSON.stringify({ on: false }), {
+      timeout: 5_000,
+    });
+    assert.match((reply.json() as { error?: string }).error ?? "", /risk store/);
+  });
 });
