@@ -4,6 +4,8 @@
  * → simulator process. Tokens are signed with the connectors' ORDER_TOKEN_SECRET, as preview_order would.
  */
 import assert from "node:assert/strict";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { Kvm } from "@nats-io/kv";
@@ -111,6 +113,8 @@ describe("risk state across connector restarts and takeovers", { timeout: 180_00
       CONNECTOR_ID: id,
       LEASE_TTL_MS: "1500",
       LOG_LEVEL: "info",
+      // the audit log goes with the test, never into the work tree
+      AUDIT_LOG_PATH: join(tmpdir(), `ib-mcp-risk-audit-${process.pid}.jsonl`),
     });
     await cli.waitFor(/waiting for the lease/, 20_000);
     return { id, cli };
