@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
 import { describe, it } from "node:test";
 import { IbMcpError } from "../../shared/errors.ts";
 import type { BoundOrder } from "../../shared/schemas/order.ts";
-import { createHmac } from "node:crypto";
 import { assertNotExpired, signToken, verifyToken } from "./token.ts";
 
 const secret = "s".repeat(40);
