@@ -3,6 +3,7 @@ import { previewOrder } from "../../shared/tools/preview-order.ts";
 import { audited, deskOf } from "../orders/audited.ts";
 import { assertOrderShape, bindOrder } from "../orders/bind-order.ts";
 import { assertWithinLimits, checkLimits } from "../orders/limits.ts";
+import { assertOrderQuantity } from "../orders/quantity-rules.ts";
 import { signToken } from "../orders/token.ts";
 import { defineHandler } from "./context.ts";
 
@@ -20,7 +21,7 @@ export const previewOrderHandler = defineHandler(previewOrder, (args, ctx) => {
         `unknown account ${account ?? "(none)"}; this connector manages ${accounts.join(", ") || "no account yet"}`,
       );
     known.account = account;
-    const contract = await ctx.contracts.resolve(
+    const [details] = await ctx.contracts.details(
       {
         symbol: args.conId !== undefined ? String(args.conId) : (args.symbol ?? ""),
         sec_type: args.sec_type,
@@ -29,6 +30,9 @@ export const previewOrderHandler = defineHandler(previewOrder, (args, ctx) => {
       },
       ctx,
     );
+    if (!details) throw new IbMcpError("NOT_FOUND", "IB returned no contract for this order");
+    const contract = details.contract;
+    assertOrderQuantity(args.quantity, details, `${contract.symbol} (conId ${contract.conId})`);
     const last = await desk.orders.lastPrice(contract.conId, contract.exchange ?? args.exchange, ctx);
     const order = bindOrder(args, account, contract, last);
     known.params = order;
