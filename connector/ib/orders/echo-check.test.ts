@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { type Contract, SecType } from "@stoqey/ib";
 import type { BoundOrder } from "../../../shared/schemas/order.ts";
 import { echoDifferences } from "./echo-check.ts";
 import { ibOrdersOf } from "./ib-orders-of.ts";
@@ -24,7 +25,7 @@ const bound: BoundOrder = {
   notional: 200,
 };
 const contract = { conId: 265598, symbol: "AAPL", secType: "STK", currency: "USD" };
-const echoContract = { ...contract, exchange: "SMART" };
+const echoContract: Contract = { ...contract, secType: SecType.STK, exchange: "SMART" };
 
 describe("IB's echo of an order", () => {
   const legs = ibOrdersOf(bound, "ibmcp-00", 10);
