@@ -67,6 +67,29 @@ describe("openOrder echo and the order fault", { timeout: 30_000 }, () => {
     assert.equal(o.outsideRth, true);
   });
 
+  it("orderStatus names a bracket child's parent, as openOrder does", async () => {
+    const parent = nextId++;
+    const child = nextId++;
+    const status = waitFor<unknown[]>(api, EventName.orderStatus, (id: number) => id === child);
+    const base = { totalQuantity: 1, orderType: OrderType.LMT };
+    api.placeOrder(parent, contract, {
+      ...base,
+      action: OrderAction.BUY,
+      lmtPrice: resting,
+      transmit: false,
+    });
+    api.placeOrder(child, contract, {
+      ...base,
+      action: OrderAction.SELL,
+      lmtPrice: ibm.price * 1.2,
+      parentId: parent,
+      transmit: true,
+    });
+    const args = await status;
+    assert.equal(args[6], parent, "orderStatus parentId");
+    api.cancelOrder(parent);
+  });
+
   it("alters only the next order once the fault is armed, and works the altered one", async () => {
     sim.tamperNextOrder({ quantity_factor: 50, order_type: "LMT" });
     const base = { action: OrderAction.BUY, orderType: OrderType.LMT, totalQuantity: 2, lmtPrice: resting };

@@ -100,7 +100,7 @@ export function sendOrderStatus(conn: SimConnection, o: SimOrder, lastFillPrice 
     o.quantity - o.filled,
     o.avgFillPrice,
     o.permId,
-    0,
+    o.parentId,
     lastFillPrice,
     o.clientId,
     "",
