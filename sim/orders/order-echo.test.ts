@@ -70,7 +70,7 @@ describe("openOrder echo and the order fault", { timeout: 30_000 }, () => {
   it("orderStatus names a bracket child's parent, as openOrder does", async () => {
     const parent = nextId++;
     const child = nextId++;
-    const status = waitFor<unknown[]>(api, EventName.orderStatus, (id: number) => id === child);
+    const status = waitFor<unknown[]>(api, EventName.orderStatus, (...a: unknown[]) => a[0] === child);
     const base = { totalQuantity: 1, orderType: OrderType.LMT };
     api.placeOrder(parent, contract, {
       ...base,
