@@ -1,5 +1,6 @@
 import type { Contract, Order, OrderAction, OrderType, TimeInForce } from "@stoqey/ib";
 import type { BoundOrder } from "../../../shared/schemas/order.ts";
+import type { BoundContract } from "./echo-check.ts";
 
 /** IB's "unset double". */
 export const UNSET = Number.MAX_VALUE;
@@ -9,6 +10,11 @@ export const num = (v: number | undefined) =>
 /** The contract an order is sent with: pinned by conId. */
 export function contractOf(o: BoundOrder): Contract {
   return { conId: o.conId, exchange: o.exchange, currency: o.currency };
+}
+
+/** The contract IB's echo must name: the bound conId, symbol, type and currency. */
+export function boundContractOf(o: BoundOrder): BoundContract {
+  return { conId: o.conId, symbol: o.symbol, secType: o.sec_type, currency: o.currency };
 }
 
 /** The IB orders one bound order becomes: one, or a bracket's parent, take-profit and stop-loss. */

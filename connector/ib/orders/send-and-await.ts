@@ -1,4 +1,5 @@
 import { type Contract, EventName, type Order, type OrderState } from "@stoqey/ib";
+import type { IbMcpError } from "../../../shared/errors.ts";
 import type { RequestScope } from "../client.ts";
 import type { IbLink } from "../link.ts";
 import { orderRejection } from "../order-rejections.ts";
@@ -46,6 +47,75 @@ function cancelLegs(
   });
 }
 
+/** What one placement is waiting for: each leg as sent, the echo contract, and what IB has said so far. */
+interface Legs {
+  orders: Array<[number, Order]>;
+  bound: BoundContract;
+  subject: string;
+  report: OrderReport;
+  statuses: Map<number, string>;
+}
+
+/** The listeners of one placement: settled once every leg is acknowledged and echoed as sent, or on a difference. */
+function watchLegs(w: Legs) {
+  const ids = w.orders.map(([id]) => id);
+  return (settle: (o: Outcome) => void, fail: (err: IbMcpError) => void): Array<[EventName, Listener]> => {
+    let grace: NodeJS.Timeout | undefined;
+    let echoWait: NodeJS.Timeout | undefined;
+    const echoed = new Set<number>();
+    const acked = new Set<number>();
+    const finish = (o: Outcome) => {
+      clearTimeout(grace);
+      clearTimeout(echoWait);
+      settle(o);
+    };
+    const maybeDone = () => {
+      if (acked.size < ids.length) return;
+      if (echoed.size === ids.length) return finish({ ok: true, report: w.report });
+      echoWait ??= setTimeout(() => {
+        const missing = ids.filter((id) => !echoed.has(id)).join(", ");
+        const why = `IB acknowledged order(s) ${missing} but sent no copy of them back (openOrder), so what it holds cannot be checked`;
+        finish({ ok: false, differences: [why] });
+      }, ECHO_GRACE_MS);
+    };
+    const onOpen = (id: number, c: Contract, order: Order, _st: OrderState) => {
+      const sent = w.orders.find(([x]) => x === id)?.[1];
+      if (!sent) return;
+      const differences = echoDifferences(id, sent, w.bound, { contract: c, order });
+      if (differences.length > 0) return finish({ ok: false, differences });
+      echoed.add(id);
+      maybeDone();
+    };
+    const onStatus = (
+      id: number,
+      status: string,
+      filled: number,
+      remaining: number,
+      avg: number,
+      permId?: number,
+    ) => {
+      if (!ids.includes(id)) return;
+      w.statuses.set(id, status);
+      if (id === ids[0])
+        Object.assign(w.report, { status, filled, remaining, avgFillPrice: num(avg) || undefined, permId });
+      if (rejectedStatuses.has(status)) {
+        // IB sends the reason as an error for the id; give it a moment to arrive, then report without it
+        grace ??= setTimeout(
+          () => fail(orderRejection(201, `order ${id} ${status} without a reason from IB`, w.subject)),
+          REASON_GRACE_MS,
+        );
+        return;
+      }
+      acked.add(id);
+      maybeDone();
+    };
+    return [
+      [EventName.openOrder, onOpen as Listener],
+      [EventName.orderStatus, onStatus as Listener],
+    ];
+  };
+}
+
 /**
  * Sends the numbered orders and waits until IB acknowledged every leg and echoed it (openOrder) exactly as sent.
  * A differing (or missing) echo cancels every leg at once and fails with OrderEchoMismatch.
@@ -60,9 +130,8 @@ export async function sendAndAwait(
   onEchoMismatch?: (differences: string[]) => void,
 ): Promise<OrderReport> {
   const ids = orders.map(([id]) => id);
-  const parentId = ids[0] ?? 0;
   const report: OrderReport = {
-    orderId: parentId,
+    orderId: ids[0] ?? 0,
     childOrderIds: ids.slice(1),
     status: "",
     filled: 0,
@@ -74,68 +143,7 @@ export async function sendAndAwait(
     scope,
     ids,
     subject,
-    (settle, fail) => {
-      let grace: NodeJS.Timeout | undefined;
-      let echoWait: NodeJS.Timeout | undefined;
-      const echoed = new Set<number>();
-      const acked = new Set<number>();
-      const stop = () => {
-        clearTimeout(grace);
-        clearTimeout(echoWait);
-      };
-      const mismatch = (differences: string[]) => {
-        stop();
-        settle({ ok: false, differences });
-      };
-      const maybeDone = () => {
-        if (acked.size < ids.length) return;
-        if (echoed.size === ids.length) {
-          stop();
-          return settle({ ok: true, report });
-        }
-        echoWait ??= setTimeout(() => {
-          const missing = ids.filter((id) => !echoed.has(id));
-          mismatch([
-            `IB acknowledged order(s) ${missing.join(", ")} but sent no copy of them back (openOrder), so what it holds cannot be checked`,
-          ]);
-        }, ECHO_GRACE_MS);
-      };
-      const onOpen = (id: number, c: Contract, order: Order, _st: OrderState) => {
-        const sent = orders.find(([x]) => x === id)?.[1];
-        if (!sent) return;
-        const differences = echoDifferences(id, sent, bound, { contract: c, order });
-        if (differences.length > 0) return mismatch(differences);
-        echoed.add(id);
-        maybeDone();
-      };
-      const onStatus = (
-        id: number,
-        status: string,
-        filled: number,
-        remaining: number,
-        avg: number,
-        permId?: number,
-      ) => {
-        if (!ids.includes(id)) return;
-        statuses.set(id, status);
-        if (id === parentId)
-          Object.assign(report, { status, filled, remaining, avgFillPrice: num(avg) || undefined, permId });
-        if (rejectedStatuses.has(status)) {
-          // IB sends the reason as an error for the id; give it a moment to arrive, then report without it
-          grace ??= setTimeout(
-            () => fail(orderRejection(201, `order ${id} ${status} without a reason from IB`, subject)),
-            REASON_GRACE_MS,
-          );
-          return;
-        }
-        acked.add(id);
-        maybeDone();
-      };
-      return [
-        [EventName.openOrder, onOpen as Listener],
-        [EventName.orderStatus, onStatus as Listener],
-      ];
-    },
+    watchLegs({ orders, bound, subject, report, statuses }),
     () => {
       for (const [id, order] of orders) link.raw.placeOrder(id, contract, order);
     },
