@@ -31,8 +31,13 @@ describe("IB's echo of placed and modified orders", { timeout: 60_000 }, () => {
     });
     connectors.push(c);
     await c.ready(5_000);
-    // prices around the simulator's moving last price, inside the 5 % band, far enough not to fill by themselves
-    const probe = await run(c, "preview_order", { symbol: "AAPL", side: "BUY", quantity: 1, order_type: "MKT" });
+    // prices around the last price the band is checked against, far enough not to fill by themselves
+    const probe = await run(c, "preview_order", {
+      symbol: "AAPL",
+      side: "BUY",
+      quantity: 1,
+      order_type: "MKT",
+    });
     last = probe.reference_price as number;
     return c;
   }
