@@ -17,6 +17,8 @@ export interface SimOrder {
   lmtPrice: number;
   auxPrice: number;
   tif: string;
+  /** May fill outside regular trading hours; echoed in openOrder. */
+  outsideRth?: boolean;
   /** The client's own reference, echoed in openOrder and execDetails. */
   orderRef: string;
   /** The bracket parent's id, 0 for none. */

@@ -5,6 +5,7 @@ import { startControlApi } from "./control/control-api.ts";
 import { SimCore } from "./core.ts";
 import { handlerTable } from "./handlers/index.ts";
 import { type SimLog, SimOptions } from "./options.ts";
+import { type OrderTamper, tamperNextOrder } from "./orders/order-tamper.ts";
 import { type SimStats, StatsCounter } from "./stats.ts";
 
 /** A running simulator. */
@@ -21,6 +22,8 @@ export interface Simulator {
   /** Starts an outage: 1100 to every client, new connections refused, then 1102 (default) or 1101 after ms. */
   outage(ms: number, opts?: { recovery?: "1101" | "1102" }): Promise<void>;
   setLatency(ms: number): void;
+  /** Fault: the next order accepted is altered before it is booked (see orders/order-tamper.ts). */
+  tamperNextOrder(t: OrderTamper): void;
   close(): Promise<void>;
 }
 
@@ -121,6 +124,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     setLatency(ms) {
       core.latencyMs = Math.max(0, Math.floor(ms));
     },
+    tamperNextOrder: (t) => tamperNextOrder(core, t),
     async close() {
       clearTimeout(outageTimer);
       await control?.close();

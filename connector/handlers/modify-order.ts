@@ -6,7 +6,7 @@ import { verifyToken } from "../orders/token.ts";
 import { defineHandler } from "./context.ts";
 
 export const modifyOrderHandler = defineHandler(modifyOrder, (args, ctx) =>
-  audited(ctx, modifyOrder.name, { clientInfo: args.client_info }, async (known) => {
+  audited(ctx, modifyOrder.name, { clientInfo: args.client_info }, async ({ known, intent }) => {
     const desk = deskOf(ctx);
     await desk.assertAllowed(modifyOrder.name, true);
     const t = verifyToken(desk.secret(), args.token, desk.mode);
@@ -17,7 +17,8 @@ export const modifyOrderHandler = defineHandler(modifyOrder, (args, ctx) =>
         "INVALID_ARGUMENT",
         "this token previews a new order; confirm it with place_order (modify_order needs a preview with modify_order_id)",
       );
-    const out = await placeBound(desk, t, ctx);
+    await intent();
+    const out = await placeBound(desk, t, ctx, modifyOrder.name);
     return { result: out, event: "modify", outcome: out.replayed ? `replayed ${out.status}` : out.status };
   }),
 );

@@ -6,7 +6,7 @@ import { verifyToken } from "../orders/token.ts";
 import { defineHandler } from "./context.ts";
 
 export const placeOrderHandler = defineHandler(placeOrder, (args, ctx) =>
-  audited(ctx, placeOrder.name, { clientInfo: args.client_info }, async (known) => {
+  audited(ctx, placeOrder.name, { clientInfo: args.client_info }, async ({ known, intent }) => {
     const desk = deskOf(ctx);
     await desk.assertAllowed(placeOrder.name, true);
     const t = verifyToken(desk.secret(), args.token, desk.mode);
@@ -16,8 +16,11 @@ export const placeOrderHandler = defineHandler(placeOrder, (args, ctx) =>
         "INVALID_ARGUMENT",
         `this token previews a change of order ${t.payload.order.modify_order_id}; confirm it with modify_order`,
       );
-    const out = await placeBound(desk, t, ctx);
+    await intent();
+    const out = await placeBound(desk, t, ctx, placeOrder.name);
     known.orderId = out.order_id;
-    return { result: out, event: "place", outcome: out.replayed ? `replayed ${out.status}` : out.status };
+    const children = out.child_order_ids.length ? ` (children ${out.child_order_ids.join(", ")})` : "";
+    const status = `${out.status}${children}`;
+    return { result: out, event: "place", outcome: out.replayed ? `replayed ${status}` : status };
   }),
 );

@@ -1,14 +1,19 @@
 import { IbMcpError } from "../../shared/errors.ts";
+import type { TradingMode } from "../../shared/mode.ts";
+import type { BoundOrder, LimitCheck } from "../../shared/schemas/order.ts";
 import { previewOrder } from "../../shared/tools/preview-order.ts";
+import type { WhatIf } from "../ib/orders.ts";
 import { audited, deskOf } from "../orders/audited.ts";
 import { assertOrderShape, bindOrder } from "../orders/bind-order.ts";
 import { assertWithinLimits, checkLimits } from "../orders/limits.ts";
+import { assertModifiable } from "../orders/modify-rules.ts";
+import { assertOrderQuantity } from "../orders/quantity-rules.ts";
 import { signToken } from "../orders/token.ts";
 import { defineHandler } from "./context.ts";
 
 export const previewOrderHandler = defineHandler(previewOrder, (args, ctx) => {
   const { client_info: clientInfo, ...params } = args;
-  return audited(ctx, previewOrder.name, { clientInfo, params, account: args.account }, async (known) => {
+  return audited(ctx, previewOrder.name, { clientInfo, params, account: args.account }, async ({ known }) => {
     const desk = deskOf(ctx);
     await desk.assertAllowed(previewOrder.name, true);
     assertOrderShape(args);
@@ -20,7 +25,7 @@ export const previewOrderHandler = defineHandler(previewOrder, (args, ctx) => {
         `unknown account ${account ?? "(none)"}; this connector manages ${accounts.join(", ") || "no account yet"}`,
       );
     known.account = account;
-    const contract = await ctx.contracts.resolve(
+    const [details] = await ctx.contracts.details(
       {
         symbol: args.conId !== undefined ? String(args.conId) : (args.symbol ?? ""),
         sec_type: args.sec_type,
@@ -29,44 +34,61 @@ export const previewOrderHandler = defineHandler(previewOrder, (args, ctx) => {
       },
       ctx,
     );
+    if (!details) throw new IbMcpError("NOT_FOUND", "IB returned no contract for this order");
+    const contract = details.contract;
+    assertOrderQuantity(args.quantity, details, `${contract.symbol} (conId ${contract.conId})`);
     const last = await desk.orders.lastPrice(contract.conId, contract.exchange ?? args.exchange, ctx);
     const order = bindOrder(args, account, contract, last);
     known.params = order;
+    const modifies = args.modify_order_id;
+    if (modifies !== undefined) assertModifiable(order, modifies, await desk.orders.working(modifies, ctx));
     const checks = checkLimits(desk.config, order, last, await desk.dailyUsed());
     assertWithinLimits(checks);
     const w = await desk.orders.whatIf(order, ctx);
     const signed = signToken(desk.secret(), desk.mode, order, desk.config.ORDER_TOKEN_TTL_MS);
     known.orderRef = signed.orderRef;
-    const {
-      reference_price,
-      notional,
-      account: _a,
-      multiplier: _m,
-      exchange: _e,
-      currency: _c,
-      ...shown
-    } = order;
-    const result = {
-      token: signed.token,
-      expires_at: new Date(signed.expiresAt).toISOString(),
-      mode: desk.mode,
-      account,
-      order: shown,
-      reference_price,
-      notional,
-      what_if: {
-        status: w.status,
-        commission: w.commission,
-        min_commission: w.minCommission,
-        max_commission: w.maxCommission,
-        commission_currency: w.commissionCurrency,
-        init_margin_change: w.initMarginChange,
-        maint_margin_change: w.maintMarginChange,
-        equity_with_loan_after: w.equityWithLoanAfter,
-        warning: w.warning,
-      },
-      checks,
-    };
+    const result = previewResult(signed, desk.mode, account, order, w, checks);
     return { result, event: "preview", outcome: `ok, what-if ${w.status}` };
   });
 });
+
+/** The preview's answer: the token, the order as bound (without what the agent need not see) and IB's what-if. */
+function previewResult(
+  signed: { token: string; expiresAt: number },
+  mode: TradingMode,
+  account: string,
+  order: BoundOrder,
+  w: WhatIf,
+  checks: LimitCheck[],
+) {
+  const {
+    reference_price,
+    notional,
+    account: _a,
+    multiplier: _m,
+    exchange: _e,
+    currency: _c,
+    ...shown
+  } = order;
+  return {
+    token: signed.token,
+    expires_at: new Date(signed.expiresAt).toISOString(),
+    mode,
+    account,
+    order: shown,
+    reference_price,
+    notional,
+    what_if: {
+      status: w.status,
+      commission: w.commission,
+      min_commission: w.minCommission,
+      max_commission: w.maxCommission,
+      commission_currency: w.commissionCurrency,
+      init_margin_change: w.initMarginChange,
+      maint_margin_change: w.maintMarginChange,
+      equity_with_loan_after: w.equityWithLoanAfter,
+      warning: w.warning,
+    },
+    checks,
+  };
+}

@@ -70,6 +70,8 @@ export function toContractDetails(d: IbContractDetails): ContractDetails {
     contractMonth: str(d.contractMonth),
     underConId: num(d.underConId) || undefined,
     stockType: str(d.stockType),
+    minSize: num(d.minSize),
+    sizeIncrement: num(d.sizeIncrement),
   });
 }
 

@@ -41,12 +41,23 @@ describe("audit log", () => {
     assert.ok(lines.every((l) => typeof l.time === "string" && !Number.isNaN(Date.parse(l.time))));
   });
 
-  it("fails with a coded error naming the path when it cannot write", async () => {
-    const log = createAuditLog("/nonexistent-dir-ibmcp/audit.jsonl");
-    await assert.rejects(
-      log.append({ event: "place", tool: "place_order", requestId: "x", mode: "paper", outcome: "ok" }),
-      (err: unknown) =>
-        err instanceof IbMcpError && err.code === "INTERNAL" && /AUDIT_LOG_PATH/.test(err.message),
-    );
+  it("fails with a non-retryable READ_ONLY error naming the path and the reason when it cannot write", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "ibmcp-audit-"));
+    dirs.push(dir);
+    for (const [path, reason] of [
+      ["/nonexistent-dir-ibmcp/audit.jsonl", "ENOENT"],
+      [dir, "EISDIR"],
+    ] as const) {
+      const log = createAuditLog(path);
+      await assert.rejects(
+        log.append({ event: "place", tool: "place_order", requestId: "x", mode: "paper", outcome: "ok" }),
+        (err: unknown) =>
+          err instanceof IbMcpError &&
+          err.code === "READ_ONLY" &&
+          !err.retryable &&
+          err.message.includes(path) &&
+          err.message.includes(reason),
+      );
+    }
   });
 });

@@ -4,7 +4,8 @@ import type { TradingMode } from "../../shared/mode.ts";
 
 /** One line of the audit log. Tokens and secrets never go in: only the order ref derived from a token. */
 export interface AuditEntry {
-  event: "preview" | "place" | "modify" | "cancel" | "cancel_all" | "refused" | "kill_switch";
+  /** "intent" is written (and synced) before an order, change or cancel is sent; its outcome line follows. */
+  event: "intent" | "preview" | "place" | "modify" | "cancel" | "cancel_all" | "refused" | "kill_switch";
   tool: string;
   requestId: string;
   clientInfo?: string;
@@ -15,6 +16,23 @@ export interface AuditEntry {
   orderRef?: string;
   outcome: string;
   error?: { code: string; message: string };
+}
+
+/**
+ * The audit log could not take a line. READ_ONLY and never retryable: trading stays stopped until the operator
+ * makes AUDIT_LOG_PATH writable, and a retry must not look like an invitation to send the order again.
+ */
+export class AuditLogUnwritable extends IbMcpError {
+  /** Why the write failed, e.g. "EISDIR" or "ENOSPC"; no file contents. */
+  readonly reason: string;
+  constructor(path: string, cause: unknown) {
+    const reason = (cause as { code?: unknown })?.code ?? (cause instanceof Error ? cause.name : "error");
+    super("READ_ONLY", `the audit log ${path} cannot be written (${String(reason)})`, {
+      retryable: false,
+      cause,
+    });
+    this.reason = String(reason);
+  }
 }
 
 export interface AuditLog {
@@ -43,11 +61,7 @@ export function createAuditLog(path: string, now: () => Date = () => new Date())
       tail = done.catch(() => undefined);
       return done.catch((err: unknown) => {
         // an order we cannot account for must not be answered as if it were recorded
-        throw new IbMcpError(
-          "INTERNAL",
-          `the audit log ${path} could not be written; ask the operator to check AUDIT_LOG_PATH`,
-          { cause: err },
-        );
+        throw new AuditLogUnwritable(path, err);
       });
     },
   };

@@ -56,19 +56,33 @@ const altered = () =>
     "the confirmation token is not valid (altered, truncated, or signed by another server); call preview_order again and pass its token unchanged",
   );
 
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
 /**
- * Checks a token's signature (constant time) and mode. Expiry is left to the caller: a retry of a token that
+ * The bytes of a base64url part, or undefined unless it is spelled the one way our encoder spells them: Node's
+ * decoder skips foreign characters, padding and stray trailing bits, so the same bytes have many spellings.
+ */
+function canonicalBytes(text: string): Buffer | undefined {
+  if (!BASE64URL.test(text)) return undefined;
+  const bytes = Buffer.from(text, "base64url");
+  return bytes.toString("base64url") === text ? bytes : undefined;
+}
+
+/**
+ * Checks that both parts are canonical base64url, then the signature (constant time) and mode. Expiry is left to the caller: a retry of a token that
  * was already placed must still find its order after the token expired.
  */
 export function verifyToken(secret: string, token: string, mode: TradingMode): VerifiedToken {
   const [body, sigText, extra] = token.split(".");
   if (!body || !sigText || extra !== undefined) throw altered();
+  const bodyBytes = canonicalBytes(body);
+  const given = canonicalBytes(sigText);
+  if (!bodyBytes || !given) throw altered();
   const expected = mac(secret, body);
-  const given = Buffer.from(sigText, "base64url");
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw altered();
   let payload: TokenPayload;
   try {
-    payload = TokenPayload.parse(JSON.parse(Buffer.from(body, "base64url").toString("utf8")));
+    payload = TokenPayload.parse(JSON.parse(bodyBytes.toString("utf8")));
   } catch {
     throw altered();
   }

@@ -19,7 +19,11 @@ export const OrderRequest = z.object({
   exchange: z.string().trim().toUpperCase().default("SMART"),
   currency: z.string().trim().toUpperCase().length(3).default("USD"),
   side: OrderSide,
-  quantity: z.number().positive().describe("Shares or contracts."),
+  quantity: z
+    .number()
+    .positive()
+    .max(1_000_000_000)
+    .describe("Whole shares or contracts, at least the contract's minimum size (IB's contract details)."),
   order_type: OrderType.default("LMT").describe("MKT, LMT, STP or STP LMT."),
   limit_price: z.number().positive().optional().describe("Needed for LMT and STP LMT."),
   stop_price: z.number().positive().optional().describe("Needed for STP and STP LMT."),
@@ -53,14 +57,14 @@ export const BoundOrder = z.object({
   sec_type: z.string(),
   exchange: z.string(),
   currency: z.string(),
-  multiplier: z.number(),
+  multiplier: z.number().positive(),
   side: OrderSide,
-  quantity: z.number(),
+  quantity: z.number().positive(),
   order_type: OrderType,
-  limit_price: z.number().optional(),
-  stop_price: z.number().optional(),
-  take_profit_price: z.number().optional(),
-  stop_loss_price: z.number().optional(),
+  limit_price: z.number().positive().optional(),
+  stop_price: z.number().positive().optional(),
+  take_profit_price: z.number().positive().optional(),
+  stop_loss_price: z.number().positive().optional(),
   tif: TimeInForce,
   outside_rth: z.boolean(),
   account: z.string(),

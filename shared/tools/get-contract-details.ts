@@ -19,6 +19,9 @@ export const ContractDetails = z.object({
   contractMonth: z.string().optional(),
   underConId: z.number().int().optional(),
   stockType: z.string().optional(),
+  /** The smallest quantity IB takes for an order, and the step above it. */
+  minSize: z.number().optional(),
+  sizeIncrement: z.number().optional(),
 });
 
 export const getContractDetails = readTool({

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { z } from "zod";
+import { OrderTamper } from "../orders/order-tamper.ts";
 import type { Simulator } from "../server.ts";
 
 const OutageBody = z.object({
@@ -39,7 +40,7 @@ function readBody(req: IncomingMessage): Promise<unknown> {
 
 /**
  * The control API (see sim/README.md): GET /stats, POST /stats/reset, POST /drop,
- * POST /outage {"ms","recovery"?}, POST /latency {"ms"}. Errors answer {"error": "..."} with 400/404.
+ * POST /outage {"ms","recovery"?}, POST /latency {"ms"}, POST /tamper-next-order {"quantity_factor"?, ...}. Errors answer {"error": "..."} with 400/404.
  */
 export async function startControlApi(
   sim: Simulator,
@@ -65,6 +66,13 @@ export async function startControlApi(
           await sim.outage(body.data.ms, { recovery: body.data.recovery ?? "1102" });
           return reply(res, 200, { ok: true });
         }
+        case "POST /tamper-next-order": {
+          const body = OrderTamper.safeParse(await readBody(req));
+          if (!body.success)
+            return reply(res, 400, { error: `bad tamper body: ${z.prettifyError(body.error)}` });
+          sim.tamperNextOrder(body.data);
+          return reply(res, 200, { ok: true });
+        }
         case "POST /latency": {
           const body = LatencyBody.safeParse(await readBody(req));
           if (!body.success)
@@ -74,7 +82,7 @@ export async function startControlApi(
         }
         default:
           return reply(res, 404, {
-            error: `no route ${route}; try GET /stats, POST /drop, POST /outage, POST /latency, POST /stats/reset`,
+            error: `no route ${route}; try GET /stats, POST /drop, POST /outage, POST /latency, POST /tamper-next-order, POST /stats/reset`,
           });
       }
     } catch (err) {

@@ -2,6 +2,7 @@ import type { HandlerFn } from "../connection.ts";
 import type { SimOrder } from "../core.ts";
 import { cancelSimOrder, isWorking, submitOrder } from "../orders/order-engine.ts";
 import { sendCommission, sendExecution, sendOpenOrder, sendOrderStatus } from "../orders/order-messages.ts";
+import { applyTamper } from "../orders/order-tamper.ts";
 import { readPlaceOrder } from "../orders/place-order-fields.ts";
 import { whatIfState } from "../orders/what-if.ts";
 import { ServerMsg } from "../protocol/msg-ids.ts";
@@ -91,6 +92,7 @@ export const placeOrder: HandlerFn = (conn, r) => {
     lmtPrice,
     auxPrice,
     tif: p.tif || "DAY",
+    outsideRth: p.outsideRth,
     orderRef: p.orderRef,
     parentId: p.parentId,
     transmit: p.transmit,
@@ -101,6 +103,7 @@ export const placeOrder: HandlerFn = (conn, r) => {
   };
   // a what-if is a preview only: nothing is stored, watched or filled
   if (p.whatIf) return sendOpenOrder(conn, o, instrument, whatIfState(core, o, instrument));
+  applyTamper(core, o);
   submitOrder(core, o, instrument);
 };
 

@@ -27,7 +27,7 @@ export function sendOpenOrder(conn: SimConnection, o: SimOrder, i: Instrument, w
     0,
     o.orderRef,
   );
-  f.push(o.clientId, o.permId, 0, 0, 0, ""); // clientId, permId, outsideRth, hidden, discretionaryAmt, goodAfterTime
+  f.push(o.clientId, o.permId, o.outsideRth ? 1 : 0, 0, 0, ""); // clientId, permId, outsideRth, hidden, discretionaryAmt, goodAfterTime
   f.push(""); // sharesAllocation
   f.push("", "", ""); // faGroup, faMethod, faPercentage
   if (v < MinVer.FA_PROFILE_DESUPPORT) f.push(""); // faProfile
@@ -100,7 +100,7 @@ export function sendOrderStatus(conn: SimConnection, o: SimOrder, lastFillPrice 
     o.quantity - o.filled,
     o.avgFillPrice,
     o.permId,
-    0,
+    o.parentId,
     lastFillPrice,
     o.clientId,
     "",

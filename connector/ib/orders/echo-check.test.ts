@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { type Contract, SecType } from "@stoqey/ib";
+import type { BoundOrder } from "../../../shared/schemas/order.ts";
+import { echoDifferences } from "./echo-check.ts";
+import { ibOrdersOf } from "./ib-orders-of.ts";
+
+const bound: BoundOrder = {
+  conId: 265598,
+  symbol: "AAPL",
+  sec_type: "STK",
+  exchange: "SMART",
+  currency: "USD",
+  multiplier: 1,
+  side: "BUY",
+  quantity: 1,
+  order_type: "LMT",
+  limit_price: 200,
+  take_profit_price: 210,
+  stop_loss_price: 190,
+  tif: "DAY",
+  outside_rth: false,
+  account: "DU111",
+  reference_price: 200,
+  notional: 200,
+};
+const contract = { conId: 265598, symbol: "AAPL", secType: "STK", currency: "USD" };
+const echoContract: Contract = { ...contract, secType: SecType.STK, exchange: "SMART" };
+
+describe("IB's echo of an order", () => {
+  const legs = ibOrdersOf(bound, "ibmcp-00", 10);
+
+  it("an echo of exactly what was sent has no differences, for every bracket leg (IB's unset prices as none)", () => {
+    for (const [id, sent] of legs) {
+      const echo = { ...sent, lmtPrice: sent.lmtPrice ?? Number.MAX_VALUE, auxPrice: sent.auxPrice ?? 0 };
+      assert.deepEqual(echoDifferences(id, sent, contract, { contract: echoContract, order: echo }), []);
+    }
+  });
+
+  it("names each field that differs, with what was sent and what IB holds", () => {
+    const [id, sent] = legs[0]!;
+    const cases: Array<[Record<string, unknown>, Record<string, unknown>, RegExp]> = [
+      [{ totalQuantity: 50 }, {}, /order 10 quantity: sent 1, IB has 50/],
+      [{ orderType: "MKT" }, {}, /order_type: sent LMT, IB has MKT/],
+      [{ action: "SELL" }, {}, /side: sent BUY, IB has SELL/],
+      [{ lmtPrice: 228 }, {}, /limit_price: sent 200, IB has 228/],
+      [{ auxPrice: 5 }, {}, /stop_price: sent \(none\), IB has 5/],
+      [{ tif: "GTC" }, {}, /tif: sent DAY, IB has GTC/],
+      [{ account: "DU999" }, {}, /account: sent DU111, IB has DU999/],
+      [{ orderRef: "other" }, {}, /orderRef: sent ibmcp-00, IB has other/],
+      [{ outsideRth: true }, {}, /outside_rth: sent false, IB has true/],
+      [{ parentId: 3 }, {}, /parentId: sent 0, IB has 3/],
+      [
+        {},
+        { conId: 272093, symbol: "MSFT" },
+        /conId: sent 265598, IB has 272093.*symbol: sent AAPL, IB has MSFT/,
+      ],
+      [{}, { currency: "EUR" }, /currency: sent USD, IB has EUR/],
+    ];
+    for (const [order, c, pattern] of cases) {
+      const d = echoDifferences(id, sent, contract, {
+        contract: { ...echoContract, ...c },
+        order: { ...sent, ...order },
+      });
+      assert.match(d.join("; "), pattern);
+    }
+  });
+});

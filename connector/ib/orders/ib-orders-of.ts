@@ -1,0 +1,67 @@
+import type { Contract, Order, OrderAction, OrderType, TimeInForce } from "@stoqey/ib";
+import type { BoundOrder } from "../../../shared/schemas/order.ts";
+import type { BoundContract } from "./echo-check.ts";
+
+/** IB's "unset double". */
+export const UNSET = Number.MAX_VALUE;
+export const num = (v: number | undefined) =>
+  v === undefined || v === UNSET || Number.isNaN(v) ? undefined : v;
+
+/** The contract an order is sent with: pinned by conId. */
+export function contractOf(o: BoundOrder): Contract {
+  return { conId: o.conId, exchange: o.exchange, currency: o.currency };
+}
+
+/** The contract IB's echo must name: the bound conId, symbol, type and currency. */
+export function boundContractOf(o: BoundOrder): BoundContract {
+  return { conId: o.conId, symbol: o.symbol, secType: o.sec_type, currency: o.currency };
+}
+
+/** The IB orders one bound order becomes: one, or a bracket's parent, take-profit and stop-loss. */
+export function ibOrdersOf(o: BoundOrder, orderRef: string, firstId: number): Array<[number, Order]> {
+  const common = {
+    totalQuantity: o.quantity,
+    tif: o.tif as TimeInForce,
+    outsideRth: o.outside_rth,
+    account: o.account,
+  };
+  const parent: Order = {
+    ...common,
+    action: o.side as OrderAction,
+    orderType: o.order_type as OrderType,
+    lmtPrice: o.limit_price,
+    auxPrice: o.stop_price,
+    orderRef,
+    transmit: true,
+  };
+  if (o.take_profit_price === undefined || o.stop_loss_price === undefined) return [[firstId, parent]];
+  const exit = (o.side === "BUY" ? "SELL" : "BUY") as OrderAction;
+  // IB's bracket: only the last child transmits, so nothing goes out until all three arrived
+  return [
+    [firstId, { ...parent, transmit: false }],
+    [
+      firstId + 1,
+      {
+        ...common,
+        action: exit,
+        orderType: "LMT" as OrderType,
+        lmtPrice: o.take_profit_price,
+        parentId: firstId,
+        orderRef: `${orderRef}-tp`,
+        transmit: false,
+      },
+    ],
+    [
+      firstId + 2,
+      {
+        ...common,
+        action: exit,
+        orderType: "STP" as OrderType,
+        auxPrice: o.stop_loss_price,
+        parentId: firstId,
+        orderRef: `${orderRef}-sl`,
+        transmit: true,
+      },
+    ],
+  ];
+}
