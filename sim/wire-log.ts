@@ -19,7 +19,10 @@ export const ReceivedMessage = z.object({
   /** The message name (reqMatchingSymbols, placeOrder...), "unknown <id>", or "" when its id was unreadable. */
   name: z.string(),
   fields: z.array(z.string()),
-  /** Fields the handler left unread: a message longer than its layout, e.g. with smuggled fields. -1 until handled. */
+  /**
+   * Fields the handler left unread (-1 until handled). Not zero for every message (handlers skip trailing options
+   * they ignore), so compare it between messages of one kind: a smuggled field adds one.
+   */
   unread: z.number().int(),
 });
 export type ReceivedMessage = z.infer<typeof ReceivedMessage>;
@@ -31,8 +34,6 @@ export const ReceivedLog = z.object({
   messages: z.array(ReceivedMessage),
   /** Messages with a control character in a field, never evicted by later traffic (up to FLAGGED_MAX). */
   withControlCharacters: z.array(ReceivedMessage),
-  /** Messages with more fields than their handler read, never evicted (up to FLAGGED_MAX). */
-  withUnreadFields: z.array(ReceivedMessage),
 });
 export type ReceivedLog = z.infer<typeof ReceivedLog>;
 
@@ -53,7 +54,6 @@ export class WireLog {
   private readonly serials = new WeakMap<object, number>();
   private readonly byConnection = new Map<number, ReceivedMessage[]>();
   private readonly controlChars: ReceivedMessage[] = [];
-  private readonly unreadFields: ReceivedMessage[] = [];
 
   /** Records a message as it arrived; the returned entry is completed by `handled`. */
   record(connection: object, clientId: number | undefined, fields: readonly string[]): ReceivedMessage {
@@ -90,7 +90,6 @@ export class WireLog {
   /** Completes an entry once its handler ran: how many fields it left unread. */
   handled(entry: ReceivedMessage, unread: number): void {
     entry.unread = unread;
-    if (unread > 0 && this.unreadFields.length < FLAGGED_MAX) this.unreadFields.push(entry);
   }
 
   /** The log after message `since` (0: everything kept). */
@@ -103,13 +102,11 @@ export class WireLog {
       lastSeq: this.seq,
       messages: structuredClone(messages),
       withControlCharacters: structuredClone(this.controlChars),
-      withUnreadFields: structuredClone(this.unreadFields),
     };
   }
 
   clear(): void {
     this.byConnection.clear();
     this.controlChars.length = 0;
-    this.unreadFields.length = 0;
   }
 }

@@ -15,6 +15,11 @@ export const SecType = z
   );
 export type SecType = z.infer<typeof SecType>;
 
+/** Drops leading and trailing spaces; tabs and line breaks are control characters, refused rather than trimmed. */
+export function trimSpaces(v: string): string {
+  return v.replace(/^ +| +$/g, "");
+}
+
 /**
  * IB exchange code: a short word of capitals, digits and dots (SMART, NASDAQ, ENEXT.BE). Lower case is accepted and
  * upper-cased here, so every handler sends IB the same spelling. These alphabets are what keeps a NUL (the TWS field
@@ -22,7 +27,7 @@ export type SecType = z.infer<typeof SecType>;
  */
 export const ExchangeField = z
   .string()
-  .trim()
+  .overwrite(trimSpaces)
   .min(1, "exchange must not be empty")
   .max(16, "exchange is an IB exchange code of at most 16 characters, such as SMART")
   .regex(/^[A-Za-z][A-Za-z0-9.]*$/, "exchange is an IB exchange code such as SMART, NASDAQ, CME, EUREX")
@@ -32,7 +37,7 @@ export const ExchangeField = z
 /** Three-letter ISO currency code; lower case is upper-cased. */
 export const CurrencyField = z
   .string()
-  .trim()
+  .overwrite(trimSpaces)
   .regex(/^[A-Za-z]{3}$/, "currency is a three-letter ISO code such as USD or EUR")
   .toUpperCase()
   .describe("Three-letter currency code (USD, EUR, ...)");
@@ -40,7 +45,7 @@ export const CurrencyField = z
 /** An IB security type code as the order tools take it (STK, OPT, FUT...); lower case is upper-cased. */
 export const SecTypeCode = z
   .string()
-  .trim()
+  .overwrite(trimSpaces)
   .regex(/^[A-Za-z]{2,8}$/, "sec_type is an IB security type such as STK, OPT or FUT")
   .toUpperCase();
 
@@ -52,7 +57,7 @@ export const TradingClassField = z
 /** One IB account id (DU1234567, U7654321). */
 export const AccountId = z
   .string()
-  .trim()
+  .overwrite(trimSpaces)
   .min(1, "account must not be empty")
   .max(32, "account is at most 32 characters")
   .regex(/^[A-Za-z0-9]+$/, "account is an IB account id such as DU1234567");

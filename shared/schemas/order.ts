@@ -6,6 +6,7 @@ import {
   printableText,
   SecTypeCode,
   SymbolField,
+  trimSpaces,
 } from "./fields.ts";
 
 export const OrderSide = z.enum(["BUY", "SELL"]);
@@ -19,7 +20,7 @@ export const ClientInfo = printableText("client_info", 200)
 
 /** An order as preview_order takes it; the token binds exactly these values after normalisation. */
 export const OrderRequest = z.object({
-  symbol: SymbolField.trim().optional().describe("Ticker, e.g. AAPL; or give conId."),
+  symbol: SymbolField.overwrite(trimSpaces).optional().describe("Ticker, e.g. AAPL; or give conId."),
   conId: z.number().int().positive().optional().describe("IB contract id; wins over symbol."),
   sec_type: SecTypeCode.default("STK").describe("Security type: STK (stocks, ETFs)."),
   exchange: ExchangeField.default("SMART"),
