@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { EventName } from "@stoqey/ib";
 import fc from "fast-check";
 import { pino } from "pino";
 import { IbMcpError } from "../../shared/errors.ts";
 import { type Simulator, startSimulator } from "../../sim/index.ts";
 import { until } from "../../sim/testing/clients.ts";
 import { type IbLink, openLink } from "./link.ts";
+import { byReqId, type Handler } from "./request.ts";
 import { assertWireString, assertWireValue, controlCharacterAt, maxLengthOf } from "./wire-guard.ts";
 import { guardApi } from "./wire-guarded-api.ts";
 
@@ -112,6 +114,22 @@ describe("the wire guard on a real IB link", { timeout: 30_000 }, () => {
     assert.equal(sent.length, 1, "only the clean request reached IB");
     assert.equal(sent[0]?.fields.at(-1), "AAP", "the clean pattern arrived intact");
     assert.deepEqual(sim.received().withControlCharacters, []);
+  });
+
+  it("a refused request by reqId rejects at once and leaves no listener behind", async () => {
+    const emitter = link.raw as unknown as { listenerCount(event: string): number };
+    const listening = () =>
+      emitter.listenerCount(EventName.newsArticle) + emitter.listenerCount(EventName.error);
+    const before = listening();
+    const scope = { signal: new AbortController().signal, deadlineAt: Date.now() + 5_000 };
+    await assert.rejects(
+      byReqId(link, scope, "article", (reqId, done) => ({
+        events: [[EventName.newsArticle, ((id: number) => id === reqId && done(undefined)) as Handler]],
+        send: () => link.raw.reqNewsArticle(reqId, "BRFG", "BRFG$1\u0000x", []),
+      })),
+      refusedNaming(/articleId/),
+    );
+    assert.equal(listening(), before);
   });
 
   it("the tripwire drops a message that got past the guard, and closes the session", async () => {
