@@ -138,7 +138,7 @@ describe("no control character reaches IB, whatever the tool and parameter", { t
           assertNothingSmuggled(before, value, marker, what);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 600 },
     );
     assert.deepEqual(sim.received().withControlCharacters, [], "no message ever carried a control character");
   });
