@@ -81,7 +81,7 @@ export function maxLengthOf(field: string): number {
 export function assertWireString(field: string, value: string): void {
   const max = maxLengthOf(field);
   if (value.length > max)
-    refuse(field, `is ${value.length} characters long, more than the ${max} IB accepts`);
+    refuse(field, `is ${value.length} characters long, more than the ${max} this connector sends to IB`);
   const at = controlCharacterAt(value);
   if (at >= 0) {
     const code = value.charCodeAt(at).toString(16).padStart(4, "0");
