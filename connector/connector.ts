@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { type Logger, pino } from "pino";
 import type { ConnectorEnv } from "../shared/config.ts";
-import type { ToolOutput } from "../shared/tool-def.ts";
+import type { ToolDef, ToolOutput } from "../shared/tool-def.ts";
 import type { getConnectionStatus } from "../shared/tools/get-connection-status.ts";
 import { createContractResolver } from "./contracts.ts";
 import { createDispatcher, type Dispatcher } from "./dispatch.ts";
@@ -44,6 +44,8 @@ export interface StartConnectorOptions {
   pacingTimeScale?: number;
   /** Wraps the IB order calls; tests stand in for what the simulator lacks (IB's what-if check). */
   wrapOrders?: (real: IbOrders) => IbOrders;
+  /** The catalogue the dispatcher validates with; tests loosen it to reach the guard at the wire. */
+  tools?: readonly ToolDef[];
 }
 
 /** IB refuses an identical historical request within 15 s: answer it from the first result instead. */
@@ -107,7 +109,7 @@ export async function startConnector(
     contracts,
     history,
   };
-  const dispatcher = createDispatcher({ services, logger });
+  const dispatcher = createDispatcher({ services, logger, tools: opts.tools });
   let service: ConnectorService | undefined;
   let waitingForLease = false;
   const sessionReplaced = new Set<() => void>();

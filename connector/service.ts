@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { createRequire } from "node:module";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { type Service, type ServiceMsg, Svcm } from "@nats-io/services";
@@ -6,6 +5,7 @@ import type { Logger } from "pino";
 import type { CallContext } from "../shared/bus.ts";
 import { IbMcpError, serviceStatusOf, toIbMcpError } from "../shared/errors.ts";
 import type { TradingMode } from "../shared/mode.ts";
+import { requestIdOr } from "../shared/request-id.ts";
 import { Headers, SERVICE_NAME, subjectFor } from "../shared/subjects.ts";
 import { catalogue } from "../shared/tools/index.ts";
 import { encodeError, encodeResult } from "../shared/wire.ts";
@@ -50,7 +50,7 @@ function respondWithError(msg: ServiceMsg, err: IbMcpError): void {
 
 /** Reads one request and answers it; never throws (the services module does not await handlers). */
 async function serve(msg: ServiceMsg, tool: string, dispatcher: Dispatcher, logger: Logger): Promise<void> {
-  const requestId = headerOf(msg, Headers.requestId) ?? randomUUID();
+  const requestId = requestIdOr(headerOf(msg, Headers.requestId));
   try {
     const timeoutHeader = Number(headerOf(msg, Headers.timeoutMs));
     const ctx: CallContext = {

@@ -5,6 +5,7 @@ import { type Logger, pino } from "pino";
 import type { Bus } from "../shared/bus.ts";
 import type { GatewayEnv } from "../shared/config.ts";
 import type { TradingMode } from "../shared/mode.ts";
+import { REQUEST_ID_MAX_LENGTH } from "../shared/request-id.ts";
 import { catalogue } from "../shared/tools/index.ts";
 import { createToolCaller } from "./mcp/call-tool.ts";
 import { JsonRpcCode, jsonRpcErrorResponse } from "./mcp/jsonrpc.ts";
@@ -84,7 +85,7 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
   const isReady = createReadiness(bus, mode, { cacheMs: opts.readyCacheMs ?? 3_000 });
 
   const app = new Hono<GatewayVariables>();
-  app.use(requestId({ limitLength: 128 }));
+  app.use(requestId({ limitLength: REQUEST_ID_MAX_LENGTH }));
   // Responses built by the MCP transport bypass Hono's header staging; the id goes back on every answer.
   app.use(async function echoRequestId(c, next) {
     await next();

@@ -140,6 +140,7 @@ export class SimConnection {
   }
 
   private onMessage(fields: string[]): void {
+    const received = this.core.wireLog.record(this, this.clientId, fields);
     if (this.rate.hit(Date.now())) {
       this.error(
         NO_ID,
@@ -157,9 +158,11 @@ export class SimConnection {
       this.started = true;
     }
     const handler = this.hooks.handlers.get(id);
+    this.core.wireLog.named(received, handler?.name ?? `unknown ${id}`);
     if (!handler) throw new IbMcpError("INVALID_ARGUMENT", `unknown message id ${id}`);
     this.core.stats.request(handler.name);
     handler.handle(this, r);
+    this.core.wireLog.handled(received, r.unread);
   }
 
   /** Claims the clientId for this connection (startApi); false when taken. */

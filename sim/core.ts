@@ -3,6 +3,7 @@ import type { SimConfig, SimLog } from "./options.ts";
 import { HistoricalPacing } from "./pacing/historical-pacing.ts";
 import type { StatsCounter } from "./stats.ts";
 import { initialPositions, type SimPosition, STARTING_CASH } from "./universe/accounts.ts";
+import { WireLog } from "./wire-log.ts";
 
 /** An order as the simulator keeps it. */
 export interface SimOrder {
@@ -66,6 +67,8 @@ export class SimCore {
   readonly accounts = new Map<string, SimAccount>();
   readonly orders = new Map<number, SimOrder>();
   readonly executions: SimExecution[] = [];
+  /** Every raw field clients sent (bounded), for tests. */
+  readonly wireLog = new WireLog();
   nextOrderId = 1;
   nextPermId = 1_000_000;
   latencyMs: number;

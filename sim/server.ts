@@ -7,6 +7,7 @@ import { handlerTable } from "./handlers/index.ts";
 import { type SimLog, SimOptions } from "./options.ts";
 import { type OrderTamper, tamperNextOrder } from "./orders/order-tamper.ts";
 import { type SimStats, StatsCounter } from "./stats.ts";
+import type { ReceivedLog } from "./wire-log.ts";
 
 /** A running simulator. */
 export interface Simulator {
@@ -17,6 +18,9 @@ export interface Simulator {
   readonly accounts: readonly string[];
   stats(): SimStats;
   resetStats(): void;
+  /** The raw fields clients sent after message `since` (bounded; see sim/wire-log.ts). */
+  received(since?: number): ReceivedLog;
+  resetReceived(): void;
   /** Destroys every client socket at once, as a crashed gateway would. */
   dropConnections(): void;
   /** Starts an outage: 1100 to every client, new connections refused, then 1102 (default) or 1101 after ms. */
@@ -96,6 +100,8 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
     accounts: config.accounts,
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
+    received: (since) => core.wireLog.snapshot(since),
+    resetReceived: () => core.wireLog.clear(),
     dropConnections() {
       for (const c of [...connections]) c.destroy();
       core.log("info", "dropped every connection");

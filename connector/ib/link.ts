@@ -7,6 +7,7 @@ import {
   describeConnectFailure,
   IB_RETRY_AFTER_MS,
 } from "./ib-errors.ts";
+import { guardApi, installWireTripwire } from "./wire-guarded-api.ts";
 
 export interface LinkOptions {
   host: string;
@@ -64,6 +65,11 @@ export function openLink(opts: LinkOptions): Promise<IbLink> {
     markLost = resolve;
   });
   let settled = false;
+  installWireTripwire(raw, (reason) => {
+    opts.logger.error({ host, port, clientId }, `${reason}; closing the IB session`);
+    next.disconnect();
+    markLost(reason);
+  });
 
   return new Promise<IbLink>((resolve, reject) => {
     let accounts: string[] | undefined;
@@ -95,8 +101,9 @@ export function openLink(opts: LinkOptions): Promise<IbLink> {
       settled = true;
       clearTimeout(timer);
       resolve({
-        next,
-        raw,
+        // every string the connector hands to @stoqey/ib is checked here, before anything is scheduled
+        next: guardApi(next),
+        raw: guardApi(raw),
         accounts,
         serverVersion: raw.serverVersion,
         clientId,

@@ -111,7 +111,12 @@ export function byReqId<T>(
     for (const [event, handler] of spec.events) link.raw.addListener(event, handler);
     link.raw.on(EventName.error, onError);
     scope.signal.addEventListener("abort", onAbort, { once: true });
-    spec.send();
+    try {
+      spec.send();
+    } catch (err) {
+      // refused before anything left (the guard at the wire): nothing to cancel, only our listeners to drop
+      finish(() => reject(err));
+    }
   });
 }
 

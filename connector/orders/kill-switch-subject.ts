@@ -2,6 +2,7 @@ import type { NatsConnection, Subscription } from "@nats-io/nats-core";
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { TradingMode } from "../../shared/mode.ts";
+import { requestIdOr } from "../../shared/request-id.ts";
 import { subjectFor } from "../../shared/subjects.ts";
 import type { AuditLog } from "./audit.ts";
 import type { TradingDesk } from "./desk.ts";
@@ -41,7 +42,7 @@ export function serveKillSwitch(
             .append({
               event: "kill_switch",
               tool: subject,
-              requestId: msg.headers?.get("X-Request-Id") ?? "",
+              requestId: requestIdOr(msg.headers?.get("X-Request-Id")),
               mode: desk.mode,
               params: command,
               outcome: on ? "on" : "off",

@@ -1,23 +1,30 @@
 import { z } from "zod";
+import {
+  AccountId,
+  CurrencyField,
+  ExchangeField,
+  printableText,
+  SecTypeCode,
+  SymbolField,
+  trimSpaces,
+} from "./fields.ts";
 
 export const OrderSide = z.enum(["BUY", "SELL"]);
 export const OrderType = z.enum(["MKT", "LMT", "STP", "STP LMT"]);
 export const TimeInForce = z.enum(["DAY", "GTC", "IOC"]);
 
 /** Optional free text the agent sends to say who it is; written to the audit log only. */
-export const ClientInfo = z
-  .string()
-  .max(200, "client_info is at most 200 characters")
+export const ClientInfo = printableText("client_info", 200)
   .optional()
   .describe("Who is asking (agent name, task); written to the audit log, nothing else.");
 
 /** An order as preview_order takes it; the token binds exactly these values after normalisation. */
 export const OrderRequest = z.object({
-  symbol: z.string().trim().min(1).max(32).optional().describe("Ticker, e.g. AAPL; or give conId."),
+  symbol: SymbolField.overwrite(trimSpaces).optional().describe("Ticker, e.g. AAPL; or give conId."),
   conId: z.number().int().positive().optional().describe("IB contract id; wins over symbol."),
-  sec_type: z.string().trim().toUpperCase().default("STK").describe("Security type: STK (stocks, ETFs)."),
-  exchange: z.string().trim().toUpperCase().default("SMART"),
-  currency: z.string().trim().toUpperCase().length(3).default("USD"),
+  sec_type: SecTypeCode.default("STK").describe("Security type: STK (stocks, ETFs)."),
+  exchange: ExchangeField.default("SMART"),
+  currency: CurrencyField.default("USD"),
   side: OrderSide,
   quantity: z
     .number()
@@ -39,7 +46,7 @@ export const OrderRequest = z.object({
     .describe("With take_profit_price: a bracket, a stop child that limits the loss."),
   tif: TimeInForce.default("DAY"),
   outside_rth: z.boolean().default(false).describe("Allow filling outside regular trading hours."),
-  account: z.string().trim().min(1).optional().describe("IB account; the first managed account when absent."),
+  account: AccountId.optional().describe("IB account; the first managed account when absent."),
   modify_order_id: z
     .number()
     .int()

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ArticleIdField, ProviderCodeField } from "../schemas/fields.ts";
 import { readTool } from "../tool-def.ts";
 
 export const getArticle = readTool({
@@ -7,13 +8,8 @@ export const getArticle = readTool({
   description:
     "The full text of one news article, by the articleId and providerCode that get_historical_news returns. XML articles are turned into readable text unless as_markdown is false.",
   input: z.object({
-    articleId: z.string().min(1).max(128).describe("Article id from get_historical_news"),
-    providerCode: z
-      .string()
-      .min(1)
-      .max(16)
-      .regex(/^[A-Za-z0-9_]+$/, "providerCode is a code such as BRFG or DJNL")
-      .describe("Provider code from get_historical_news"),
+    articleId: ArticleIdField.describe("Article id from get_historical_news"),
+    providerCode: ProviderCodeField.describe("Provider code from get_historical_news"),
     as_markdown: z.boolean().default(true).describe("Convert XML content to readable markdown"),
     truncate: z.number().int().min(0).default(0).describe("Maximum characters of text to return; 0 for all"),
   }),

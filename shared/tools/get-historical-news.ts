@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ContractSummary, instrumentFields } from "../schemas/fields.ts";
+import { ContractSummary, instrumentFields, ProviderCodesField } from "../schemas/fields.ts";
 import { readTool } from "../tool-def.ts";
 
 const DateField = z
@@ -21,11 +21,9 @@ export const getHistoricalNews = readTool({
     max_count: z.number().int().min(1).max(300).default(10).describe("Maximum number of headlines (1-300)"),
     exchange: instrumentFields.exchange,
     currency: instrumentFields.currency,
-    provider_codes: z
-      .string()
-      .regex(/^[A-Za-z0-9_+]*$/, "provider_codes is a '+'-separated list such as BRFG+DJNL")
-      .default("")
-      .describe("Providers joined by '+', e.g. BRFG+DJNL; empty for every provider the account has"),
+    provider_codes: ProviderCodesField.default("").describe(
+      "Providers joined by '+', e.g. BRFG+DJNL; empty for every provider the account has",
+    ),
   }),
   output: z.object({
     contract: ContractSummary,

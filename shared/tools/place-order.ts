@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { OrderTokenField } from "../schemas/fields.ts";
 import { ClientInfo, OrderOutcome } from "../schemas/order.ts";
 import { tradeTool } from "../tool-def.ts";
 
@@ -15,7 +16,7 @@ export const placeOrder = tradeTool(
     description:
       "Sends the order a preview_order token stands for, exactly as previewed. Only the token is taken. Calling again with the same token does not send a second order: it returns the same order id.",
     input: z.object({
-      token: z.string().min(1).max(4096).describe("The confirmation token from preview_order."),
+      token: OrderTokenField.describe("The confirmation token from preview_order."),
       client_info: ClientInfo,
     }),
     output: OrderOutcome,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SearchPatternField } from "../schemas/fields.ts";
 import { readTool } from "../tool-def.ts";
 
 export const searchContracts = readTool({
@@ -7,11 +8,7 @@ export const searchContracts = readTool({
   description:
     "Search IB's instrument list by partial symbol or company name (e.g. 'APP' or 'Apple'). Returns up to 16 matches with conId, type, primary exchange, currency and the derivative types that trade on them.",
   input: z.object({
-    pattern: z
-      .string()
-      .min(1, "pattern must not be empty")
-      .max(64, "pattern is at most 64 characters")
-      .describe("Search pattern: symbol prefix or company name"),
+    pattern: SearchPatternField.describe("Search pattern: symbol prefix or company name"),
   }),
   output: z.object({
     pattern: z.string(),

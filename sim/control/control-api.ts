@@ -39,8 +39,9 @@ function readBody(req: IncomingMessage): Promise<unknown> {
 }
 
 /**
- * The control API (see sim/README.md): GET /stats, POST /stats/reset, POST /drop,
- * POST /outage {"ms","recovery"?}, POST /latency {"ms"}, POST /tamper-next-order {"quantity_factor"?, ...}. Errors answer {"error": "..."} with 400/404.
+ * The control API (see sim/README.md): GET /stats, POST /stats/reset, GET /received?since=N, POST /received/reset,
+ * POST /drop, POST /outage {"ms","recovery"?}, POST /latency {"ms"}, POST /tamper-next-order {"quantity_factor"?, ...}.
+ * Errors answer {"error": "..."} with 400/404.
  */
 export async function startControlApi(
   sim: Simulator,
@@ -53,6 +54,15 @@ export async function startControlApi(
       switch (route) {
         case "GET /stats":
           return reply(res, 200, sim.stats());
+        case "GET /received":
+          return reply(
+            res,
+            200,
+            sim.received(Number(new URL(req.url ?? "", "http://x").searchParams.get("since")) || 0),
+          );
+        case "POST /received/reset":
+          sim.resetReceived();
+          return reply(res, 200, { ok: true });
         case "POST /stats/reset":
           sim.resetStats();
           return reply(res, 200, { ok: true });

@@ -40,6 +40,11 @@ export class FieldReader {
     for (let k = 0; k < n; k++) this.str();
   }
 
+  /** How many fields remain unread. */
+  get unread(): number {
+    return this.fields.length - this.i;
+  }
+
   /** True when fields remain. */
   get more(): boolean {
     return this.i < this.fields.length;
