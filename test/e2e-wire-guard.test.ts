@@ -166,6 +166,15 @@ describe("no field smuggled onto the TWS wire, through the real processes", { ti
     const r = (await client.callTool({ name: "place_order", arguments: { token: viaMcp } })) as ToolResult;
     assert.equal(r.isError, true, textOf(r));
     assert.match(textOf(r), /^INVALID_ARGUMENT: .*contract\.exchange contains the control character U\+0000/);
+    // the guard runs before the journal records the token as sent: a retry gets the same refusal
+    const again = (await client.callTool({
+      name: "place_order",
+      arguments: { token: viaMcp },
+    })) as ToolResult;
+    assert.match(
+      textOf(again),
+      /^INVALID_ARGUMENT: .*contract\.exchange contains the control character U\+0000/,
+    );
 
     const viaNats = signToken(SECRET, "paper", boundOrder(account, SMUGGLING_EXCHANGE), 60_000).token;
     const err = await natsCall("place_order", { token: viaNats });

@@ -10,6 +10,7 @@ import { sendAndAwait } from "./orders/send-and-await.ts";
 import type { IbOrders } from "./orders/types.ts";
 import { whatIfOn } from "./orders/what-if.ts";
 import type { IbSession } from "./session.ts";
+import { assertWireArgs } from "./wire-guarded-api.ts";
 
 export { type BoundContract, OrderEchoMismatch } from "./orders/echo-check.ts";
 export { ibOrdersOf } from "./orders/ib-orders-of.ts";
@@ -38,6 +39,9 @@ export function createIbOrders(currentSession: () => IbSession, pacer: Pacer): I
         exclusive(async () => {
           const count = ibOrdersOf(o, orderRef, 0).length;
           const numbered = ibOrdersOf(o, orderRef, await nextIds(link, count));
+          // every leg passes the wire guard before the journal records it as sent or any leg leaves: a refused
+          // token must answer the guard's error on a retry, not "already sent", and no bracket goes out half
+          for (const [id, order] of numbered) assertWireArgs("placeOrder", [id, contractOf(o), order]);
           await hooks.beforeSend?.(numbered.map(([id]) => id));
           const bound = boundContractOf(o);
           return sendAndAwait(link, scope, numbered, contractOf(o), bound, subject, hooks.onEchoMismatch);
