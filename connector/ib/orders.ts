@@ -56,6 +56,7 @@ export function createIbOrders(currentSession: () => IbSession, pacer: Pacer): I
       // a bracket leg stays under its parent: without parentId IB would detach it
       const leg: [number, Order] = [orderId, { ...order, parentId: opts.parentId || undefined }];
       const bound = boundContractOf(o);
+      assertWireArgs("placeOrder", [orderId, contractOf(o), leg[1]]);
       return call(subject, scope, (link) =>
         sendAndAwait(link, scope, [leg], contractOf(o), bound, subject, opts.onEchoMismatch),
       );
