@@ -14,6 +14,7 @@ import { IbMcpError } from "../../shared/errors.ts";
 import type { TradingMode } from "../../shared/mode.ts";
 import { Headers, subjectFor } from "../../shared/subjects.ts";
 import { decodeReply } from "../../shared/wire.ts";
+import { deniedError, isPermissionDenied } from "./denied.ts";
 import { createLiveness, type LivenessOptions } from "./liveness.ts";
 import { createTurnBatcher } from "./turn-batcher.ts";
 
@@ -126,6 +127,7 @@ export function createNatsBus(nc: NatsConnection, opts: NatsBusOptions = {}): Bu
         );
       }
       if (isConnectionGone(err)) throw notConnected(mode);
+      if (isPermissionDenied(err)) throw deniedError(mode, tool, subject, ctx.requestId);
       throw new IbMcpError("INTERNAL", `the NATS request for ${tool} failed`, {
         cause: err,
         requestId: ctx.requestId,
