@@ -66,6 +66,82 @@ function isNoResponders(err: unknown): boolean {
 }
 
 type Probe = { kind: "serving"; instance?: string } | { kind: "nobody" } | { kind: "unknown" };
+type Streaks = Map<TradingMode, { count: number; firstAt: number }>;
+
+/** Asks the mode's connector who it is; no responders is "nobody", any other failure "unknown". */
+async function probeMode(nc: NatsConnection, mode: TradingMode, timeoutMs: number): Promise<Probe> {
+  try {
+    const msg = await nc.request(subjectFor(mode, PING_TOOL), undefined, { timeout: timeoutMs });
+    const body = JSON.parse(decoder.decode(msg.data)) as { instance?: unknown };
+    return typeof body.instance === "string"
+      ? { kind: "serving", instance: body.instance }
+      : { kind: "serving" };
+  } catch (err) {
+    // a timeout is a busy or partitioned connector, not a dead one: the call's own deadline still applies
+    return isNoResponders(err) ? { kind: "nobody" } : { kind: "unknown" };
+  }
+}
+
+function failWhere(
+  pending: Set<WatchedCall>,
+  mode: TradingMode,
+  test: (c: WatchedCall) => boolean,
+  why: string,
+) {
+  for (const c of pending)
+    if (c.mode === mode && test(c)) {
+      pending.delete(c);
+      c.fail(goneError(c, why));
+    }
+}
+
+/** Fails the calls of `mode` that a probe sent at `sentAt` shows gone; `streaks` counts probes that found nobody. */
+function judge(
+  pending: Set<WatchedCall>,
+  streaks: Streaks,
+  strikes: number,
+  mode: TradingMode,
+  sentAt: number,
+  seen: Probe,
+) {
+  if (seen.kind === "unknown") return;
+  if (seen.kind === "nobody") {
+    const streak = streaks.get(mode) ?? { count: 0, firstAt: sentAt };
+    streak.count++;
+    streaks.set(mode, streak);
+    if (streak.count >= strikes)
+      failWhere(
+        pending,
+        mode,
+        (c) => c.sentAt <= streak.firstAt,
+        `no connector answers ${subjectFor(mode, PING_TOOL)}`,
+      );
+    return;
+  }
+  streaks.delete(mode);
+  const serving = seen.instance;
+  if (serving === undefined) return; // a connector that does not name itself: only "nobody" can be told
+  failWhere(
+    pending,
+    mode,
+    (c) => {
+      if (c.sentAt > sentAt) return false;
+      c.instance ??= serving;
+      return c.instance !== serving;
+    },
+    `another connector instance serves ${mode} now`,
+  );
+}
+
+/** The modes of the calls older than `slowMs` (the oldest come first, so this stops at the first young one). */
+function slowModes(pending: Set<WatchedCall>, now: number, slowMs: number): Set<TradingMode> {
+  const modes = new Set<TradingMode>();
+  for (const c of pending) {
+    if (c.sentAt > now - slowMs) break;
+    modes.add(c.mode);
+  }
+  return modes;
+}
 
 export function createLiveness(nc: NatsConnection, opts: LivenessOptions = {}): Liveness {
   const slowMs = opts.slowMs ?? 1_000;
@@ -75,60 +151,14 @@ export function createLiveness(nc: NatsConnection, opts: LivenessOptions = {}): 
   const pending = new Set<WatchedCall>();
   const probing = new Set<TradingMode>();
   const lastProbeAt = new Map<TradingMode, number>();
-  const nobodySince = new Map<TradingMode, { count: number; firstAt: number }>();
+  const streaks: Streaks = new Map();
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
 
-  async function probe(mode: TradingMode): Promise<Probe> {
-    try {
-      const msg = await nc.request(subjectFor(mode, PING_TOOL), undefined, { timeout: probeEveryMs });
-      const body = JSON.parse(decoder.decode(msg.data)) as { instance?: unknown };
-      return typeof body.instance === "string"
-        ? { kind: "serving", instance: body.instance }
-        : { kind: "serving" };
-    } catch (err) {
-      // a timeout is a busy or partitioned connector, not a dead one: the call's own deadline still applies
-      return isNoResponders(err) ? { kind: "nobody" } : { kind: "unknown" };
-    }
-  }
-
-  function failWhere(mode: TradingMode, test: (c: WatchedCall) => boolean, why: string): void {
-    for (const c of pending)
-      if (c.mode === mode && test(c)) {
-        pending.delete(c);
-        c.fail(goneError(c, why));
-      }
-  }
-
   async function check(mode: TradingMode): Promise<void> {
     const sentAt = Date.now();
-    const seen = await probe(mode);
-    if (closed) return;
-    if (seen.kind === "unknown") return;
-    if (seen.kind === "nobody") {
-      const streak = nobodySince.get(mode) ?? { count: 0, firstAt: sentAt };
-      streak.count++;
-      nobodySince.set(mode, streak);
-      if (streak.count >= strikes)
-        failWhere(
-          mode,
-          (c) => c.sentAt <= streak.firstAt,
-          `no connector answers ${subjectFor(mode, PING_TOOL)}`,
-        );
-      return;
-    }
-    nobodySince.delete(mode);
-    const serving = seen.instance;
-    if (serving === undefined) return; // a connector that does not name itself: only "nobody" can be told
-    failWhere(
-      mode,
-      (c) => {
-        if (c.sentAt > sentAt) return false;
-        c.instance ??= serving;
-        return c.instance !== serving;
-      },
-      `another connector instance serves ${mode} now`,
-    );
+    const seen = await probeMode(nc, mode, probeEveryMs);
+    if (!closed) judge(pending, streaks, strikes, mode, sentAt, seen);
   }
 
   function tick(): void {
@@ -138,12 +168,7 @@ export function createLiveness(nc: NatsConnection, opts: LivenessOptions = {}): 
       return;
     }
     const now = Date.now();
-    const modes = new Set<TradingMode>();
-    for (const c of pending) {
-      if (c.sentAt > now - slowMs) break;
-      modes.add(c.mode);
-    }
-    for (const mode of modes) {
+    for (const mode of slowModes(pending, now, slowMs)) {
       if (probing.has(mode) || now - (lastProbeAt.get(mode) ?? 0) < probeEveryMs) continue;
       probing.add(mode);
       lastProbeAt.set(mode, now);
