@@ -27,6 +27,7 @@ export async function runConnector(rawEnv: Record<string, string | undefined>): 
       `ib-mcp-connector-${env.TRADING_MODE}`,
       (p) => readFileSync(p),
       credsAuthenticator,
+      `connector_${env.TRADING_MODE}`,
     ),
   );
   logger.info("connected to NATS");

@@ -114,7 +114,7 @@ describe("NATS service ib-connector", () => {
     const ping = JSON.parse(
       dec.decode((await client.request("ib.paper._ping", undefined, { timeout: 2_000 })).data),
     );
-    assert.deepEqual(ping, { mode: "paper", state: "ready" });
+    assert.deepEqual(ping, { mode: "paper", state: "ready", instance: info.id });
   });
 
   it("never crashes on garbage and serves again after a NATS server restart", async () => {

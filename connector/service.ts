@@ -13,7 +13,7 @@ import { DEFAULT_TIMEOUT_MS, type Dispatcher } from "./dispatch.ts";
 
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
 
-/** The endpoint name of the cheap presence check: `ib.<mode>._ping` answers `{"mode","state"}` without IB. */
+/** The endpoint name of the cheap presence check: `ib.<mode>._ping` answers `{"mode","state","instance"}` without IB. */
 export const PING_ENDPOINT = "_ping";
 
 export interface ConnectorServiceOptions {
@@ -113,12 +113,14 @@ export async function startConnectorService(opts: ConnectorServiceOptions): Prom
       },
     });
   }
+  const instance = service.info().id;
   service.addEndpoint(PING_ENDPOINT, {
     subject: subjectFor(mode, PING_ENDPOINT),
     handler: (err, msg) => {
       if (err) return;
       try {
-        msg.respond(encodeResult({ mode, state: opts.metadata().state ?? "unknown" }));
+        // `instance` tells a gateway whether the connector that has its slow call still serves (gateway/bus/liveness.ts)
+        msg.respond(encodeResult({ mode, state: opts.metadata().state ?? "unknown", instance }));
       } catch (e) {
         logger.warn({ err: e }, "ping reply failed");
       }

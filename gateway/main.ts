@@ -14,7 +14,13 @@ const NATS_CONNECT_DEADLINE_MS = 30_000;
 const SHUTDOWN_DEADLINE_MS = 15_000;
 
 async function connectNats(env: GatewayEnv): Promise<NatsConnection> {
-  const opts = natsConnectOptions(env, "ib-mcp-gateway", (p) => readFileSync(p), credsAuthenticator);
+  const opts = natsConnectOptions(
+    env,
+    "ib-mcp-gateway",
+    (p) => readFileSync(p),
+    credsAuthenticator,
+    "gateway",
+  );
   let timer: NodeJS.Timeout | undefined;
   const pending = connect(opts);
   const expired = new Promise<never>((_, reject) => {

@@ -66,6 +66,23 @@ const optionalString = z
   .optional()
   .transform((v) => (v === "" ? undefined : v));
 
+/** A subject prefix for reply inboxes: dot-separated tokens, no wildcards or whitespace. */
+const inboxPrefix = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (v === undefined || v === "") return undefined;
+    if (!/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/.test(v)) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "a subject prefix of letters, digits, _ - $ and dots, no wildcards or spaces (e.g. _INBOX_gateway)",
+      });
+      return z.NEVER;
+    }
+    return v;
+  });
+
 /** NATS connection settings shared by gateway and connector. NATS_URL absent means the in-process bus. */
 export const NatsEnv = z.object({
   NATS_URL: optionalString,
@@ -77,6 +94,9 @@ export const NatsEnv = z.object({
   NATS_TLS_CERT_FILE: optionalString,
   NATS_TLS_KEY_FILE: optionalString,
   NATS_NAME: optionalString,
+  // Where this process's replies arrive; nats.conf lets each user subscribe only its own prefix. Default
+  // _INBOX_<NATS_USER>, or _INBOX_<role> without a user (shared/nats-options.ts).
+  NATS_INBOX_PREFIX: inboxPrefix,
 });
 export type NatsEnv = z.infer<typeof NatsEnv>;
 

@@ -2,14 +2,27 @@ import type { ConnectionOptions } from "@nats-io/nats-core";
 import type { NatsEnv } from "./config.ts";
 
 /**
+ * The prefix of a process's reply subjects: NATS_INBOX_PREFIX, else `_INBOX_<NATS_USER>`, else `_INBOX_<role>`.
+ * With the default `_INBOX` every user that may read replies would read everyone's (preview tokens included);
+ * a prefix of its own lets NATS permissions give each user only its own replies (compose/nats/nats.conf).
+ */
+export function inboxPrefixFor(env: NatsEnv, role: string): string {
+  if (env.NATS_INBOX_PREFIX) return env.NATS_INBOX_PREFIX;
+  const who = env.NATS_USER ?? role;
+  return `_INBOX_${who.replace(/[^A-Za-z0-9_-]/g, "_")}`;
+}
+
+/**
  * NATS connection options from env. File contents come through `readFile` so this module stays free of I/O;
- * credentials never appear in the returned `name` or in any log.
+ * credentials never appear in the returned `name` or in any log. `role` (gateway, connector_paper...) names the
+ * default inbox prefix when no NATS_USER is set.
  */
 export function natsConnectOptions(
   env: NatsEnv,
   name: string,
   readFile: (path: string) => Uint8Array,
   credsAuthenticator: (creds: Uint8Array) => NonNullable<ConnectionOptions["authenticator"]>,
+  role: string,
 ): ConnectionOptions {
   const opts: ConnectionOptions = {
     servers: (env.NATS_URL ?? "nats://127.0.0.1:4222").split(",").map((s) => s.trim()),
@@ -20,6 +33,7 @@ export function natsConnectOptions(
     // Otherwise every request builds two Error objects up front (a stack for a later timeout or failure);
     // under load that was ~8 % of the gateway's CPU, and our errors say which subject and tool failed anyway.
     noAsyncTraces: true,
+    inboxPrefix: inboxPrefixFor(env, role),
   };
   if (env.NATS_USER !== undefined) opts.user = env.NATS_USER;
   if (env.NATS_PASSWORD !== undefined) opts.pass = env.NATS_PASSWORD;

@@ -33,7 +33,7 @@ export interface SimOrder {
   status: "Submitted" | "Filled" | "Cancelled" | "PreSubmitted";
   filled: number;
   avgFillPrice: number;
-  /** The connection that placed it: order events go there. */
+  /** The connection that placed it: order events go there unless a newer session holds its clientId. */
   owner: SimConnection;
   /** Stops the limit-order price watcher. */
   stopWatch?: () => void;
@@ -73,6 +73,8 @@ export class SimCore {
   nextPermId = 1_000_000;
   latencyMs: number;
   outageUntil = 0;
+  /** The open connection that holds a clientId now (the server sets it): IB sends order events to the clientId. */
+  sessionOf: (clientId: number) => SimConnection | undefined = () => undefined;
 
   constructor(
     readonly config: SimConfig,

@@ -47,6 +47,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
   const core = new SimCore(config, stats, config.log ?? silent);
   const connections = new Set<SimConnection>();
   const byClientId = new Map<number, SimConnection>();
+  core.sessionOf = (clientId) => byClientId.get(clientId);
   const rawSockets = new Set<Socket>();
   let outageTimer: NodeJS.Timeout | undefined;
 

@@ -17,6 +17,7 @@ import {
   envExampleFile,
   proxyConfigFile,
   serviceCommand,
+  tradingFile,
 } from "./compose-support.ts";
 
 interface ComposeRun {
@@ -78,6 +79,7 @@ describe("compose/docker-compose.yml, as docker-compose 1.29 resolves it with .e
       "mcp-proxy",
       "nats",
       "nats-box",
+      "nats-ops",
       "sim",
     ]);
   });
@@ -94,6 +96,7 @@ describe("compose/docker-compose.yml, as docker-compose 1.29 resolves it with .e
       "mcp-proxy": [],
       nats: [],
       "nats-box": ["debug"],
+      "nats-ops": ["ops"],
       sim: ["sim"],
     });
   });
@@ -113,7 +116,7 @@ describe("compose/docker-compose.yml, as docker-compose 1.29 resolves it with .e
 
   it("gives every long-running service a restart policy", () => {
     for (const [name, s] of Object.entries(stack.services)) {
-      if (name === "nats-box") continue; // a one-off `run --rm` tool
+      if (name === "nats-box" || name === "nats-ops") continue; // one-off `run --rm` tools
       assert.ok(s.restart === "unless-stopped" || s.restart === "always", `${name}: restart=${s.restart}`);
     }
   });
@@ -171,21 +174,50 @@ describe("compose/docker-compose.yml, as docker-compose 1.29 resolves it with .e
     assert.equal(cmd[cmd.indexOf("--host") + 1], "0.0.0.0");
   });
 
-  it("gives each ib-mcp service its own NATS user, with the password nats.conf expects", () => {
+  it("gives each service its own NATS user, with the password nats.conf expects and its own reply inbox", () => {
     const nats = env(service(stack, "nats"));
-    const users: Record<string, string> = {
-      gateway: "NATS_GATEWAY_PASSWORD",
-      "connector-paper": "NATS_CONNECTOR_PASSWORD",
-      "connector-live": "NATS_CONNECTOR_PASSWORD",
-      "nats-box": "NATS_DEBUG_PASSWORD",
+    const users: Record<string, [string, string]> = {
+      gateway: ["gateway", "NATS_GATEWAY_PASSWORD"],
+      "connector-paper": ["connector_paper", "NATS_CONNECTOR_PAPER_PASSWORD"],
+      "connector-live": ["connector_live", "NATS_CONNECTOR_LIVE_PASSWORD"],
+      "nats-box": ["debug", "NATS_DEBUG_PASSWORD"],
+      "nats-ops": ["ops", "NATS_OPS_PASSWORD"],
     };
-    for (const [name, passwordVar] of Object.entries(users)) {
+    for (const [name, [user, passwordVar]] of Object.entries(users)) {
       const e = env(service(stack, name));
       assert.equal(e.NATS_URL, "nats://nats:4222", name);
+      assert.equal(e.NATS_USER, user, name);
       assert.equal(e.NATS_PASSWORD, nats[passwordVar], `${name} NATS_PASSWORD != nats ${passwordVar}`);
-      assert.equal(e.NATS_USER, passwordVar.split("_")[1]?.toLowerCase(), name);
+      // ib-mcp defaults to _INBOX_<NATS_USER>; the NATS CLI is told on its command line
+      assert.equal(e.NATS_INBOX_PREFIX, undefined, name);
     }
-    assert.notEqual(nats.NATS_GATEWAY_PASSWORD, nats.NATS_CONNECTOR_PASSWORD);
+    for (const [name, user] of [
+      ["nats-box", "debug"],
+      ["nats-ops", "ops"],
+    ] as const)
+      assert.deepEqual(service(stack, name).entrypoint, ["nats", "--inbox-prefix", `_INBOX_${user}`], name);
+    const passwords = Object.values(nats).map(String);
+    assert.equal(new Set(passwords).size, passwords.length, "every NATS user has its own password");
+    assert.equal(env(service(stack, "gateway")).MCP_ENABLE_TRADING, "false", "the gateways are read-only");
+  });
+
+  it("trading.yml turns the gateways into trading gateways: order tools and the NATS user allowed them, together", async () => {
+    const run = await dockerCompose([
+      "-f",
+      composeFile,
+      "-f",
+      tradingFile,
+      "--env-file",
+      envExampleFile,
+      "config",
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const trading = parse(run.stdout) as ComposeFile;
+    const gw = env(service(trading, "gateway"));
+    assert.equal(gw.MCP_ENABLE_TRADING, "true");
+    assert.equal(gw.NATS_USER, "gateway_trading");
+    assert.equal(gw.NATS_PASSWORD, env(service(trading, "nats")).NATS_GATEWAY_TRADING_PASSWORD);
+    assert.deepEqual(Object.keys(trading.services).sort(), Object.keys(stack.services).sort());
   });
 
   it("starts NATS with the repo's nats.conf and a persistent JetStream store, and waits for it", () => {

@@ -19,6 +19,7 @@ import {
   readEnvFile,
   referencedVariables,
   serviceCommand,
+  tradingFile,
 } from "./compose-support.ts";
 
 const repoFile = (path: string) => new URL(`../${path}`, import.meta.url);
@@ -48,17 +49,26 @@ const imageVars: Record<string, string[]> = {
     "TZ",
   ],
   // nats:2.10-alpine, through compose/nats/nats.conf ($VAR references).
-  nats: ["NATS_GATEWAY_PASSWORD", "NATS_CONNECTOR_PASSWORD", "NATS_DEBUG_PASSWORD"],
+  nats: [
+    "NATS_GATEWAY_PASSWORD",
+    "NATS_GATEWAY_TRADING_PASSWORD",
+    "NATS_CONNECTOR_PAPER_PASSWORD",
+    "NATS_CONNECTOR_LIVE_PASSWORD",
+    "NATS_DEBUG_PASSWORD",
+    "NATS_OPS_PASSWORD",
+  ],
   // ghcr.io/tbxark/mcp-proxy expands ${VAR} in compose/mcp-proxy/config.json from its environment.
   "mcp-proxy": ["MCP_PROXY_AUTH_TOKEN", "MCP_AUTH_TOKENS"],
   // natsio/nats-box: the NATS CLI reads these.
   "nats-box": ["NATS_URL", "NATS_USER", "NATS_PASSWORD"],
+  "nats-ops": ["NATS_URL", "NATS_USER", "NATS_PASSWORD"],
 };
 
 /** Variables docker compose itself reads from compose/.env. */
-const composeVars = new Set(["COMPOSE_PROFILES"]);
+const composeVars = new Set(["COMPOSE_PROFILES", "COMPOSE_FILE"]);
 
 const stack = readComposeFile();
+const trading = parse(readFileSync(tradingFile, "utf8")) as { services: Record<string, ComposeService> };
 const envExample = readEnvFile(envExampleFile);
 const isOurs = (s: ComposeService) => s.build !== undefined;
 
@@ -82,6 +92,14 @@ describe("compose/ does not drift from the code", () => {
       const unknown = envKeys(s).filter((k) => !codeVars.has(k));
       assert.deepEqual(unknown, [], `${name} sets variables no ib-mcp code reads`);
     }
+    for (const [name, s] of Object.entries(trading.services)) {
+      assert.ok(stack.services[name]?.build, `trading.yml changes ${name}, not one of our services`);
+      assert.deepEqual(
+        envKeys(s).filter((k) => !codeVars.has(k)),
+        [],
+        `trading.yml: ${name} sets variables no ib-mcp code reads`,
+      );
+    }
   });
 
   it("passes the other images only the variables listed for them, and lists none that are unused", () => {
@@ -103,7 +121,9 @@ describe("compose/ does not drift from the code", () => {
   });
 
   it("documents in .env.example every variable the compose file interpolates, and nothing else", () => {
-    const interpolated = stringsIn(parse(readFileSync(composeFile, "utf8"))).flatMap(referencedVariables);
+    const interpolated = [composeFile, tradingFile].flatMap((f) =>
+      stringsIn(parse(readFileSync(f, "utf8"))).flatMap(referencedVariables),
+    );
     assert.deepEqual(
       interpolated.filter((v) => !(v in envExample)),
       [],
@@ -119,6 +139,13 @@ describe("compose/ does not drift from the code", () => {
       Object.keys(envExample).filter((v) => !known.has(v)),
       [],
     );
+  });
+
+  it("names in COMPOSE_FILE only files that exist, and tells how to add trading.yml", () => {
+    const files = (envExample.COMPOSE_FILE ?? "").split(":");
+    assert.deepEqual(files, ["docker-compose.yml"]);
+    for (const f of files) assert.ok(existsSync(new URL(`../compose/${f}`, import.meta.url)), f);
+    assert.match(readFileSync(envExampleFile, "utf8"), /docker-compose\.yml:trading\.yml/);
   });
 
   it("explains every variable of .env.example with a comment above it", () => {

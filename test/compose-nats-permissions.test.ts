@@ -1,22 +1,31 @@
 /**
  * compose/nats/nats.conf, run for real: the Debian nats-server with that file and the passwords of .env.example.
- * The gateway user may only send tool requests and ping the connector service; the connector user may serve tools
- * and $SRV and keep its lease in the ib_mcp_leases KV bucket; the debug user may call and read, not write.
+ * One user per role, each allowed only what the role needs: the read-only gateway sends read tools and _ping, the
+ * trading gateway also the order tools, each connector serves and stores only its own mode, debug reads and never
+ * trades, ops may also throw the kill switch; and every user reads only its own replies (_INBOX_<user>).
  * Permission violations reach nats.js v3 as `{ type: "error" }` status events (and close a denied subscription).
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { Kvm, KvWatchInclude } from "@nats-io/kv";
 import { type NatsConnection, PermissionViolationError } from "@nats-io/nats-core";
 import { Svcm } from "@nats-io/services";
 import { connect } from "@nats-io/transport-node";
+import { NatsEnv, parseEnv } from "../shared/config.ts";
+import { inboxPrefixFor } from "../shared/nats-options.ts";
+import { catalogue } from "../shared/tools/index.ts";
 import { envExampleFile, natsConfFile, readEnvFile } from "./compose-support.ts";
 import { freePort } from "./support/free-port.ts";
 import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
 
 const vars = readEnvFile(envExampleFile);
-const BUCKET = "ib_mcp_leases";
+const LEASES = "ib_mcp_leases";
+const enc = new TextEncoder();
+const users = ["gateway", "gateway_trading", "connector_paper", "connector_live", "debug", "ops"] as const;
+type User = (typeof users)[number];
+const tradeTools = catalogue.filter((t) => t.access === "trade").map((t) => t.name);
 
 interface Client {
   nc: NatsConnection;
@@ -43,19 +52,47 @@ async function violationOn(client: Client, subject: string, ms = 3_000): Promise
   }
 }
 
+/** Every publish is refused by the server. */
+async function refusesPublish(client: Client, subjects: string[]): Promise<void> {
+  for (const s of subjects) client.nc.publish(s, "{}");
+  await client.nc.flush();
+  for (const s of subjects) assert.equal((await violationOn(client, s)).operation, "publish", s);
+}
+
+/** Every subscription is refused by the server (and closed by the client). */
+async function refusesSubscribe(client: Client, subjects: string[]): Promise<void> {
+  for (const s of subjects) {
+    const sub = client.nc.subscribe(s);
+    const closed = await withDeadline(sub.closed, 3_000, `the subscription to ${s}`);
+    assert.ok(closed instanceof PermissionViolationError, `${s} was not refused`);
+    assert.equal((await violationOn(client, s)).operation, "subscription", s);
+  }
+}
+
+/** The quoted strings of one `NAME = [ ... ]` list of nats.conf. */
+function confList(name: string): string[] {
+  const conf = readFileSync(natsConfFile, "utf8").replace(/#.*$/gm, "");
+  const m = conf.match(new RegExp(`^${name} = \\[([^\\]]*)\\]`, "m"));
+  assert.ok(m, `nats.conf has no list ${name}`);
+  return [...(m[1] ?? "").matchAll(/"([^"]+)"/g)].map((x) => x[1] as string);
+}
+
 describe("compose/nats/nats.conf permissions", () => {
   let server: NatsServerHandle;
   const clients: Client[] = [];
 
-  async function login(user: "gateway" | "connector" | "debug"): Promise<Client> {
-    const password = vars[`NATS_${user.toUpperCase()}_PASSWORD`];
-    assert.ok(password, `.env.example has no NATS_${user.toUpperCase()}_PASSWORD`);
+  async function login(user: User): Promise<Client> {
+    const key = `NATS_${user.toUpperCase()}_PASSWORD`;
+    const password = vars[key];
+    assert.ok(password, `.env.example has no ${key}`);
     const nc = await connect({
       servers: server.url,
       user,
       pass: password,
       name: `test-${user}`,
       timeout: 5_000,
+      // what ib-mcp's processes use: _INBOX_<NATS_USER>
+      inboxPrefix: inboxPrefixFor(parseEnv(NatsEnv, { NATS_USER: user }), user),
     });
     const client: Client = { nc, violations: [] };
     void (async () => {
@@ -67,12 +104,29 @@ describe("compose/nats/nats.conf permissions", () => {
     return client;
   }
 
+  /** A stand-in connector of `mode` answering every tool with an echo, as the real one would through $SRV. */
+  async function serve(mode: "paper" | "live") {
+    const connector = await login(`connector_${mode}`);
+    const service = await new Svcm(connector.nc).add({
+      name: "ib-connector",
+      version: "0.1.0",
+      metadata: { mode },
+    });
+    service.addEndpoint("tools", {
+      subject: `ib.${mode}.*`,
+      handler: (err, msg) => {
+        if (!err) msg.respond(JSON.stringify({ subject: msg.subject, instance: service.info().id }));
+      },
+    });
+    await connector.nc.flush();
+    return { connector, service };
+  }
+
   before(async () => {
     // nats.conf reads the passwords from the server's environment, as in the compose service.
-    for (const key of ["NATS_GATEWAY_PASSWORD", "NATS_CONNECTOR_PASSWORD", "NATS_DEBUG_PASSWORD"])
-      process.env[key] = vars[key];
-    const monitorPort = await freePort();
-    server = await startNatsServer({ args: ["-c", natsConfFile, "-m", String(monitorPort)] });
+    for (const u of users)
+      process.env[`NATS_${u.toUpperCase()}_PASSWORD`] = vars[`NATS_${u.toUpperCase()}_PASSWORD`];
+    server = await startNatsServer({ args: ["-c", natsConfFile, "-m", String(await freePort())] });
   });
 
   after(async () => {
@@ -87,131 +141,158 @@ describe("compose/nats/nats.conf permissions", () => {
     );
   });
 
-  it("lets the connector keep its lease in the KV bucket", async () => {
-    const connector = await login("connector");
-    const kv = await new Kvm(connector.nc).create(BUCKET, { ttl: 10_000, history: 1 });
-    assert.equal((await kv.status()).ttl, 10_000);
-    const rev = await kv.create("paper", new TextEncoder().encode("connector-a"));
-    // A standby watches the key (an ordered consumer on the bucket's stream) to take over when it is deleted.
-    const watch = await kv.watch({ key: "paper", include: KvWatchInclude.UpdatesOnly });
+  it("lists in nats.conf exactly the catalogue's tools for the gateways, and its order tools as trade", () => {
+    assert.deepEqual(
+      confList("GATEWAY_TOOLS").sort(),
+      ["ib.*._ping", ...catalogue.map((t) => `ib.*.${t.name}`)].sort(),
+    );
+    assert.deepEqual(confList("TRADE_TOOLS").sort(), tradeTools.map((t) => `ib.*.${t}`).sort());
+    assert.deepEqual(
+      confList("DEBUG_DENY").sort(),
+      [...tradeTools.map((t) => `ib.*.${t}`), "ib.*.admin.>"].sort(),
+    );
+  });
+
+  it("lets the paper connector keep its lease, journal and risk state, and serve; the gateway call and _ping it", async () => {
+    const { connector, service } = await serve("paper");
+    const kvm = new Kvm(connector.nc);
+    const lease = await kvm.create(LEASES, { ttl: 10_000, history: 1 });
+    const rev = await lease.create("paper", enc.encode("connector-a"));
+    // a standby watches the key (an ordered consumer on the bucket's stream) to take over when it is deleted
+    const watch = await lease.watch({ key: "paper", include: KvWatchInclude.UpdatesOnly });
     const seen = (async () => {
       for await (const e of watch) return e.revision;
     })();
-    const renewed = await kv.update("paper", new TextEncoder().encode("connector-a"), rev);
-    assert.ok(renewed > rev);
+    const renewed = await lease.update("paper", enc.encode("connector-a"), rev);
     assert.equal(await withDeadline(seen, 3_000, "the watcher"), renewed);
     watch.stop();
-    const gone = await kv.put("gone", new TextEncoder().encode("x"));
-    await kv.delete("gone", { previousSeq: gone });
-    assert.equal(await kv.get("gone").then((e) => e?.operation), "DEL");
-    await assert.rejects(kv.create("paper", new TextEncoder().encode("connector-b")), "the key is taken");
-    assert.equal((await kv.get("paper"))?.string(), "connector-a");
-    await kv.put("live", new TextEncoder().encode("connector-c"));
-    await connector.nc.flush();
-    assert.deepEqual(connector.violations, []);
-  });
+    await lease.delete("paper", { previousSeq: renewed });
+    assert.equal((await lease.get("paper"))?.operation, "DEL");
+    const journal = await kvm.create("ib-mcp-orders-paper", { ttl: 60_000, history: 1 });
+    await journal.put("ibmcp-0123456789abcdef", enc.encode('{"orderId":7}'));
+    assert.equal((await journal.get("ibmcp-0123456789abcdef"))?.json<{ orderId: number }>().orderId, 7);
+    const risk = await kvm.create("ib-mcp-risk-paper", { history: 1 });
+    const k = await risk.create("kill_switch", enc.encode('{"on":true}'));
+    await risk.update("kill_switch", enc.encode('{"on":false}'), k);
+    assert.equal((await risk.get("kill_switch"))?.json<{ on: boolean }>().on, false);
 
-  it("lets the connector serve ib.paper.* and $SRV, and the gateway call and ping it", async () => {
-    const connector = await login("connector");
     const gateway = await login("gateway");
-    const service = await new Svcm(connector.nc).add({
-      name: "ib-connector",
-      version: "0.1.0",
-      metadata: { mode: "paper" },
-    });
-    service.addGroup("ib.paper").addEndpoint("lookup_contract", {
-      handler: (err, msg) => {
-        if (err) return;
-        msg.respond(JSON.stringify({ echo: msg.json() }));
-      },
-    });
-    await connector.nc.flush();
-
-    const reply = await gateway.nc.request("ib.paper.lookup_contract", JSON.stringify({ symbol: "AAPL" }), {
-      timeout: 3_000,
-    });
-    assert.deepEqual(reply.json(), { echo: { symbol: "AAPL" } });
-
-    const pings = await new Svcm(gateway.nc)
-      .client({ strategy: "timer", maxWait: 1_000 })
-      .ping("ib-connector");
-    const ids: string[] = [];
-    for await (const p of pings) ids.push(p.id);
-    assert.deepEqual(ids, [service.info().id]);
-
+    const reply = await gateway.nc.request("ib.paper.lookup_contract", "{}", { timeout: 3_000 });
+    assert.equal(reply.json<{ subject: string }>().subject, "ib.paper.lookup_contract");
+    const ping = await gateway.nc.request("ib.paper._ping", "", { timeout: 3_000 });
+    assert.equal(ping.json<{ instance: string }>().instance, service.info().id);
     await gateway.nc.flush();
     assert.deepEqual(gateway.violations, []);
     assert.deepEqual(connector.violations, []);
     await service.stop();
   });
 
-  it("does not let the gateway listen on tool subjects", async () => {
-    const gateway = await login("gateway");
-    const sub = gateway.nc.subscribe("ib.>");
-    const closed = await withDeadline(sub.closed, 3_000, "the denied subscription");
-    assert.ok(closed instanceof PermissionViolationError);
-    assert.equal(closed.operation, "subscription");
-    assert.equal((await violationOn(gateway, "ib.>")).operation, "subscription");
+  it("a paper connector cannot serve, store or take over anything of live (nor purge the leases)", async () => {
+    const paper = await login("connector_paper");
+    await refusesSubscribe(paper, [
+      "ib.live.>",
+      "ib.live.place_order",
+      "ib.*.place_order",
+      "_INBOX_connector_live.>",
+    ]);
+    await refusesPublish(paper, [
+      `$KV.${LEASES}.live`,
+      "$KV.ib-mcp-orders-live.ibmcp-0123456789abcdef",
+      "$KV.ib-mcp-risk-live.kill_switch",
+      `$JS.API.STREAM.PURGE.KV_${LEASES}`,
+      `$JS.API.STREAM.DELETE.KV_${LEASES}`,
+      "$JS.API.STREAM.CREATE.OTHER",
+      "ib.paper.lookup_contract",
+    ]);
+    const live = await login("connector_live");
+    await refusesSubscribe(live, ["ib.paper.>", "_INBOX_connector_paper.>"]);
+    await refusesPublish(live, [`$KV.${LEASES}.paper`, "$KV.ib-mcp-risk-paper.kill_switch"]);
   });
 
-  it("does not let the gateway use JetStream", async () => {
+  it("no user can read another's replies: each subscribes only below its own inbox prefix", async () => {
     const gateway = await login("gateway");
-    gateway.nc.publish("$JS.API.STREAM.CREATE.KV_ib_mcp_leases", "{}");
-    gateway.nc.publish(`$KV.${BUCKET}.paper`, "stolen");
-    await gateway.nc.flush();
-    assert.equal((await violationOn(gateway, "$JS.API.STREAM.CREATE.KV_ib_mcp_leases")).operation, "publish");
-    assert.equal((await violationOn(gateway, `$KV.${BUCKET}.paper`)).operation, "publish");
+    await refusesSubscribe(gateway, [
+      "_INBOX.>",
+      "_INBOX_gateway_trading.>",
+      "_INBOX_connector_paper.>",
+      "_INBOX_debug.>",
+      "_INBOX_ops.>",
+      ">",
+    ]);
+    const debug = await login("debug");
+    await refusesSubscribe(debug, [
+      "_INBOX.>",
+      "_INBOX_gateway.>",
+      "_INBOX_gateway_trading.>",
+      "_INBOX_ops.>",
+    ]);
+    const trading = await login("gateway_trading");
+    await refusesSubscribe(trading, ["_INBOX_gateway.>", "_INBOX_debug.>"]);
+  });
+
+  it("the read-only gateway cannot send order tools, the kill switch, $SRV or JetStream; nor listen on tools", async () => {
+    const gateway = await login("gateway");
+    await refusesPublish(gateway, [
+      ...tradeTools.map((t) => `ib.paper.${t}`),
+      "ib.live.place_order",
+      "ib.paper.admin.kill_switch",
+      "$SRV.PING.ib-connector",
+      `$JS.API.STREAM.CREATE.KV_${LEASES}`,
+      `$KV.${LEASES}.paper`,
+    ]);
+    await refusesSubscribe(gateway, ["ib.>"]);
     await assert.rejects(withDeadline(jetstreamManager(gateway.nc, { timeout: 1_000 }), 5_000, "jsm"));
   });
 
-  it("confines the connector's JetStream use to the lease bucket", async () => {
-    const connector = await login("connector");
-    connector.nc.publish("$JS.API.STREAM.CREATE.OTHER", "{}");
-    connector.nc.publish("ib.paper.lookup_contract", "{}");
-    await connector.nc.flush();
-    assert.equal((await violationOn(connector, "$JS.API.STREAM.CREATE.OTHER")).operation, "publish");
-    assert.equal((await violationOn(connector, "ib.paper.lookup_contract")).operation, "publish");
+  it("the trading gateway may send the order tools, not the kill switch", async () => {
+    const { service } = await serve("paper");
+    const trading = await login("gateway_trading");
+    for (const t of tradeTools) {
+      const reply = await trading.nc.request(`ib.paper.${t}`, "{}", { timeout: 3_000 });
+      assert.equal(reply.json<{ subject: string }>().subject, `ib.paper.${t}`);
+    }
+    await refusesPublish(trading, ["ib.paper.admin.kill_switch", `$KV.${LEASES}.paper`]);
+    await service.stop();
   });
 
-  it("lets the debug user discover the service and read the lease, not write it", async () => {
-    const connector = await login("connector");
-    const service = await new Svcm(connector.nc).add({ name: "ib-connector", version: "0.1.0" });
-    const lease = await new Kvm(connector.nc).create(BUCKET, { ttl: 10_000, history: 1 });
-    await lease.put("live", new TextEncoder().encode("connector-d"));
-    await connector.nc.flush();
+  it("debug reads (tools, $SRV, buckets) and never trades: no order tool, no kill switch, no writes", async () => {
+    const { service } = await serve("paper");
+    const writer = await login("connector_paper");
+    const lease = await new Kvm(writer.nc).create(LEASES, { ttl: 10_000, history: 1 });
+    await lease.put("paper", enc.encode("connector-d"));
     const debug = await login("debug");
-
+    const reply = await debug.nc.request("ib.paper.get_positions", "{}", { timeout: 3_000 });
+    assert.equal(reply.json<{ subject: string }>().subject, "ib.paper.get_positions");
     const infos = await new Svcm(debug.nc).client({ strategy: "timer", maxWait: 1_000 }).info("ib-connector");
     const names: string[] = [];
     for await (const i of infos) names.push(i.name);
     assert.deepEqual(names, ["ib-connector"]);
-
-    const kv = await new Kvm(debug.nc).open(BUCKET);
-    assert.equal((await kv.get("live"))?.string(), "connector-d");
-    debug.nc.publish(`$KV.${BUCKET}.paper`, "debug-was-here");
-    await debug.nc.flush();
-    assert.equal((await violationOn(debug, `$KV.${BUCKET}.paper`)).operation, "publish");
+    assert.equal((await (await new Kvm(debug.nc).open(LEASES)).get("paper"))?.string(), "connector-d");
+    await refusesPublish(debug, [
+      ...tradeTools.flatMap((t) => [`ib.paper.${t}`, `ib.live.${t}`]),
+      "ib.paper.admin.kill_switch",
+      `$KV.${LEASES}.paper`,
+      "$KV.ib-mcp-risk-paper.kill_switch",
+      `$JS.API.STREAM.PURGE.KV_${LEASES}`,
+    ]);
     await service.stop();
   });
 
-  it("lets the connector keep its order journal, the debug user throw the kill switch, and not the gateway", async () => {
-    const connector = await login("connector");
-    const journal = await new Kvm(connector.nc).create("ib-mcp-orders-paper", { ttl: 60_000, history: 1 });
-    await journal.put("ibmcp-0123456789abcdef", new TextEncoder().encode('{"orderId":7,"childOrderIds":[]}'));
-    assert.equal((await journal.get("ibmcp-0123456789abcdef"))?.json<{ orderId: number }>().orderId, 7);
+  it("ops may throw the kill switch (and read), never send an order", async () => {
+    const connector = await login("connector_paper");
     const sub = connector.nc.subscribe("ib.paper.admin.kill_switch", {
       callback: (_err, msg) => {
-        msg.respond('{"on":true}');
+        msg.respond(JSON.stringify(msg.json()));
       },
     });
     await connector.nc.flush();
-    const debug = await login("debug");
-    const reply = await debug.nc.request("ib.paper.admin.kill_switch", '{"on":true}', { timeout: 2_000 });
-    assert.equal(reply.json<{ on: boolean }>().on, true);
-    const gateway = await login("gateway");
-    gateway.nc.publish("ib.paper.admin.kill_switch", '{"on":false}');
-    await gateway.nc.flush();
-    assert.equal((await violationOn(gateway, "ib.paper.admin.kill_switch")).operation, "publish");
+    const ops = await login("ops");
+    const reply = await ops.nc.request("ib.paper.admin.kill_switch", '{"on":true}', { timeout: 3_000 });
+    assert.deepEqual(reply.json(), { on: true });
+    await refusesPublish(ops, [
+      ...tradeTools.map((t) => `ib.paper.${t}`),
+      "$KV.ib-mcp-risk-paper.kill_switch",
+    ]);
     sub.unsubscribe();
   });
 });

@@ -8,6 +8,8 @@ import { parse } from "yaml";
 
 export const composeDir = fileURLToPath(new URL("../compose/", import.meta.url));
 export const composeFile = `${composeDir}docker-compose.yml`;
+/** The override that turns the gateways into trading gateways (COMPOSE_FILE=docker-compose.yml:trading.yml). */
+export const tradingFile = `${composeDir}trading.yml`;
 export const envExampleFile = `${composeDir}.env.example`;
 export const natsConfFile = `${composeDir}nats/nats.conf`;
 export const proxyConfigFile = `${composeDir}mcp-proxy/config.json`;
@@ -22,6 +24,7 @@ export interface ComposeService {
   ports?: unknown[];
   expose?: unknown[];
   healthcheck?: { test?: string[] | string; disable?: boolean };
+  entrypoint?: string[] | string;
   restart?: string;
   stop_grace_period?: string;
   deploy?: { replicas?: number };

@@ -8,6 +8,8 @@ import { readFileSync } from "node:fs";
 import { request } from "node:http";
 import { after, before, describe, it } from "node:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { PermissionViolationError } from "@nats-io/nats-core";
+import { connect as natsConnect } from "@nats-io/transport-node";
 import {
   type ComposeService,
   envExampleFile,
@@ -81,8 +83,8 @@ describe("the compose topology as native processes, configured from .env.example
   const clients: Client[] = [];
 
   before(async () => {
-    for (const key of ["NATS_GATEWAY_PASSWORD", "NATS_CONNECTOR_PASSWORD", "NATS_DEBUG_PASSWORD"])
-      process.env[key] = vars[key];
+    // nats.conf reads every user's password from the server's environment, as in the compose service
+    for (const key of Object.keys(serviceEnvironment(service("nats"), vars))) process.env[key] = vars[key];
     nats = await startNatsServer({ args: ["-c", natsConfFile, "-m", String(await freePort())] });
 
     // sim: the compose command with the container's 0.0.0.0:4004 turned into a free loopback port.
@@ -174,6 +176,38 @@ describe("the compose topology as native processes, configured from .env.example
       assert.match(asProxy.body, /lookup_contract/);
       const rebound = await postToolsList(port, "attacker.example:48012");
       assert.equal(rebound.status, 403, rebound.body);
+    }
+  });
+
+  it("lets the ops CLI throw the kill switch on the real connector, and not the debug CLI", async () => {
+    /** A NATS connection as the CLI service `name` logs in: its user, password and --inbox-prefix. */
+    const cliLogin = (name: string) => {
+      const s = service(name);
+      const e = serviceEnvironment(s, vars);
+      const entry = (s.entrypoint ?? []) as string[];
+      return natsConnect({
+        servers: nats.url,
+        user: e.NATS_USER,
+        pass: e.NATS_PASSWORD,
+        inboxPrefix: entry[entry.indexOf("--inbox-prefix") + 1],
+      });
+    };
+    const ops = await cliLogin("nats-ops");
+    const debug = await cliLogin("nats-box");
+    try {
+      const reply = await ops.request("ib.paper.admin.kill_switch", '{"on":true}', { timeout: 5_000 });
+      assert.equal(reply.json<{ on: boolean }>().on, true, reply.string());
+      const lifted = await ops.request("ib.paper.admin.kill_switch", '{"on":false}', { timeout: 5_000 });
+      assert.equal(lifted.json<{ on: boolean }>().on, false, lifted.string());
+      await assert.rejects(
+        debug.request("ib.paper.admin.kill_switch", '{"on":false}', { timeout: 5_000 }),
+        (err: Error) => err.cause instanceof PermissionViolationError,
+      );
+      const read = await debug.request("ib.paper.get_connection_status", "{}", { timeout: 5_000 });
+      assert.equal(read.json<{ mode: string }>().mode, "paper");
+    } finally {
+      await ops.close();
+      await debug.close();
     }
   });
 

@@ -72,6 +72,9 @@ export function createIbOrders(currentSession: () => IbSession, pacer: Pacer): I
 
     cancel(orderId, scope) {
       const subject = `order ${orderId}`;
+      // IB's "Order Canceled - reason:" notice, and "cannot be cancelled, state: ..." for a finished order
+      const ORDER_CANCELLED_NOTICE = 202;
+      const NOT_CANCELLABLE = 10148;
       return call(subject, scope, (link) =>
         awaitOrderEvents<string>(
           link,
@@ -82,7 +85,19 @@ export function createIbOrders(currentSession: () => IbSession, pacer: Pacer): I
             const onStatus = (id: number, status: string) => {
               if (id === orderId && /cancel/i.test(status)) settle(status);
             };
-            return [[EventName.orderStatus, onStatus as Listener]];
+            // IB may confirm with its 202 notice before the status, and answers 10148 for an order already
+            // cancelled: both mean the order is cancelled, not that the cancel was refused. (Listed before the
+            // generic order-error listener, so they win over it.)
+            const onNotice = (err: Error, code: number, id: number) => {
+              if (id !== orderId) return;
+              if (code === ORDER_CANCELLED_NOTICE) settle("Cancelled");
+              else if (code === NOT_CANCELLABLE && /state:\s*(Api)?Cancell?ed/i.test(err.message))
+                settle("Cancelled");
+            };
+            return [
+              [EventName.orderStatus, onStatus as Listener],
+              [EventName.error, onNotice as Listener],
+            ];
           },
           () => link.raw.cancelOrder(orderId),
         ),

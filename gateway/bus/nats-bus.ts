@@ -14,11 +14,15 @@ import { IbMcpError } from "../../shared/errors.ts";
 import type { TradingMode } from "../../shared/mode.ts";
 import { Headers, subjectFor } from "../../shared/subjects.ts";
 import { decodeReply } from "../../shared/wire.ts";
+import { deniedError, isPermissionDenied } from "./denied.ts";
+import { createLiveness, type LivenessOptions } from "./liveness.ts";
 import { createTurnBatcher } from "./turn-batcher.ts";
 
 export interface NatsBusOptions {
   /** A connector reply younger than this makes ping() true without asking again. */
   recentMs?: number;
+  /** When a slow call's connector is probed, and how often (gateway/bus/liveness.ts). */
+  liveness?: LivenessOptions;
 }
 
 /**
@@ -56,6 +60,7 @@ export function createNatsBus(nc: NatsConnection, opts: NatsBusOptions = {}): Bu
   const lastReplyAt = new Map<TradingMode, number>();
   let connected = !nc.isClosed();
   const batcher = createTurnBatcher();
+  const liveness = createLiveness(nc, opts.liveness);
 
   // Requests made while the client reconnects would sit in its buffer until they time out; fail them at once.
   void (async () => {
@@ -87,9 +92,13 @@ export function createNatsBus(nc: NatsConnection, opts: NatsBusOptions = {}): Bu
         () =>
           new Promise<Msg>((resolve, reject) =>
             batcher.send(() => {
+              const watched = liveness.watch(mode, tool, ctx.requestId, reject);
               try {
-                nc.request(subject, payload, { timeout: ctx.timeoutMs, headers: h }).then(resolve, reject);
+                nc.request(subject, payload, { timeout: ctx.timeoutMs, headers: h })
+                  .finally(() => liveness.settled(watched))
+                  .then(resolve, reject);
               } catch (err) {
+                liveness.settled(watched);
                 reject(err); // e.g. the connection closed while this request waited for the turn's end
               }
             }),
@@ -98,6 +107,7 @@ export function createNatsBus(nc: NatsConnection, opts: NatsBusOptions = {}): Bu
       lastReplyAt.set(mode, Date.now());
       return msg;
     } catch (err) {
+      if (err instanceof IbMcpError) throw err; // the serving connector went away (liveness)
       if (isNoResponders(err)) {
         lastReplyAt.delete(mode);
         throw new IbMcpError(
@@ -117,6 +127,7 @@ export function createNatsBus(nc: NatsConnection, opts: NatsBusOptions = {}): Bu
         );
       }
       if (isConnectionGone(err)) throw notConnected(mode);
+      if (isPermissionDenied(err)) throw deniedError(mode, tool, subject, ctx.requestId);
       throw new IbMcpError("INTERNAL", `the NATS request for ${tool} failed`, {
         cause: err,
         requestId: ctx.requestId,
@@ -144,6 +155,8 @@ export function createNatsBus(nc: NatsConnection, opts: NatsBusOptions = {}): Bu
     },
 
     // The connection belongs to whoever opened it; the bus holds nothing else.
-    async close() {},
+    async close() {
+      liveness.close();
+    },
   };
 }

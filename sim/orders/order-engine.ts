@@ -47,6 +47,15 @@ export function simulatedLast(core: SimCore, i: Instrument, since: number, now: 
   return ((i.price * pathPrice(i.conId, 1, since + elapsed)) / pathPrice(i.conId, 1, since)) * swing;
 }
 
+/**
+ * Where IB sends an order's events: to the session that holds the order's clientId now, so a client that
+ * reconnected with the same clientId hears about the orders it placed before; else to the placing connection.
+ */
+function sessionFor(core: SimCore, o: SimOrder): SimOrder["owner"] {
+  const current = core.sessionOf(o.clientId);
+  return current?.isOpen ? current : o.owner;
+}
+
 /** Books a fill: position, cash, execution, and the messages IB sends for it. Returns the realized PnL. */
 function fill(core: SimCore, o: SimOrder, i: Instrument, price: number): void {
   const acct = core.account(o.account)!;
@@ -88,7 +97,7 @@ function fill(core: SimCore, o: SimOrder, i: Instrument, price: number): void {
     orderRef: o.orderRef,
   };
   core.executions.push(exec);
-  const conn = o.owner;
+  const conn = sessionFor(core, o);
   sendOpenOrder(conn, o, i);
   sendOrderStatus(conn, o, price);
   sendExecution(conn, -1, exec, i);
@@ -150,8 +159,8 @@ function activate(core: SimCore, o: SimOrder): void {
     return;
   }
   o.status = parent && parent.status !== "Filled" ? "PreSubmitted" : "Submitted";
-  sendOpenOrder(o.owner, o, i);
-  sendOrderStatus(o.owner, o);
+  sendOpenOrder(sessionFor(core, o), o, i);
+  sendOrderStatus(sessionFor(core, o), o);
   if (o.status === "Submitted") startWatch(core, o, i);
 }
 
@@ -193,7 +202,7 @@ function afterFill(core: SimCore, o: SimOrder): void {
     if (!i) continue;
     if (c.parentId === o.orderId && c.status === "PreSubmitted") {
       c.status = "Submitted";
-      sendOrderStatus(c.owner, c);
+      sendOrderStatus(sessionFor(core, c), c);
       startWatch(core, c, i);
     } else if (o.parentId && c.parentId === o.parentId) {
       cancelSimOrder(core, c, i);
@@ -206,9 +215,10 @@ export function cancelSimOrder(core: SimCore, o: SimOrder, i: Instrument): void 
   o.stopWatch?.();
   o.held = false;
   o.status = "Cancelled";
-  sendOrderStatus(o.owner, o);
-  sendOpenOrder(o.owner, o, i);
-  o.owner.error(o.orderId, 202, "Order Canceled - reason:");
+  const conn = sessionFor(core, o);
+  sendOrderStatus(conn, o);
+  sendOpenOrder(conn, o, i);
+  conn.error(o.orderId, 202, "Order Canceled - reason:");
   for (const c of core.orders.values()) {
     const ci = findByConId(c.conId);
     if (c.parentId === o.orderId && isWorking(c) && ci) cancelSimOrder(core, c, ci);

@@ -1,0 +1,129 @@
+/**
+ * An order placed before a connector restart can be cancelled after it: IB routes order events to the clientId,
+ * not to the socket that placed the order, so the new session of the same clientId hears the cancel confirmed.
+ * MCP SDK client → gateway process → nats-server → connector process (restarted) → simulator over its socket.
+ */
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { findInstrument, type Simulator, startSimulator } from "../sim/index.ts";
+import { freePort } from "./support/free-port.ts";
+import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
+import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
+import { mcpClient, textOf, waitForOk } from "./support/stack.ts";
+
+type ToolResult = { isError?: boolean; structuredContent?: Record<string, unknown> };
+const aapl = findInstrument("AAPL", "STK")!;
+
+describe("cancel_order after a connector restart", { timeout: 90_000 }, () => {
+  let nats: NatsServerHandle;
+  let sim: Simulator;
+  let connector: CliProcess;
+  let gateway: CliProcess;
+  let client: Client;
+  let dir: string;
+  let auditPath: string;
+  let connectorEnv: Record<string, string>;
+
+  const call = async (name: string, args: Record<string, unknown>) =>
+    (await client.callTool({ name, arguments: args })) as ToolResult;
+  const untilServing = async (timeoutMs: number) => {
+    const until = Date.now() + timeoutMs;
+    let last = "";
+    while (Date.now() < until) {
+      const r = await call("get_open_orders", {});
+      if (!r.isError) return r;
+      last = textOf(r);
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    throw new Error(`the restarted connector did not serve within ${timeoutMs} ms: ${last}`);
+  };
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "ibmcp-e2e-cancel-"));
+    auditPath = join(dir, "audit.jsonl");
+    nats = await startNatsServer();
+    sim = await startSimulator({ port: 0 });
+    connectorEnv = {
+      NATS_URL: nats.url,
+      IB_HOST: "127.0.0.1",
+      IB_PORT: String(sim.port),
+      IB_CLIENT_ID: "41",
+      TRADING_MODE: "paper",
+      IB_READONLY: "false",
+      ORDER_TOKEN_SECRET: "e2e-cancel-secret-0123456789abcdef0123",
+      AUDIT_LOG_PATH: auditPath,
+      LEASE_TTL_MS: "1500",
+    };
+    connector = spawnCli("connector", [], connectorEnv);
+    const port = await freePort();
+    gateway = spawnCli("gateway", [], {
+      NATS_URL: nats.url,
+      PORT: String(port),
+      TRADING_MODE: "paper",
+      MCP_ENABLE_TRADING: "true",
+    });
+    await waitForOk(`http://127.0.0.1:${port}/ready`, 30_000);
+    client = await mcpClient(`http://127.0.0.1:${port}/mcp`);
+  });
+
+  after(async () => {
+    await client?.close();
+    await gateway?.stop();
+    await connector?.stop();
+    await sim?.close();
+    await nats?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("answers Cancelled promptly and audits a cancel, not a refusal", async () => {
+    const quote = await call("get_quote", { symbols: ["AAPL"] });
+    const last = ((quote.structuredContent?.quotes ?? []) as Array<{ last?: number }>)[0]?.last ?? aapl.price;
+    // a resting limit inside the price band, far enough below the market not to fill by itself
+    const preview = await call("preview_order", {
+      symbol: "AAPL",
+      side: "BUY",
+      quantity: 1,
+      order_type: "LMT",
+      limit_price: Math.round(last * 0.97 * 100) / 100,
+    });
+    assert.notEqual(preview.isError, true, textOf(preview));
+    const placed = await call("place_order", { token: preview.structuredContent?.token });
+    assert.notEqual(placed.isError, true, textOf(placed));
+    const orderId = placed.structuredContent?.order_id as number;
+
+    await connector.stop("SIGTERM");
+    connector = spawnCli("connector", [], connectorEnv);
+    const open = await untilServing(30_000);
+    const listed = (open.structuredContent?.orders ?? []) as Array<{ orderId: number }>;
+    assert.ok(
+      listed.some((o) => o.orderId === orderId),
+      `order ${orderId} is still working at IB after the restart`,
+    );
+
+    const started = performance.now();
+    const cancelled = await call("cancel_order", { order_id: orderId });
+    const took = performance.now() - started;
+    assert.notEqual(cancelled.isError, true, textOf(cancelled));
+    assert.match(String(cancelled.structuredContent?.status), /cancel/i);
+    assert.ok(took < 5_000, `cancel_order answered after ${took.toFixed(0)} ms`);
+
+    const after = await call("get_open_orders", {});
+    const still = (after.structuredContent?.orders ?? []) as Array<{ orderId: number }>;
+    assert.ok(!still.some((o) => o.orderId === orderId), "IB no longer lists the order");
+
+    const lines = (await readFile(auditPath, "utf8"))
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { tool: string; event: string; orderId?: number });
+    const audit = lines.filter((l) => l.tool === "cancel_order" && l.orderId === orderId);
+    assert.deepEqual(
+      audit.map((l) => l.event),
+      ["cancel"],
+      "one audit line, a cancel",
+    );
+  });
+});
