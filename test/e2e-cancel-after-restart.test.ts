@@ -122,8 +122,8 @@ describe("cancel_order after a connector restart", { timeout: 90_000 }, () => {
     const audit = lines.filter((l) => l.tool === "cancel_order" && l.orderId === orderId);
     assert.deepEqual(
       audit.map((l) => l.event),
-      ["cancel"],
-      "one audit line, a cancel",
+      ["intent", "cancel"],
+      "its intent before it was sent, then a cancel (no refusal)",
     );
   });
 });
