@@ -40,24 +40,25 @@ export async function resolveGuessing(
   ctx: HandlerContext,
   wide = false,
 ): Promise<ContractSummary> {
-  if (a.sec_type)
+  // a conId names one contract whatever its type; IB's answer says best what is wrong with it
+  if (conIdOf(a.symbol) !== undefined)
     return ctx.contracts.resolve(
-      { ...a, sec_type: a.sec_type, exchange: a.exchange ?? DEFAULT_EXCHANGE[a.sec_type] ?? "SMART" },
+      { ...a, sec_type: a.sec_type ?? "STK", exchange: a.exchange ?? "SMART" },
       ctx,
     );
-  if (conIdOf(a.symbol) !== undefined)
-    return ctx.contracts.resolve({ ...a, sec_type: "STK", exchange: a.exchange ?? "SMART" }, ctx);
-  const tried: string[] = [];
-  for (const c of candidates(a, wide)) {
+  const tries: InstrumentArgs[] = a.sec_type
+    ? [{ ...a, sec_type: a.sec_type, exchange: a.exchange ?? DEFAULT_EXCHANGE[a.sec_type] ?? "SMART" }]
+    : candidates(a, wide);
+  for (const c of tries) {
     try {
       return await ctx.contracts.resolve(c, ctx);
     } catch (e) {
       if (!(e instanceof IbMcpError) || e.code !== "NOT_FOUND") throw e;
-      tried.push(c.sec_type);
     }
   }
+  const types = [...new Set(tries.map((c) => c.sec_type))].join(", ");
   throw new IbMcpError(
     "NOT_FOUND",
-    `No ${tried.join(", ")} named ${a.symbol.trim().toUpperCase()}${a.exchange ? ` on ${a.exchange}` : ""}; check the symbol with search_contracts, or give sec_type and exchange`,
+    `No ${types} named ${a.symbol.trim().toUpperCase()}${a.exchange ? ` on ${a.exchange}` : ""}; check the symbol with search_contracts, or give sec_type and exchange`,
   );
 }
