@@ -170,15 +170,11 @@ const seeds: StockSeed[] = [
 const LARGE = new Set(seeds.map((s) => s.symbol));
 
 /** Volatility levels of the hand-described names. */
+// biome-ignore format: a table
 const SEED_VOL: Record<string, number> = {
-  AAPL: 0.26,
-  MSFT: 0.24,
-  NVDA: 0.5,
-  IBM: 0.24,
-  TSLA: 0.6,
-  AMZN: 0.32,
+  AAPL: 0.26, MSFT: 0.24, NVDA: 0.5, IBM: 0.24, TSLA: 0.6, AMZN: 0.32, GOOGL: 0.3, META: 0.38, AMD: 0.5, JPM: 0.24,
+  SPY: 0.16, QQQ: 0.2, IWM: 0.23,
 };
-Object.assign(SEED_VOL, { GOOGL: 0.3, META: 0.38, AMD: 0.5, JPM: 0.24, SPY: 0.16, QQQ: 0.2, IWM: 0.23 });
 
 const rowsBySymbol = new Map(tableRows.map((r) => [r.symbol, r]));
 
@@ -222,7 +218,4 @@ function toInstrument(s: StockSeed): Instrument {
  * US stocks and ETFs (IB secType STK; ETFs have stockType "ETF"): the hand-described names above with IB's
  * real conIds, then the tables in data/ with conIds from derivedConId.
  */
-export const stocks: Instrument[] = [
-  ...seeds,
-  ...tableRows.map((r) => ({ ...r, etf: r.etf || undefined })),
-].map(toInstrument);
+export const stocks: Instrument[] = [...seeds, ...tableRows].map(toInstrument);
