@@ -52,14 +52,20 @@ export function createContractResolver(ib: IbClient, ttlMs = CONTRACT_TTL_MS): C
     const currency = a.currency.toUpperCase();
     const key = conId !== undefined ? `conId:${conId}` : `${symbol}|${a.sec_type}|${exchange}|${currency}`;
     const subject = describeInstrument(a);
+    // "no such contract" is cached too: tools that guess the security type ask for an index first
     const found = await cache.get(key, () =>
-      ib.contractDetails(
-        conId !== undefined
-          ? { conId, secType: a.sec_type, exchange, currency }
-          : { symbol, secType: a.sec_type, exchange, currency },
-        subject,
-        scope,
-      ),
+      ib
+        .contractDetails(
+          conId !== undefined
+            ? { conId, secType: a.sec_type, exchange, currency }
+            : { symbol, secType: a.sec_type, exchange, currency },
+          subject,
+          scope,
+        )
+        .catch((e: unknown) => {
+          if (e instanceof IbMcpError && e.code === "NOT_FOUND") return [];
+          throw e;
+        }),
     );
     if (found.length === 0) throw new IbMcpError("NOT_FOUND", `No security definition for ${subject}`);
     return found;

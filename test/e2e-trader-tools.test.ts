@@ -97,8 +97,8 @@ describe("trader read tools end to end (MCP client → all-in-one server → sim
     const chain = tools.find((t) => t.name === "get_option_chain")!;
     const props = chain.inputSchema.properties as Record<string, { default?: unknown }>;
     assert.equal(props.max_strikes?.default, 20);
-    assert.equal(props.sec_type?.default, "IND");
-    assert.equal(props.exchange?.default, "CBOE");
+    assert.equal(props.sec_type?.default, undefined, "the tool finds the security type");
+    assert.equal(props.exchange?.default, undefined, "the tool finds the exchange");
   });
 
   it("get_quote and get_index_quote", async () => {

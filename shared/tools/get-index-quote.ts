@@ -10,7 +10,9 @@ export const getIndexQuote = readTool({
     "A snapshot of an index (e.g. SPX, XSP, VIX): last value, day range and previous close, saying whether it is live or delayed. Delayed-frozen data by default, which needs no index data subscription.",
   input: z.object({
     symbol: SymbolField.describe("Index symbol or conId (e.g. XSP, SPX)"),
-    exchange: ExchangeField.default("CBOE").describe("Index exchange (e.g. CBOE)"),
+    exchange: ExchangeField.optional().describe(
+      "Index exchange (e.g. CBOE for SPX and VIX, NASDAQ for NDX, RUSSELL for RUT); omit it to let IB find it",
+    ),
     currency: CurrencyField.default("USD"),
     use_delayed: z
       .boolean()

@@ -25,9 +25,11 @@ export const getOptionChain = readTool({
     "Expiries and strikes of the options on an underlying (via IB's secDefOptParams), one chain per exchange and trading class. Strikes can be bounded (min_strike, max_strike) and paged (max_strikes, strike_offset). Use get_option_quotes for prices and greeks.",
   input: z.object({
     symbol: SymbolField.describe("Underlying symbol or conId (e.g. XSP, SPX, AAPL)"),
-    sec_type: SecType.default("IND").describe("Underlying security type (IND, STK, ...)"),
-    exchange: ExchangeField.default("CBOE").describe(
-      "Underlying exchange (CBOE for indices, SMART for stocks)",
+    sec_type: SecType.optional().describe(
+      "Underlying security type (IND, STK, ...); omit it and the tool takes the index IB lists under the symbol, else the stock",
+    ),
+    exchange: ExchangeField.optional().describe(
+      "Underlying exchange (e.g. CBOE for SPX, SMART for stocks); omit it to let IB find it",
     ),
     currency: CurrencyField.default("USD"),
     trading_class: TradingClassField.default("").describe(

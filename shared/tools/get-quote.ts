@@ -14,8 +14,12 @@ export const getQuote = readTool({
       .min(1, "give at least one symbol")
       .max(50, "at most 50 symbols per call; split larger lists")
       .describe('Ticker symbols or conIds, e.g. ["AAPL", "MSFT"] (1-50)'),
-    sec_type: SecType.default("STK"),
-    exchange: ExchangeField.default("SMART"),
+    sec_type: SecType.optional().describe(
+      "IB security type for every symbol; omit it and each symbol is taken as the index IB lists under it, else the stock (then a coin or a future); EUR.USD style symbols are forex",
+    ),
+    exchange: ExchangeField.optional().describe(
+      "IB exchange code; omit it for SMART (stocks) or IB's own choice",
+    ),
     currency: CurrencyField.default("USD"),
     market_data_type: MarketDataTypeField,
   }),

@@ -5,11 +5,9 @@ import { findTool } from "./index.ts";
 const input = (name: string) => findTool(name)!.input;
 
 describe("issue 8 tool schemas", () => {
-  it("apply the Python ib-mcp server's defaults to the option and index tools", () => {
+  it("leave the underlying's security type and exchange to the option and index tools unless given", () => {
     assert.deepEqual(input("get_option_chain").parse({ symbol: "XSP" }), {
       symbol: "XSP",
-      sec_type: "IND",
-      exchange: "CBOE",
       currency: "USD",
       trading_class: "",
       min_strike: 0,
@@ -32,17 +30,14 @@ describe("issue 8 tool schemas", () => {
     );
     assert.deepEqual(input("get_index_quote").parse({ symbol: "SPX" }), {
       symbol: "SPX",
-      exchange: "CBOE",
       currency: "USD",
       use_delayed: true,
     });
   });
 
-  it("defaults get_quote to automatic live-or-delayed data for stocks on SMART", () => {
+  it("defaults get_quote to automatic live-or-delayed data, leaving the security type to the tool", () => {
     assert.deepEqual(input("get_quote").parse({ symbols: ["AAPL"] }), {
       symbols: ["AAPL"],
-      sec_type: "STK",
-      exchange: "SMART",
       currency: "USD",
       market_data_type: "auto",
     });

@@ -30,7 +30,7 @@ export function sendContractData(conn: SimConnection, reqId: number, i: Instrume
     i.underConId,
     i.longName,
     i.primaryExchange,
-    expiry.slice(0, 6), // contractMonth
+    i.contractMonth ?? expiry.slice(0, 6),
     i.industry,
     i.category,
     i.subcategory,
@@ -92,7 +92,9 @@ export const reqContractDetails: HandlerFn = (conn, r) => {
   r.int(); // version
   const reqId = r.int();
   const q = readContract(r);
-  const hits = matchContracts(q);
+  if (r.more) r.str(); // includeExpired
+  const secIdType = r.more ? r.str() : "";
+  const hits = matchContracts({ ...q, secIdType, secId: r.more ? r.str() : "" });
   if (hits.length === 0) {
     conn.error(reqId, 200, NO_SECURITY);
     return;

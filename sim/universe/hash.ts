@@ -13,7 +13,14 @@ export function unit(key: string): number {
   return hash32(key) / 0x100000000;
 }
 
-/** A stable conId for a derived contract (future, option, bond); kept above IB's stock ids range. */
+/**
+ * The simulator's own conIds: 1,500,000,000 up to IB's int32 ceiling. IB numbers contracts sequentially and
+ * its newest ids are still below 1,000,000,000, so ids in this range never name a real IB contract.
+ */
+export const SIM_CONID_MIN = 1_500_000_000;
+export const SIM_CONID_SPAN = 2_147_483_647 - SIM_CONID_MIN;
+
+/** A stable conId for an instrument without a documented IB conId (stock, future, option, bond). */
 export function derivedConId(key: string): number {
-  return 700_000_000 + (hash32(key) % 290_000_000);
+  return SIM_CONID_MIN + (hash32(key) % SIM_CONID_SPAN);
 }

@@ -16,7 +16,7 @@ export {
   type WhatToShow,
 } from "./bar-spec.ts";
 export { type Bar, type BarRequest, generateBars, MAX_BARS, windowStart } from "./bars.ts";
-export { chainSpecs, chainStrikes, optionExpiries } from "./derivatives.ts";
+export { chainSpecs, chainStrikes, classUnderlying } from "./derivatives.ts";
 export { fundamentalsOf, fundamentalXml, REPORT_TYPES, type ReportType } from "./fundamentals.ts";
 export { derivedConId } from "./hash.ts";
 export { Instrument, SessionKind } from "./instrument.ts";

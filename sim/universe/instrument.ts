@@ -26,6 +26,8 @@ export const Instrument = z.object({
   multiplier: z.string(),
   /** yyyymmdd for derivatives, "" otherwise. */
   lastTradeDateOrContractMonth: z.string(),
+  /** yyyymm when it differs from the last trade date's month (crude oil trades out the month before). */
+  contractMonth: z.string().optional(),
   strike: z.number(),
   right: z.enum(["", "C", "P"]),
   longName: z.string(),

@@ -1,26 +1,73 @@
-import { ymd } from "./calendar.ts";
-import { chainSpecs, chainStrikes, esFutures, optionChain, optionExpiries } from "./derivatives.ts";
+import { bondBySecId } from "./bonds.ts";
+import { startOfDay, ymd } from "./calendar.ts";
+import { chainRows, chainSpecs, classUnderlying, type OptionChainParams } from "./derivatives.ts";
+import { futures } from "./futures.ts";
 import type { Instrument } from "./instrument.ts";
+import { listedOptions, makeOption, parseOcc } from "./option-contracts.ts";
 import { otherAssets } from "./other-assets.ts";
 import { stocks } from "./stocks.ts";
+import { searchSymbols } from "./symbol-search.ts";
 
-/** The whole simulated universe for one calendar day (relative expiries are computed from that day). */
+export type { OptionChainParams } from "./derivatives.ts";
+
+/**
+ * The simulated universe for one calendar day (expiries are computed from that day). `instruments` holds
+ * every non-option contract plus the whole listed chains of AAPL and SPY; any other listed option is built
+ * when a query names it and is then kept in `byConId`, so its conId resolves from then on.
+ */
 export interface Universe {
   day: string;
+  today: Date;
   instruments: Instrument[];
   byConId: Map<number, Instrument>;
+  /** The first instrument per "SYMBOL|secType". */
+  bySymbol: Map<string, Instrument>;
 }
 
-/** Builds the universe as of `today`; the same day always gives the same instruments and conIds. */
-export function buildUniverse(today: Date): Universe {
-  const base = [...stocks, ...otherAssets];
-  const spx = base.find((i) => i.symbol === "SPX")!;
-  const derived = [
-    ...esFutures(today, spx),
-    ...base.filter((i) => chainSpecs[i.symbol]).flatMap((u) => optionChain(today, u)),
-  ];
-  const instruments = [...base, ...derived];
-  return { day: ymd(today), instruments, byConId: new Map(instruments.map((i) => [i.conId, i])) };
+/** Chains built with the universe (tests and examples pick from them): all of AAPL's, SPY's two nearest expiries. */
+const FEATURED_CHAINS: Array<[string, number]> = [
+  ["AAPL", Number.POSITIVE_INFINITY],
+  ["SPY", 2],
+];
+
+const ANY_OPTION = {
+  tradingClass: "",
+  expiryPrefix: "",
+  strike: 0,
+  right: "",
+  exchange: "",
+  multiplier: "",
+  currency: "",
+};
+
+function featuredOptions(under: Instrument, expiries: number, today: Date): Instrument[] {
+  const spec = chainSpecs[under.symbol];
+  if (!spec) return [];
+  const listed = listedOptions(under, spec, ANY_OPTION, today);
+  const keep = new Set([...new Set(listed.map((o) => o.expiry))].slice(0, expiries));
+  return listed
+    .filter((o) => keep.has(o.expiry))
+    .map((o) => makeOption(under, spec, o.tradingClass, o.expiry, o.strike, o.right, today));
+}
+
+/** Builds the universe as of `now`; the same day always gives the same instruments and conIds. */
+export function buildUniverse(now: Date): Universe {
+  const today = startOfDay(now);
+  const base = [...stocks, ...otherAssets, ...futures(today)];
+  const featured = FEATURED_CHAINS.flatMap(([s, expiries]) =>
+    featuredOptions(base.find((i) => i.symbol === s && i.secType === "STK")!, expiries, today),
+  );
+  const instruments = [...base, ...featured];
+  const bySymbol = new Map<string, Instrument>();
+  for (const i of instruments)
+    if (!bySymbol.has(`${i.symbol}|${i.secType}`)) bySymbol.set(`${i.symbol}|${i.secType}`, i);
+  return {
+    day: ymd(today),
+    today,
+    instruments,
+    byConId: new Map(instruments.map((i) => [i.conId, i])),
+    bySymbol,
+  };
 }
 
 let cached: Universe | undefined;
@@ -33,11 +80,10 @@ export function universe(now = new Date()): Universe {
 
 /** The first instrument with this symbol and secType (e.g. findInstrument("AAPL", "STK")). */
 export function findInstrument(symbol: string, secType = "STK"): Instrument | undefined {
-  const s = symbol.toUpperCase();
-  return universe().instruments.find((i) => i.symbol === s && i.secType === secType.toUpperCase());
+  return universe().bySymbol.get(`${symbol.toUpperCase()}|${secType.toUpperCase()}`);
 }
 
-/** The instrument with this conId. */
+/** The instrument with this conId (options once a query has named them). */
 export function findByConId(conId: number): Instrument | undefined {
   return universe().byConId.get(conId);
 }
@@ -56,6 +102,9 @@ export interface ContractFilter {
   currency?: string;
   localSymbol?: string;
   tradingClass?: string;
+  /** "ISIN" or "CUSIP" with secId: how bonds are looked up by identifier. */
+  secIdType?: string;
+  secId?: string;
 }
 
 function normRight(r: string): string {
@@ -69,75 +118,77 @@ function exchangeMatches(i: Instrument, exchange: string): boolean {
   return ex === i.exchange || ex === i.primaryExchange || i.validExchanges.split(",").includes(ex);
 }
 
+/** Listed options matching a query: built on demand and remembered by conId. */
+function matchOptions(u: Universe, q: ContractFilter, symbol: string): Instrument[] {
+  const occ = q.localSymbol ? parseOcc(q.localSymbol) : undefined;
+  const underSymbol = symbol || (occ ? (classUnderlying.get(occ.tradingClass) ?? "") : "");
+  const under = u.bySymbol.get(`${underSymbol}|STK`) ?? u.bySymbol.get(`${underSymbol}|IND`);
+  const spec = chainSpecs[underSymbol];
+  if (!under || !spec || (q.localSymbol && !occ)) return [];
+  const query = {
+    tradingClass: (q.tradingClass || occ?.tradingClass || "").toUpperCase(),
+    expiryPrefix: q.lastTradeDateOrContractMonth || occ?.expiry || "",
+    strike: q.strike || occ?.strike || 0,
+    right: normRight(q.right || occ?.right || ""),
+    exchange: (q.exchange ?? "").toUpperCase(),
+    multiplier: q.multiplier ?? "",
+    currency: (q.currency ?? "").toUpperCase(),
+  };
+  return listedOptions(under, spec, query, u.today).map((o) => {
+    const made = makeOption(under, spec, o.tradingClass, o.expiry, o.strike, o.right, u.today);
+    const known = u.byConId.get(made.conId);
+    if (known) return known;
+    u.byConId.set(made.conId, made);
+    return made;
+  });
+}
+
 /** Instruments matching a contract query as IB's reqContractDetails does (conId wins when given). */
 export function matchContracts(q: ContractFilter): Instrument[] {
   if (q.conId && q.conId > 0) {
     const hit = findByConId(q.conId);
     return hit ? [hit] : [];
   }
-  const symbol = q.symbol?.toUpperCase() ?? "";
+  const u = universe();
+  const secType = q.secType?.toUpperCase() ?? "";
+  const secIdBond = q.secId && /^(ISIN|CUSIP)$/i.test(q.secIdType ?? "") ? bondBySecId(q.secId) : undefined;
+  // IB takes a bond's CUSIP or ISIN in the symbol field too
+  const bond = secIdBond ?? (secType === "BOND" || !secType ? bondBySecId(q.symbol ?? "") : undefined);
+  const symbol = bond?.symbol ?? q.symbol?.toUpperCase() ?? "";
   const localSymbol = q.localSymbol?.toUpperCase() ?? "";
+  if (secType === "OPT" || (!symbol && parseOcc(localSymbol))) return matchOptions(u, q, symbol);
   if (!symbol && !localSymbol) return [];
-  return universe().instruments.filter(
+  const month = q.lastTradeDateOrContractMonth ?? "";
+  return u.instruments.filter(
     (i) =>
+      i.secType !== "OPT" &&
       (!symbol || i.symbol === symbol) &&
       (!localSymbol || i.localSymbol.toUpperCase() === localSymbol) &&
-      (!q.secType || i.secType === q.secType.toUpperCase()) &&
+      (!secType || i.secType === secType) &&
       (!q.currency || i.currency === q.currency.toUpperCase()) &&
-      (!q.lastTradeDateOrContractMonth ||
-        i.lastTradeDateOrContractMonth.startsWith(q.lastTradeDateOrContractMonth)) &&
-      (!q.strike || i.strike === q.strike) &&
-      (!q.right || i.right === normRight(q.right)) &&
+      (!month ||
+        (month.length === 6 && i.contractMonth
+          ? i.contractMonth === month
+          : i.lastTradeDateOrContractMonth.startsWith(month))) &&
       (!q.multiplier || Number(i.multiplier) === Number(q.multiplier)) &&
       (!q.tradingClass || i.tradingClass === q.tradingClass.toUpperCase()) &&
       exchangeMatches(i, q.exchange ?? ""),
   );
 }
 
-/** reqMatchingSymbols: up to 16 non-derivative instruments whose symbol starts with, or name contains, the pattern. */
+/** reqMatchingSymbols: up to 16 non-derivative instruments, ranked as IB ranks them (symbol, then name). */
 export function matchSymbols(pattern: string): Instrument[] {
-  const p = pattern.trim().toUpperCase();
-  if (!p) return [];
   const pool = universe().instruments.filter((i) => i.secType !== "OPT" && i.secType !== "FUT");
-  const rank = (i: Instrument) =>
-    i.symbol === p ? 0 : i.symbol.startsWith(p) ? 1 : i.longName.toUpperCase().includes(p) ? 2 : 3;
-  return pool
-    .filter((i) => rank(i) < 3)
-    .sort(
-      (a, b) =>
-        rank(a) - rank(b) ||
-        Number(b.secType === "STK") - Number(a.secType === "STK") ||
-        a.symbol.localeCompare(b.symbol),
-    )
-    .slice(0, 16);
+  return searchSymbols(pool, pattern);
 }
 
-/** One reqSecDefOptParams answer row. */
-export interface OptionChainParams {
-  exchange: string;
-  underlyingConId: number;
-  tradingClass: string;
-  multiplier: string;
-  expirations: string[];
-  strikes: number[];
-}
-
-/** Option chain parameters for an underlying, one row per exchange as IB sends them. */
+/** Option chain parameters for an underlying, one row per exchange and trading class as IB sends them. */
 export function optionChainParams(symbol: string, underConId: number): OptionChainParams[] {
+  const u = universe();
   const under =
-    universe().byConId.get(underConId) ?? findInstrument(symbol, "STK") ?? findInstrument(symbol, "IND");
-  if (!under || under.symbol !== symbol.toUpperCase()) return [];
-  const spec = chainSpecs[under.symbol];
-  if (!spec) return [];
-  const expirations = optionExpiries(new Date()).map(ymd);
-  const strikes = chainStrikes(under, spec);
-  const exchanges = spec.exchange === "SMART" ? ["SMART", "CBOE", "AMEX"] : [spec.exchange];
-  return exchanges.map((exchange) => ({
-    exchange,
-    underlyingConId: under.conId,
-    tradingClass: spec.tradingClass,
-    multiplier: "100",
-    expirations,
-    strikes,
-  }));
+    u.byConId.get(underConId) ??
+    u.bySymbol.get(`${symbol.toUpperCase()}|STK`) ??
+    u.bySymbol.get(`${symbol.toUpperCase()}|IND`);
+  if (!under || under.symbol !== symbol.toUpperCase() || under.secType === "OPT") return [];
+  return chainRows(under, u.today);
 }

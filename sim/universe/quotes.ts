@@ -1,8 +1,9 @@
-import { blackScholes, impliedVol } from "./black-scholes.ts";
+import { blackScholes } from "./black-scholes.ts";
 import { chainSpecs } from "./derivatives.ts";
 import { unit } from "./hash.ts";
 import type { Instrument } from "./instrument.ts";
 import { universe } from "./instruments.ts";
+import { surfaceVol } from "./vol-surface.ts";
 
 /** Top-of-book and day statistics of an instrument. */
 export interface Quote {
@@ -58,7 +59,7 @@ export interface OptionModel {
   undPrice: number;
 }
 
-/** Black-Scholes model values of an option at its underlying's reference price. */
+/** Black-Scholes model values of an option at its underlying's reference price, on the volatility surface. */
 export function optionModel(i: Instrument, now = Date.now()): OptionModel | undefined {
   if (i.secType !== "OPT" || (i.right !== "C" && i.right !== "P")) return undefined;
   const under = universe().byConId.get(i.underConId);
@@ -67,7 +68,7 @@ export function optionModel(i: Instrument, now = Date.now()): OptionModel | unde
   const e = i.lastTradeDateOrContractMonth;
   const expiry = Date.UTC(Number(e.slice(0, 4)), Number(e.slice(4, 6)) - 1, Number(e.slice(6, 8)), 21);
   const years = Math.max(0, (expiry - now) / (365 * 86_400_000));
-  const vol = impliedVol(spec.baseVol, under.price, i.strike);
+  const vol = surfaceVol(spec, under.price, i.strike, years);
   const g = blackScholes(i.right, under.price, i.strike, years, vol);
   const r4 = (x: number) => Number(x.toFixed(4));
   return {

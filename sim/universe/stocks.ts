@@ -1,4 +1,5 @@
 import { type Instrument, instrumentDefaults } from "./instrument.ts";
+import { type SizeClass, tableRows } from "./stock-table.ts";
 
 const VALID_US =
   "SMART,AMEX,NYSE,CBOE,PHLX,ISE,CHX,ARCA,NASDAQ,DRCTEDGE,BEX,BATS,EDGEA,BYX,IEX,EDGX,FOXRIVER,PEARL,NYSENAT,LTSE,MEMX,IBEOS,OVERNIGHT,TPLUS0,PSX";
@@ -165,29 +166,56 @@ const seeds: StockSeed[] = [
   },
 ];
 
-/** US stocks and ETFs (IB secType STK; ETFs have stockType "ETF"), with IB's real conIds. */
-export const stocks: Instrument[] = seeds.map((s) => ({
-  ...instrumentDefaults,
-  conId: s.conId,
-  symbol: s.symbol,
-  secType: "STK",
-  exchange: "SMART",
-  primaryExchange: s.primaryExchange,
-  currency: "USD",
-  localSymbol: s.symbol,
-  tradingClass: s.etf ? s.symbol : s.primaryExchange === "NASDAQ" ? "NMS" : s.symbol,
-  longName: s.longName,
-  industry: s.industry,
-  category: s.category,
-  subcategory: s.subcategory,
-  minTick: 0.01,
-  timeZoneId: "US/Eastern",
-  validExchanges: VALID_US,
-  marketName: s.etf ? s.symbol : s.primaryExchange === "NASDAQ" ? "NMS" : s.symbol,
-  stockType: s.etf ? "ETF" : "COMMON",
-  derivativeSecTypes: ["CFD", "OPT", "IOPT", "WAR", "BAG"],
-  price: s.price,
-  headDate: s.headDate,
-  session: "us-equity",
-  hasFundamentals: !s.etf,
-}));
+/** The most traded names: weekly options, and the size class the option listing uses. */
+const LARGE = new Set(seeds.map((s) => s.symbol));
+
+/** Volatility levels of the hand-described names. */
+// biome-ignore format: a table
+const SEED_VOL: Record<string, number> = {
+  AAPL: 0.26, MSFT: 0.24, NVDA: 0.5, IBM: 0.24, TSLA: 0.6, AMZN: 0.32, GOOGL: 0.3, META: 0.38, AMD: 0.5, JPM: 0.24,
+  SPY: 0.16, QQQ: 0.2, IWM: 0.23,
+};
+
+const rowsBySymbol = new Map(tableRows.map((r) => [r.symbol, r]));
+
+/** What the option listing needs to know of a stock or ETF: its size class and volatility level. */
+export function optionProfile(symbol: string): { size: SizeClass; vol: number } {
+  if (LARGE.has(symbol)) return { size: "L", vol: SEED_VOL[symbol] ?? 0.3 };
+  const row = rowsBySymbol.get(symbol);
+  return { size: row?.size ?? "S", vol: row?.vol ?? 0.3 };
+}
+
+function toInstrument(s: StockSeed): Instrument {
+  const market = s.etf ? s.symbol : s.primaryExchange === "NASDAQ" ? "NMS" : s.symbol;
+  return {
+    ...instrumentDefaults,
+    conId: s.conId,
+    symbol: s.symbol,
+    secType: "STK",
+    exchange: "SMART",
+    primaryExchange: s.primaryExchange,
+    currency: "USD",
+    localSymbol: s.symbol,
+    tradingClass: market,
+    longName: s.longName,
+    industry: s.industry,
+    category: s.category,
+    subcategory: s.subcategory,
+    minTick: 0.01,
+    timeZoneId: "US/Eastern",
+    validExchanges: VALID_US,
+    marketName: market,
+    stockType: s.etf ? "ETF" : "COMMON",
+    derivativeSecTypes: ["CFD", "OPT", "IOPT", "WAR", "BAG"],
+    price: s.price,
+    headDate: s.headDate,
+    session: "us-equity",
+    hasFundamentals: !s.etf,
+  };
+}
+
+/**
+ * US stocks and ETFs (IB secType STK; ETFs have stockType "ETF"): the hand-described names above with IB's
+ * real conIds, then the tables in data/ with conIds from derivedConId.
+ */
+export const stocks: Instrument[] = [...seeds, ...tableRows].map(toInstrument);

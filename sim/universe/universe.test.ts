@@ -32,17 +32,20 @@ describe("the deterministic universe", { timeout: 30_000 }, () => {
     );
   });
 
-  it("has option chains on AAPL, SPY and SPX out to years, strikes around the price", () => {
-    for (const sym of ["AAPL", "SPY", "SPX"]) {
+  it("lists weeklies, monthlies and LEAPS on AAPL and SPY; strikes around the price", () => {
+    for (const sym of ["AAPL", "SPY"]) {
       const chain = u.instruments.filter((i) => i.secType === "OPT" && i.symbol === sym);
       const expiries = [...new Set(chain.map((i) => i.lastTradeDateOrContractMonth))].sort();
-      assert.equal(expiries[0], "20261218", `${sym} next monthly`);
-      assert.equal(expiries.at(-1), "20280121", `${sym} LEAPS`);
+      assert.ok(expiries.includes("20261127"), `${sym} lists this week's Friday`);
       const under = chain[0]!.underConId;
       const price = u.byConId.get(under)!.price;
       const strikes = chain.map((i) => i.strike);
       assert.ok(Math.min(...strikes) < price && Math.max(...strikes) > price);
     }
+    const aapl = u.instruments.filter((i) => i.secType === "OPT" && i.symbol === "AAPL");
+    const expiries = [...new Set(aapl.map((i) => i.lastTradeDateOrContractMonth))].sort();
+    assert.ok(expiries.includes("20261218"), "the December monthly");
+    assert.equal(expiries.at(-1), "20280121", "LEAPS");
     assert.equal(buildUniverse(new Date(Date.UTC(2026, 10, 25))).instruments.length, u.instruments.length);
   });
 
@@ -51,7 +54,7 @@ describe("the deterministic universe", { timeout: 30_000 }, () => {
     assert.equal(matchContracts({ symbol: "AAPL", secType: "STK", currency: "EUR" }).length, 0);
     assert.deepEqual(
       matchSymbols("APPLE").map((i) => i.symbol),
-      ["AAPL", "037833AL4"],
+      ["AAPL", "037833AL4", "037833DX5"],
     );
     assert.equal(matchSymbols("").length, 0);
   });
