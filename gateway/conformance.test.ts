@@ -5,7 +5,8 @@ import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pino } from "pino";
 import { GatewayEnv, parseEnv } from "../shared/config.ts";
-import { createGatewayApp, type ServedGateway, serveGateway } from "./app.ts";
+import { createGatewayApp } from "./app.ts";
+import { type ServedGateway, serveGateway } from "./serve.ts";
 import { aaplLookup, createFakeBus } from "./testing/fake-bus.ts";
 
 // The suite's tools-call-* scenarios call fixed test tools (test_simple_text, ...) that a real server does not
