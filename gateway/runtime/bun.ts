@@ -2,8 +2,9 @@
  * The gateway on Bun: `bun gateway/runtime/bun.ts` (or `bun run gateway:bun`), configured by the same env vars as
  * on Node. NATS over TCP (nats://, Bun runs @nats-io/transport-node) or WebSocket (ws://, wss://).
  */
-import { mcpUrl, stopOnSignals } from "./serve-fetch.ts";
+
 import { nodePlatform } from "./node.ts";
+import { mcpUrl, stopOnSignals } from "./serve-fetch.ts";
 import { startGateway } from "./start-gateway.ts";
 
 interface BunServer {

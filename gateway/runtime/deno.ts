@@ -2,8 +2,9 @@
  * The gateway on Deno: `deno task gateway` (deno.json), configured by the same env vars as on Node. NATS over
  * WebSocket (ws://, wss://) with Deno's own WebSocket, or TCP (nats://) through Deno's Node compatibility.
  */
-import { mcpUrl, stopOnSignals } from "./serve-fetch.ts";
+
 import { nodePlatform } from "./node.ts";
+import { mcpUrl, stopOnSignals } from "./serve-fetch.ts";
 import { startGateway } from "./start-gateway.ts";
 
 declare const Deno: {
