@@ -1,0 +1,147 @@
+/**
+ * The gateway on each runtime, one after the other, against one nats-server (TCP and WebSocket listeners), one
+ * connector process and the simulator: tools/call lookup_contract (answered from the connector's contract cache)
+ * at 1, 16 and 64 clients.
+ *   node, nats://     `ib-mcp gateway` over TCP (the default deployment)
+ *   node, ws://       the same over WebSocket (Node 20 --experimental-websocket)
+ *   bun, ws:// and nats://    gateway/runtime/bun.ts over WebSocket, and over TCP (Node compatibility)
+ *   deno, ws:// and nats://   gateway/runtime/deno.ts, the same
+ *   workerd, DO       the Worker bundle on workerd, NATS held by the Durable Object
+ *   workerd, per-req  the same bundle opening a NATS connection per call (NATS_BUS_MODE=per-request)
+ * It measures and prints (and the two ratios the edge work aims at: Bun against Node, the Durable Object against a
+ * connection per request); it does not assert.
+ *
+ *   npm run bench -- [--seconds 3] [--clients 1,16,64] [--load wrk|node]   (runs bench/mcp-throughput.ts first)
+ *   tsx bench/edge-runtimes.ts [same options]                              (this table only)
+ */
+import { parseArgs } from "node:util";
+import { startSimulator } from "../sim/index.ts";
+import { startGatewayOn } from "../test/support/edge-gateways.ts";
+import { startNatsServer } from "../test/support/nats-server.ts";
+import { spawnCli } from "../test/support/spawn-cli.ts";
+import { waitForOk } from "../test/support/stack.ts";
+import { startWorkerd } from "../test/support/workerd.ts";
+import { cpuSeconds } from "./cpu.ts";
+import { type LoadGenerator, type LoadResult, mcpCaller, nodeGenerator, wrkGenerator } from "./load.ts";
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "3" },
+    clients: { type: "string", default: "1,16,64" },
+    load: { type: "string" },
+  },
+});
+const seconds = Number(values.seconds);
+const clientLevels = values.clients.split(",").map(Number);
+if (!(seconds > 0) || clientLevels.some((n) => !Number.isInteger(n) || n < 1)) {
+  console.error("usage: bench/edge-runtimes.ts [--seconds S>0] [--clients 1,16,64] [--load wrk|node]");
+  process.exit(2);
+}
+const load: LoadGenerator = (values.load === "node" ? undefined : wrkGenerator()) ?? nodeGenerator();
+
+interface Row extends LoadResult {
+  path: string;
+  clients: number;
+  cpu: number;
+}
+const rows: Row[] = [];
+const body = JSON.stringify({
+  jsonrpc: "2.0",
+  id: 1,
+  method: "tools/call",
+  params: { name: "lookup_contract", arguments: { symbol: "AAPL" } },
+});
+
+/** Waits until a tools/call succeeds through `url` (deadline 30 s), then warms the runtime's JIT up. */
+async function warm(url: string) {
+  const { call, close } = mcpCaller([url], 1, body);
+  const until = Date.now() + 30_000;
+  try {
+    while (!(await call().catch(() => false))) {
+      if (Date.now() > until) throw new Error(`no successful tools/call through ${url} within 30 s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    close();
+  }
+  await load.run([url], 16, 1, body);
+}
+
+/** Every client level against one gateway; `cpu` is the gateway's CPU in % of one core. */
+async function measure(path: string, base: string, pid: number | undefined) {
+  const url = `${base}/mcp`;
+  await warm(url);
+  for (const clients of clientLevels) {
+    const before = cpuSeconds(pid);
+    const started = performance.now();
+    const result = await load.run([url], clients, seconds, body);
+    const wall = (performance.now() - started) / 1000;
+    rows.push({ path, clients, ...result, cpu: (100 * (cpuSeconds(pid) - before)) / wall });
+  }
+}
+
+const nats = await startNatsServer({ websocket: true });
+const sim = await startSimulator({ port: 0, log: () => undefined });
+const connector = spawnCli("connector", [], {
+  NATS_URL: nats.url,
+  IB_HOST: "127.0.0.1",
+  IB_PORT: String(sim.port),
+  IB_CLIENT_ID: "14",
+  TRADING_MODE: "paper",
+});
+const ws = nats.wsUrl ?? "";
+try {
+  const processes = [
+    ["node, nats://", "node", nats.url],
+    ["node, ws://", "node", ws],
+    ["bun, ws://", "bun", ws],
+    ["bun, nats://", "bun", nats.url],
+    ["deno, ws://", "deno", ws],
+    ["deno, nats://", "deno", nats.url],
+  ] as const;
+  for (const [path, runtime, natsUrl] of processes) {
+    const gw = await startGatewayOn(runtime, { NATS_URL: natsUrl, LOG_LEVEL: "warn" });
+    try {
+      await waitForOk(`${gw.base}/ready`, 30_000);
+      await measure(path, gw.base, gw.cli.proc.pid);
+    } finally {
+      await gw.cli.stop();
+    }
+  }
+  const env = { NATS_URL: ws, HOST: "127.0.0.1", LOG_LEVEL: "warn" };
+  const workerd = await startWorkerd([
+    { name: "durable", env, durableObject: true },
+    { name: "perrequest", env: { ...env, NATS_BUS_MODE: "per-request" }, durableObject: false },
+  ]);
+  try {
+    await measure("workerd, DO", workerd.bases.durable ?? "", workerd.pid);
+    await measure("workerd, per-req", workerd.bases.perrequest ?? "", workerd.pid);
+  } finally {
+    await workerd.stop();
+  }
+} finally {
+  await connector.stop();
+  await sim.close();
+  await nats.stop();
+}
+
+const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "-");
+console.log(`\nthe gateway on each runtime: tools/call lookup_contract (cached), ${seconds} s per cell`);
+console.log(`load generator: ${load.name}\n`);
+console.log(
+  `${"runtime".padEnd(18)}${"clients".padStart(8)}${"req/s".padStart(10)}${"p50 ms".padStart(9)}${"p99 ms".padStart(9)}${"errors".padStart(8)}${"gateway CPU %".padStart(15)}`,
+);
+for (const r of rows) {
+  console.log(
+    `${r.path.padEnd(18)}${String(r.clients).padStart(8)}${fmt(r.rps).padStart(10)}${fmt(r.p50, 2).padStart(9)}${fmt(r.p99, 2).padStart(9)}${String(r.errors).padStart(8)}${fmt(r.cpu).padStart(15)}`,
+  );
+}
+const at = (path: string, clients: number) =>
+  rows.find((r) => r.path === path && r.clients === clients)?.rps ?? Number.NaN;
+console.log("");
+for (const clients of clientLevels) {
+  console.log(
+    `at ${String(clients).padStart(3)} clients: bun / node (nats://) ${fmt(at("bun, ws://", clients) / at("node, nats://", clients), 2)}x, bun / node (ws://) ${fmt(at("bun, ws://", clients) / at("node, ws://", clients), 2)}x, workerd DO / per-request ${fmt(at("workerd, DO", clients) / at("workerd, per-req", clients), 2)}x`,
+  );
+}
+process.exit(0);
