@@ -48,7 +48,7 @@ const imageVars: Record<string, string[]> = {
     "TZ",
   ],
   // nats:2.10-alpine, through compose/nats/nats.conf ($VAR references).
-  nats: ["NATS_GATEWAY_PASSWORD", "NATS_CONNECTOR_PASSWORD", "NATS_DEBUG_PASSWORD"],
+  nats: ["NATS_GATEWAY_PASSWORD", "NATS_CONNECTOR_PASSWORD", "NATS_DEBUG_PASSWORD", "NATS_WEBSOCKET_PORT"],
   // ghcr.io/tbxark/mcp-proxy expands ${VAR} in compose/mcp-proxy/config.json from its environment.
   "mcp-proxy": ["MCP_PROXY_AUTH_TOKEN", "MCP_AUTH_TOKENS"],
   // natsio/nats-box: the NATS CLI reads these.

@@ -71,6 +71,7 @@ describe("compose/nats/nats.conf permissions", () => {
     // nats.conf reads the passwords from the server's environment, as in the compose service.
     for (const key of ["NATS_GATEWAY_PASSWORD", "NATS_CONNECTOR_PASSWORD", "NATS_DEBUG_PASSWORD"])
       process.env[key] = vars[key];
+    process.env.NATS_WEBSOCKET_PORT = String(await freePort());
     const monitorPort = await freePort();
     server = await startNatsServer({ args: ["-c", natsConfFile, "-m", String(monitorPort)] });
   });

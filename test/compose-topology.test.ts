@@ -83,6 +83,7 @@ describe("the compose topology as native processes, configured from .env.example
   before(async () => {
     for (const key of ["NATS_GATEWAY_PASSWORD", "NATS_CONNECTOR_PASSWORD", "NATS_DEBUG_PASSWORD"])
       process.env[key] = vars[key];
+    process.env.NATS_WEBSOCKET_PORT = String(await freePort());
     nats = await startNatsServer({ args: ["-c", natsConfFile, "-m", String(await freePort())] });
 
     // sim: the compose command with the container's 0.0.0.0:4004 turned into a free loopback port.
