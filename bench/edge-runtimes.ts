@@ -12,7 +12,7 @@
  * connection per request); it does not assert.
  *
  *   npm run bench -- [--seconds 3] [--clients 1,16,64] [--load wrk|node]   (runs bench/mcp-throughput.ts first)
- *   tsx bench/edge-runtimes.ts [same options]                              (this table only)
+ *   tsx bench/edge-runtimes.ts [same options] [--only node,bun,deno,workerd] (this table only)
  */
 import { parseArgs } from "node:util";
 import { startSimulator } from "../sim/index.ts";
@@ -29,8 +29,12 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "3" },
     clients: { type: "string", default: "1,16,64" },
     load: { type: "string" },
+    only: { type: "string" },
   },
 });
+// --only bun,workerd measures just the rows whose runtime name starts with one of these.
+const only = values.only?.split(",").filter(Boolean);
+const wanted = (path: string) => !only || only.some((o) => path.startsWith(o));
 const seconds = Number(values.seconds);
 const clientLevels = values.clients.split(",").map(Number);
 if (!(seconds > 0) || clientLevels.some((n) => !Number.isInteger(n) || n < 1)) {
@@ -100,6 +104,7 @@ try {
     ["deno, nats://", "deno", nats.url],
   ] as const;
   for (const [path, runtime, natsUrl] of processes) {
+    if (!wanted(path)) continue;
     const gw = await startGatewayOn(runtime, { NATS_URL: natsUrl, LOG_LEVEL: "warn" });
     try {
       await waitForOk(`${gw.base}/ready`, 30_000);
@@ -109,15 +114,17 @@ try {
     }
   }
   const env = { NATS_URL: ws, HOST: "127.0.0.1", LOG_LEVEL: "warn" };
-  const workerd = await startWorkerd([
-    { name: "durable", env, durableObject: true },
-    { name: "perrequest", env: { ...env, NATS_BUS_MODE: "per-request" }, durableObject: false },
-  ]);
+  const workerd = !wanted("workerd")
+    ? undefined
+    : await startWorkerd([
+        { name: "durable", env, durableObject: true },
+        { name: "perrequest", env: { ...env, NATS_BUS_MODE: "per-request" }, durableObject: false },
+      ]);
   try {
-    await measure("workerd, DO", workerd.bases.durable ?? "", workerd.pid);
-    await measure("workerd, per-req", workerd.bases.perrequest ?? "", workerd.pid);
+    if (workerd) await measure("workerd, DO", workerd.bases.durable ?? "", workerd.pid);
+    if (workerd) await measure("workerd, per-req", workerd.bases.perrequest ?? "", workerd.pid);
   } finally {
-    await workerd.stop();
+    await workerd?.stop();
   }
 } finally {
   await connector.stop();

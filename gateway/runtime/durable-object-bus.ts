@@ -3,10 +3,17 @@ import { IbMcpError, toIbMcpError } from "../../shared/errors.ts";
 import type { TradingMode } from "../../shared/mode.ts";
 import { decodeReply, encodeError, encodeResult } from "../../shared/wire.ts";
 
+/** The RPC methods of the Durable Object that holds the NATS connection (workers.ts, NatsBusObject). */
+export interface BusObjectRpc {
+  /** The connector's answer in its own wire format: the result as JSON, or `{"error":{...}}`. */
+  call(request: BusCall): Promise<Uint8Array>;
+  ping(mode: TradingMode, timeoutMs: number): Promise<boolean>;
+}
+
 /** The parts of Cloudflare's Durable Object namespace this file uses. */
 export interface DurableObjectNamespaceLike {
   idFromName(name: string): unknown;
-  get(id: never): { fetch(input: string, init?: RequestInit): Promise<Response> };
+  get(id: never): BusObjectRpc;
 }
 
 export interface BusCall {
@@ -16,23 +23,18 @@ export interface BusCall {
   ctx: CallContext;
 }
 
-const origin = "https://nats-bus.internal";
-
 /**
- * The Worker's side of the bus: each call is a fetch to the one Durable Object that holds the NATS connection.
- * The object answers with the connector's own wire format (a result, or `{"error":{...}}`), read by decodeReply.
+ * The Worker's side of the bus: each call is an RPC to the one Durable Object that holds the NATS connection,
+ * answered in the connector's wire format and read by decodeReply, as a NATS reply would be.
  */
 export function durableObjectBus(ns: DurableObjectNamespaceLike, name = "nats"): Bus {
   const id = ns.idFromName(name) as never;
-  // A stub is created per call: one made during another request could not be used by this one.
-  const post = (path: string, body: unknown) =>
-    ns.get(id).fetch(`${origin}${path}`, { method: "POST", body: JSON.stringify(body) });
   return {
     async call(mode, tool, args, ctx) {
       let bytes: Uint8Array;
       try {
-        const res = await post("/call", { mode, tool, args, ctx } satisfies BusCall);
-        bytes = new Uint8Array(await res.arrayBuffer());
+        // A stub is taken per call: one made during another request could not be used by this one.
+        bytes = await ns.get(id).call({ mode, tool, args, ctx });
       } catch (cause) {
         throw new IbMcpError(
           "CONNECTOR_UNAVAILABLE",
@@ -44,8 +46,7 @@ export function durableObjectBus(ns: DurableObjectNamespaceLike, name = "nats"):
     },
     async ping(mode, timeoutMs) {
       try {
-        const res = await post("/ping", { mode, timeoutMs });
-        return (await res.json()) === true;
+        return await ns.get(id).ping(mode, timeoutMs);
       } catch {
         return false;
       }
@@ -54,18 +55,11 @@ export function durableObjectBus(ns: DurableObjectNamespaceLike, name = "nats"):
   };
 }
 
-/** The Durable Object's side: one request from the Worker, answered through the object's long-lived Bus. */
-export async function serveBusRequest(req: Request, bus: Bus): Promise<Response> {
-  const path = new URL(req.url).pathname;
-  if (path === "/ping") {
-    const { mode, timeoutMs } = (await req.json()) as { mode: TradingMode; timeoutMs: number };
-    return Response.json(await bus.ping(mode, timeoutMs));
-  }
-  if (path !== "/call") return new Response("not found", { status: 404 });
-  const { mode, tool, args, ctx } = (await req.json()) as BusCall;
+/** The Durable Object's side of one call: the answer of its long-lived Bus, errors included, as wire bytes. */
+export async function answerBusCall(bus: Bus, { mode, tool, args, ctx }: BusCall): Promise<Uint8Array> {
   try {
-    return new Response(encodeResult(await bus.call(mode, tool, args, ctx)));
+    return encodeResult(await bus.call(mode, tool, args, ctx));
   } catch (err) {
-    return new Response(encodeError(toIbMcpError(err, `the bus call for ${tool} failed`).toInfo()));
+    return encodeError(toIbMcpError(err, `the bus call for ${tool} failed`).toInfo());
   }
 }

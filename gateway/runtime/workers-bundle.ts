@@ -23,6 +23,7 @@ export async function bundleWorker(outdir = join(root, "dist/workers")): Promise
     format: "esm",
     platform: "browser",
     conditions: ["workerd", "worker", "browser"],
+    external: ["cloudflare:workers"],
     target: "es2022",
     minify: true,
     sourcemap: "external",

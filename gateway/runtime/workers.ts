@@ -5,6 +5,7 @@
  * connection per call instead (slower, no Durable Object). Configuration comes from the Worker's env bindings
  * (vars, and secrets for MCP_AUTH_TOKENS and NATS credentials); NATS_URL must be ws:// or wss://.
  */
+import { DurableObject } from "cloudflare:workers";
 import { pino } from "pino";
 import type { Bus } from "../../shared/bus.ts";
 import { ConfigError, type GatewayEnv, parseEnv, WorkerBusEnv } from "../../shared/config.ts";
@@ -12,7 +13,13 @@ import { IbMcpError } from "../../shared/errors.ts";
 import { createGatewayApp } from "../app.ts";
 import { createNatsBus } from "../bus/nats-bus.ts";
 import { jsonRpcErrorResponse } from "../mcp/jsonrpc.ts";
-import { type DurableObjectNamespaceLike, durableObjectBus, serveBusRequest } from "./durable-object-bus.ts";
+import {
+  answerBusCall,
+  type BusCall,
+  type BusObjectRpc,
+  type DurableObjectNamespaceLike,
+  durableObjectBus,
+} from "./durable-object-bus.ts";
 import { connectionPerCallBus } from "./per-call-bus.ts";
 import { connectGatewayNats, gatewaySettings } from "./start-gateway.ts";
 
@@ -65,22 +72,17 @@ export default {
 };
 
 /**
- * Holds the Worker's one NATS connection (WebSocket) and serves bus calls over it. A Durable Object keeps its
- * I/O across the requests it receives, which a plain Worker cannot.
+ * Holds the Worker's one NATS connection (WebSocket) and serves bus calls over it by RPC. A Durable Object keeps
+ * its I/O across the requests it receives, which a plain Worker cannot.
  */
-export class NatsBusObject {
-  readonly #bindings: WorkerEnv;
+export class NatsBusObject extends DurableObject<WorkerEnv> implements BusObjectRpc {
   #bus: Promise<Bus> | undefined;
-
-  constructor(_state: unknown, bindings: WorkerEnv) {
-    this.#bindings = bindings;
-  }
 
   #connected(): Promise<Bus> {
     this.#bus ??= (async () => {
-      const { env } = settingsOf(this.#bindings);
+      const { env } = settingsOf(this.env);
       const nc = await connectGatewayNats(env, workerTransports);
-      // A closed connection (NATS restarted beyond reconnection) is replaced on the next call.
+      // A closed connection (NATS gone beyond reconnection) is replaced on the next call.
       void nc.closed().then(() => {
         this.#bus = undefined;
       });
@@ -89,17 +91,15 @@ export class NatsBusObject {
     this.#bus.catch(() => {
       this.#bus = undefined;
     });
-    return this.#bus;
+    return this.#bus.catch(() => connectionFailed);
   }
 
-  async fetch(req: Request): Promise<Response> {
-    let bus: Bus;
-    try {
-      bus = await this.#connected();
-    } catch {
-      bus = connectionFailed;
-    }
-    return serveBusRequest(req, bus);
+  async call(request: BusCall): Promise<Uint8Array> {
+    return answerBusCall(await this.#connected(), request);
+  }
+
+  async ping(mode: BusCall["mode"], timeoutMs: number): Promise<boolean> {
+    return (await this.#connected()).ping(mode, timeoutMs);
   }
 }
 
