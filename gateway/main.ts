@@ -9,7 +9,6 @@ export async function runGateway(rawEnv: Record<string, string | undefined>): Pr
   const started = await startGateway(rawEnv, nodePlatform);
   const { env, logger } = started;
   const served = await serveGateway(started.gateway.app, env, logger);
-  console.log(`ib-mcp gateway (${env.TRADING_MODE}) ready at ${served.url}`);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -31,4 +30,6 @@ export async function runGateway(rawEnv: Record<string, string | undefined>): Pr
   };
   process.once("SIGINT", () => stop("SIGINT"));
   process.once("SIGTERM", () => stop("SIGTERM"));
+  // Printed once the signal handlers are in place: whoever waits for this line may stop the process at once.
+  console.log(`ib-mcp gateway (${env.TRADING_MODE}) ready at ${served.url}`);
 }

@@ -3,8 +3,8 @@
  * on Node. NATS over TCP (nats://, Bun runs @nats-io/transport-node) or WebSocket (ws://, wss://).
  */
 
+import { mcpUrl, stopOnSignals } from "./listener.ts";
 import { nodePlatform } from "./node.ts";
-import { mcpUrl, stopOnSignals } from "./serve-fetch.ts";
 import { startGateway } from "./start-gateway.ts";
 
 interface BunServer {
@@ -23,5 +23,5 @@ declare const Bun: {
 const started = await startGateway(Bun.env, nodePlatform);
 const { env } = started;
 const server = Bun.serve({ fetch: started.gateway.app.fetch, hostname: env.HOST, port: env.PORT });
-console.log(`ib-mcp gateway (${env.TRADING_MODE}, bun) ready at ${mcpUrl(env.HOST, server.port)}`);
 stopOnSignals(started, () => server.stop(), process.exit);
+console.log(`ib-mcp gateway (${env.TRADING_MODE}, bun) ready at ${mcpUrl(env.HOST, server.port)}`);

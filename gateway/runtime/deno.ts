@@ -3,8 +3,8 @@
  * WebSocket (ws://, wss://) with Deno's own WebSocket, or TCP (nats://) through Deno's Node compatibility.
  */
 
+import { mcpUrl, stopOnSignals } from "./listener.ts";
 import { nodePlatform } from "./node.ts";
-import { mcpUrl, stopOnSignals } from "./serve-fetch.ts";
 import { startGateway } from "./start-gateway.ts";
 
 declare const Deno: {
@@ -18,7 +18,9 @@ declare const Deno: {
 
 const started = await startGateway(Deno.env.toObject(), nodePlatform);
 const { env } = started;
-const server = Deno.serve(
+let server: ReturnType<typeof Deno.serve> | undefined;
+stopOnSignals(started, async () => server?.shutdown(), Deno.exit);
+server = Deno.serve(
   {
     hostname: env.HOST,
     port: env.PORT,
@@ -27,4 +29,3 @@ const server = Deno.serve(
   },
   started.gateway.app.fetch,
 );
-stopOnSignals(started, () => server.shutdown(), Deno.exit);

@@ -1,4 +1,3 @@
-import type { GatewayEnv } from "../../shared/config.ts";
 import type { StartedGateway } from "./start-gateway.ts";
 
 /** The printed URL of a listener: a wildcard bind is reached through loopback, IPv6 literals get brackets. */
@@ -34,5 +33,3 @@ export function stopOnSignals(
   process.once("SIGINT", () => stop("SIGINT"));
   process.once("SIGTERM", () => stop("SIGTERM"));
 }
-
-export type ListenEnv = Pick<GatewayEnv, "HOST" | "PORT">;
