@@ -134,6 +134,13 @@ describe("the gateway on other runtimes, through nats-server's WebSocket listene
     await nats?.stop();
   });
 
+  it("stops each runtime's gateway cleanly (exit 0) on a SIGTERM sent as soon as it says it is ready", async () => {
+    for (const runtime of ["node", "bun", "deno"] as const) {
+      const gw = await startGatewayOn(runtime, { NATS_URL: wsUrl(), LOG_LEVEL: "warn" });
+      assert.equal(await gw.cli.stop("SIGTERM"), 0, `${runtime}:\n${gw.cli.output()}`);
+    }
+  });
+
   runtimeSuite("Node over ws://", processes("node"));
   runtimeSuite("Bun", processes("bun"));
   runtimeSuite("Deno", processes("deno"));
