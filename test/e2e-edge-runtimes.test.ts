@@ -15,6 +15,7 @@ import { connect } from "@nats-io/transport-node";
 import { assertConformance, conformanceScenarios } from "../gateway/testing/conformance.ts";
 import { findInstrument } from "../sim/universe/index.ts";
 import { startGatewayOn } from "./support/edge-gateways.ts";
+import { freePort } from "./support/free-port.ts";
 import { functionUrlEvent } from "./support/function-url-event.ts";
 import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
 import { seedToolChecks } from "./support/seed-checks.ts";
@@ -151,6 +152,37 @@ describe("the gateway on other runtimes, through nats-server's WebSocket listene
       { name: "open", env: { ...env, HOST: "127.0.0.1" }, durableObject: true },
     ]);
     return { authed: workerd.bases.authed ?? "", open: workerd.bases.open ?? "", stop: workerd.stop };
+  });
+
+  it("on workerd without a reachable NATS, answers CONNECTOR_UNAVAILABLE within seconds on both bus modes", async () => {
+    const env = { NATS_URL: `ws://127.0.0.1:${await freePort()}`, HOST: "127.0.0.1", LOG_LEVEL: "silent" };
+    const workerd = await startWorkerd([
+      { name: "durable", env, durableObject: true },
+      { name: "perrequest", env: { ...env, NATS_BUS_MODE: "per-request" }, durableObject: false },
+    ]);
+    try {
+      for (const base of Object.values(workerd.bases)) {
+        const started = performance.now();
+        const res = await fetch(`${base}/mcp`, {
+          method: "POST",
+          headers: mcpHeaders,
+          body: JSON.stringify({
+            jsonrpc: "2.0",
+            id: 1,
+            method: "tools/call",
+            params: { name: "lookup_contract", arguments: { symbol: "AAPL" } },
+          }),
+        });
+        const elapsed = performance.now() - started;
+        const text = await res.text();
+        assert.equal(res.status, 200, text);
+        assert.match(text, /CONNECTOR_UNAVAILABLE/);
+        assert.ok(elapsed < 10_000, `${base} answered in ${elapsed.toFixed(0)} ms`);
+        assert.equal((await fetch(`${base}/ready`)).status, 503);
+      }
+    } finally {
+      await workerd.stop();
+    }
   });
 
   describe("the gateway as an AWS Lambda function behind a function URL", () => {

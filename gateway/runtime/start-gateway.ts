@@ -1,4 +1,4 @@
-import { credsAuthenticator, type NatsConnection } from "@nats-io/nats-core";
+import { type ConnectionOptions, credsAuthenticator, type NatsConnection } from "@nats-io/nats-core";
 import type { Logger } from "pino";
 import type { Bus } from "../../shared/bus.ts";
 import { ConfigError, GatewayEnv, parseEnv } from "../../shared/config.ts";
@@ -39,10 +39,15 @@ export function gatewaySettings(raw: RawEnv, readTextFile?: (path: string) => st
   return { env, tokens };
 }
 
-/** Opens the NATS connection NATS_URL names, with the transports this runtime has. */
+/**
+ * Opens the NATS connection NATS_URL names, with the transports this runtime has; `overrides` adjust the
+ * long-lived defaults (a connection per call wants no reconnection), `deadlineMs` bounds the first connect.
+ */
 export function connectGatewayNats(
   env: GatewayEnv,
   platform: Pick<RuntimePlatform, "transports" | "readTextFile">,
+  overrides: Partial<ConnectionOptions> = {},
+  deadlineMs?: number,
 ): Promise<NatsConnection> {
   const readFile = (path: string): Uint8Array => {
     if (!platform.readTextFile) {
@@ -53,7 +58,7 @@ export function connectGatewayNats(
     return new TextEncoder().encode(platform.readTextFile(path));
   };
   const opts = natsConnectOptions(env, "ib-mcp-gateway", readFile, credsAuthenticator);
-  return connectNats(opts, platform.transports);
+  return connectNats({ ...opts, ...overrides }, platform.transports, deadlineMs);
 }
 
 export interface StartedGateway {

@@ -1,7 +1,7 @@
 /**
  * The gateway as a Cloudflare Worker (built by `npm run gateway:workers`, deployed with wrangler; see
  * wrangler.toml). workerd refuses I/O on a socket opened during another request, so the NATS connection lives in
- * a Durable Object (NatsBusObject) that every request reaches through its stub; NATS_BUS_MODE=per-request opens a
+ * a Durable Object (NatsBusObject) that every request reaches by RPC; NATS_BUS_MODE=per-request opens a
  * connection per call instead (slower, no Durable Object). Configuration comes from the Worker's env bindings
  * (vars, and secrets for MCP_AUTH_TOKENS and NATS credentials); NATS_URL must be ws:// or wss://.
  */
@@ -38,6 +38,10 @@ function settingsOf(bindings: WorkerEnv) {
 // pino resolves to its browser build in the Worker bundle: JSON objects on console, which Workers Logs keeps.
 const loggerFor = (env: GatewayEnv) => pino({ level: env.LOG_LEVEL, browser: { asObject: true } });
 const workerTransports = { transports: {} };
+// A Durable Object keeps reconnecting once connected, but a call must not wait long for the first connection.
+const FIRST_CONNECT_DEADLINE_MS = 5_000;
+// A connection per call is used once: it fails at once rather than retrying.
+const oneShot = { waitOnFirstConnect: false, maxReconnectAttempts: 0, reconnect: false };
 
 type Built = { fetch: (req: Request) => Response | Promise<Response> };
 let built: Built | undefined;
@@ -46,7 +50,9 @@ function build(bindings: WorkerEnv): Built {
   const { env, tokens, busMode } = settingsOf(bindings);
   let bus: Bus;
   if (busMode === "per-request") {
-    bus = connectionPerCallBus(() => connectGatewayNats(env, workerTransports));
+    bus = connectionPerCallBus(() =>
+      connectGatewayNats(env, workerTransports, oneShot, FIRST_CONNECT_DEADLINE_MS),
+    );
   } else if (bindings.NATS_BUS) {
     bus = durableObjectBus(bindings.NATS_BUS);
   } else {
@@ -81,7 +87,7 @@ export class NatsBusObject extends DurableObject<WorkerEnv> implements BusObject
   #connected(): Promise<Bus> {
     this.#bus ??= (async () => {
       const { env } = settingsOf(this.env);
-      const nc = await connectGatewayNats(env, workerTransports);
+      const nc = await connectGatewayNats(env, workerTransports, {}, FIRST_CONNECT_DEADLINE_MS);
       // A closed connection (NATS gone beyond reconnection) is replaced on the next call.
       void nc.closed().then(() => {
         this.#bus = undefined;
@@ -106,13 +112,8 @@ export class NatsBusObject extends DurableObject<WorkerEnv> implements BusObject
 // Answers every call with CONNECTOR_UNAVAILABLE while NATS cannot be reached.
 const connectionFailed: Bus = {
   call: async (mode, _tool, _args, ctx) => {
-    throw new IbMcpError(
-      "CONNECTOR_UNAVAILABLE",
-      `the gateway cannot reach NATS, so no ${mode} connector either`,
-      {
-        requestId: ctx.requestId,
-      },
-    );
+    const message = `the gateway cannot reach NATS, so no ${mode} connector either`;
+    throw new IbMcpError("CONNECTOR_UNAVAILABLE", message, { requestId: ctx.requestId });
   },
   ping: async () => false,
   close: async () => {},
