@@ -14,7 +14,11 @@ export async function startAllInOne(env: Env): Promise<AllInOne> {
   const gatewayEnv = parseEnv(GatewayEnv, env);
   const logger = pino({ level: gatewayEnv.LOG_LEVEL, base: { app: "ib-mcp" } });
   const { startConnector } = await import("../connector/connector.ts");
-  const { createGatewayApp, serveGateway } = await import("../gateway/app.ts");
+  const { createGatewayApp } = await import("../gateway/app.ts");
+  const { serveGateway } = await import("../gateway/serve.ts");
+  const { createMetrics } = await import("../gateway/metrics.ts");
+  const { loadTokens } = await import("../gateway/tokens.ts");
+  const { readTextFile } = await import("../gateway/runtime/node.ts");
 
   if (connectorEnv.NATS_URL) {
     logger.warn(
@@ -24,7 +28,13 @@ export async function startAllInOne(env: Env): Promise<AllInOne> {
   const connector = await startConnector(connectorEnv, { logger });
   const { createLocalBus } = await import("../connector/local-bus.ts");
   const bus = createLocalBus({ [connectorEnv.TRADING_MODE]: connector.dispatcher });
-  const gateway = createGatewayApp({ bus, env: gatewayEnv, logger });
+  const gateway = createGatewayApp({
+    bus,
+    env: gatewayEnv,
+    logger,
+    tokens: loadTokens(gatewayEnv, readTextFile),
+    metrics: createMetrics(),
+  });
   const server = await serveGateway(gateway.app, gatewayEnv, logger);
   return {
     url: server.url,

@@ -12,15 +12,13 @@ import { JsonRpcCode, jsonRpcErrorResponse } from "./mcp/jsonrpc.ts";
 import { createMcpPostHandler } from "./mcp/mcp-route.ts";
 import { createMcpServer } from "./mcp/mcp-server.ts";
 import { guardLiveTrading } from "./mcp/trade-guard.ts";
-import { createMetrics, type GatewayMetrics } from "./metrics.ts";
+import { disabledMetrics, type GatewayMetrics } from "./metrics-api.ts";
 import { bearerAuth } from "./middleware/bearer-auth.ts";
 import { observe } from "./middleware/observe.ts";
 import { originHostGuard } from "./middleware/origin-host-guard.ts";
 import { createReadiness } from "./readiness.ts";
 import { checkGatewaySafety, isLoopbackHost } from "./safety.ts";
 import { loadTokens } from "./tokens.ts";
-
-export { type ServedGateway, serveGateway } from "./serve.ts";
 
 export interface GatewayAppOptions {
   bus: Bus;
@@ -32,6 +30,8 @@ export interface GatewayAppOptions {
   enableTrading?: boolean;
   /** How long /ready reuses a ping's answer. */
   readyCacheMs?: number;
+  /** Where metrics go; the runtime adapter passes createMetrics() (prom-client) where /metrics can be scraped. */
+  metrics?: GatewayMetrics;
 }
 
 export type GatewayVariables = { Variables: { requestId: string } };
@@ -53,7 +53,7 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
   const tokens = opts.tokens ?? loadTokens(env);
   for (const warning of checkGatewaySafety(env, tokens)) logger.warn(warning);
 
-  const metrics = createMetrics();
+  const metrics = opts.metrics ?? disabledMetrics();
   const enableTrading = opts.enableTrading ?? env.MCP_ENABLE_TRADING;
   const tools = catalogue.filter((t) => t.access === "read" || enableTrading);
   // One MCP server per served mode: /mcp is the default mode, /mcp/paper and /mcp/live name theirs, so paper and live
@@ -99,7 +99,9 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
     return c.json({ ready, mode }, ready ? 200 : 503);
   });
   app.get("/metrics", async (c) =>
-    c.body(await metrics.registry.metrics(), 200, { "Content-Type": metrics.registry.contentType }),
+    metrics.registry
+      ? c.body(await metrics.registry.metrics(), 200, { "Content-Type": metrics.registry.contentType })
+      : c.json({ error: "this runtime serves no Prometheus endpoint (see the README's edge section)" }, 404),
   );
 
   const guard = originHostGuard({

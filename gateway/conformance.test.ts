@@ -1,33 +1,10 @@
-import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pino } from "pino";
 import { GatewayEnv, parseEnv } from "../shared/config.ts";
-import { createGatewayApp, type ServedGateway, serveGateway } from "./app.ts";
+import { createGatewayApp } from "./app.ts";
+import { type ServedGateway, serveGateway } from "./serve.ts";
+import { assertConformance, conformanceScenarios } from "./testing/conformance.ts";
 import { aaplLookup, createFakeBus } from "./testing/fake-bus.ts";
-
-// The suite's tools-call-* scenarios call fixed test tools (test_simple_text, ...) that a real server does not
-// have; these are the scenarios that apply to ib-mcp.
-const scenarios = ["server-initialize", "ping", "tools-list", "dns-rebinding-protection"];
-
-const require = createRequire(import.meta.url);
-const cli = join(dirname(require.resolve("@modelcontextprotocol/conformance/package.json")), "dist/index.js");
-
-function runScenario(url: string, scenario: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [cli, "server", "--url", url, "--scenario", scenario],
-      { timeout: 20_000, env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } },
-      (err, stdout, stderr) => {
-        if (err?.killed) reject(new Error(`conformance ${scenario} timed out`));
-        else resolve(`${stdout}\n${stderr}`);
-      },
-    );
-  });
-}
 
 describe("MCP conformance suite (@modelcontextprotocol/conformance) against a listening gateway", () => {
   let served: ServedGateway;
@@ -44,16 +21,7 @@ describe("MCP conformance suite (@modelcontextprotocol/conformance) against a li
     await served?.close();
   });
 
-  for (const scenario of scenarios) {
-    it(`${scenario} passes`, async () => {
-      const out = await runScenario(served.url, scenario);
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the suite's colour codes
-      const plain = out.replace(/\u001b\[[0-9;]*m/g, "");
-      const m = /Passed: (\d+)\/(\d+), (\d+) failed/.exec(plain);
-      assert.ok(m, `no result line in the suite's output:\n${plain}`);
-      assert.equal(m[3], "0", plain);
-      assert.equal(m[1], m[2], plain);
-      assert.ok(Number(m[2]) > 0);
-    });
+  for (const scenario of conformanceScenarios) {
+    it(`${scenario} passes`, () => assertConformance(served.url, scenario));
   }
 });

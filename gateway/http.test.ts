@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import { pino } from "pino";
 import { ConfigError, GatewayEnv, parseEnv } from "../shared/config.ts";
 import { createGatewayApp } from "./app.ts";
+import { createMetrics } from "./metrics.ts";
 import { aaplLookup, createFakeBus } from "./testing/fake-bus.ts";
 import { mcpRequest } from "./testing/mcp-request.ts";
 
@@ -12,7 +13,14 @@ const appWith = (extra: Record<string, string> = {}, tokens?: string[]) => {
   const fake = createFakeBus(() => aaplLookup());
   return {
     ...fake,
-    ...createGatewayApp({ bus: fake.bus, env: env(extra), logger, tokens, readyCacheMs: 200 }),
+    ...createGatewayApp({
+      bus: fake.bus,
+      env: env(extra),
+      logger,
+      tokens,
+      readyCacheMs: 200,
+      metrics: createMetrics(),
+    }),
   };
 };
 type RpcError = { error: { code: number; message: string } };

@@ -8,6 +8,7 @@ import { catalogue, lookupContract } from "../shared/tools/index.ts";
 import { createGatewayApp } from "./app.ts";
 import { createMcpServer } from "./mcp/mcp-server.ts";
 import { ERROR_META_KEY } from "./mcp/tool-result.ts";
+import { createMetrics } from "./metrics.ts";
 import { aaplLookup, createFakeBus } from "./testing/fake-bus.ts";
 import { mcpRequest } from "./testing/mcp-request.ts";
 
@@ -160,7 +161,8 @@ describe("tools/call", () => {
     const { bus } = createFakeBus(() => {
       throw new Error("secret stack detail");
     });
-    const { app, metrics } = createGatewayApp({ bus, env: env(), logger });
+    const metrics = createMetrics();
+    const { app } = createGatewayApp({ bus, env: env(), logger, metrics });
     const { json } = await mcpRequest(app, "tools/call", { name: "get_positions", arguments: {} });
     assert.equal(json.result._meta[ERROR_META_KEY].code, "INTERNAL");
     assert.ok(!json.result.content[0].text.includes("secret"));

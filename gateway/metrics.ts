@@ -1,11 +1,17 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { GatewayMetrics } from "./metrics-api.ts";
+
+export type { GatewayMetrics } from "./metrics-api.ts";
 
 /** Seconds buckets from sub-millisecond (cached tools) to the longest allowed deadline. */
 const latencyBuckets = [
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
 ];
 
-/** The gateway's Prometheus metrics, in a registry of its own so several apps can live in one process. */
+/**
+ * The gateway's Prometheus metrics (prom-client, so Node, Bun, Deno and Lambda), in a registry of its own so
+ * several apps can live in one process.
+ */
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: "ib_mcp_gateway_" });
@@ -51,4 +57,7 @@ export function createMetrics() {
     }),
   };
 }
-export type GatewayMetrics = ReturnType<typeof createMetrics>;
+export type PromGatewayMetrics = ReturnType<typeof createMetrics>;
+// Fails to compile if the Prometheus metrics stop fitting the interface the core records through.
+const _fits = (m: PromGatewayMetrics): GatewayMetrics => m;
+void _fits;

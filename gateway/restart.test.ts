@@ -5,7 +5,8 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import { pino } from "pino";
 import { GatewayEnv, parseEnv } from "../shared/config.ts";
 import { catalogue } from "../shared/tools/index.ts";
-import { createGatewayApp, type ServedGateway, serveGateway } from "./app.ts";
+import { createGatewayApp } from "./app.ts";
+import { type ServedGateway, serveGateway } from "./serve.ts";
 import { aaplLookup, createFakeBus } from "./testing/fake-bus.ts";
 
 const logger = pino({ level: "silent" });

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { pino } from "pino";
 import { ConfigError, GatewayEnv, parseEnv } from "../shared/config.ts";
-import { createGatewayApp, serveGateway } from "./app.ts";
+import { createGatewayApp } from "./app.ts";
+import { serveGateway } from "./serve.ts";
 import { aaplLookup, createFakeBus } from "./testing/fake-bus.ts";
 
 const logger = pino({ level: "silent" });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { ConfigError } from "../shared/config.ts";
 import { tokenVerifier } from "./middleware/bearer-auth.ts";
@@ -23,9 +24,19 @@ describe("loadTokens", () => {
 
   it("an unreadable file is a ConfigError naming the variable", () => {
     assert.throws(
-      () => loadTokens({ MCP_AUTH_TOKENS: [], MCP_AUTH_TOKENS_FILE: "/nope/tokens" }),
+      () =>
+        loadTokens({ MCP_AUTH_TOKENS: [], MCP_AUTH_TOKENS_FILE: "/nope/tokens" }, (p) =>
+          readFileSync(p, "utf8"),
+        ),
       (e: unknown) =>
         e instanceof ConfigError && /MCP_AUTH_TOKENS_FILE/.test(e.message) && /ENOENT/.test(e.message),
+    );
+  });
+
+  it("a token file where no file can be read (a Worker) is refused, not ignored", () => {
+    assert.throws(
+      () => loadTokens({ MCP_AUTH_TOKENS: ["t"], MCP_AUTH_TOKENS_FILE: "/t" }),
+      (e: unknown) => e instanceof ConfigError && /MCP_AUTH_TOKENS_FILE/.test(e.message),
     );
   });
 
@@ -38,14 +49,14 @@ describe("loadTokens", () => {
 });
 
 describe("tokenVerifier", () => {
-  it("accepts exactly the known tokens", () => {
+  it("accepts exactly the known tokens", async () => {
     const verify = tokenVerifier(["alpha", "beta"]);
-    assert.equal(verify("alpha"), true);
-    assert.equal(verify("beta"), true);
-    assert.equal(verify("alph"), false);
-    assert.equal(verify("alphaa"), false);
-    assert.equal(verify(""), false);
-    assert.equal(tokenVerifier([])("alpha"), false);
+    assert.equal(await verify("alpha"), true);
+    assert.equal(await verify("beta"), true);
+    assert.equal(await verify("alph"), false);
+    assert.equal(await verify("alphaa"), false);
+    assert.equal(await verify(""), false);
+    assert.equal(await tokenVerifier([])("alpha"), false);
   });
 });
 

@@ -199,3 +199,8 @@ export function parseEnv<S extends z.ZodType>(
   const lines = result.error.issues.map((i) => `${i.path.join(".") || "(env)"}: ${i.message}`);
   throw new ConfigError(`invalid configuration:\n  ${lines.join("\n  ")}`);
 }
+
+/** How a Cloudflare Worker reaches NATS: through its Durable Object (one kept connection) or a connection per call. */
+export const WorkerBusEnv = z.object({
+  NATS_BUS_MODE: z.enum(["durable-object", "per-request"]).default("durable-object"),
+});

@@ -154,7 +154,11 @@ describe("compose/docker-compose.yml, as docker-compose 1.29 resolves it with .e
     const published = Object.entries(stack.services).flatMap(([name, s]) =>
       (s.ports ?? []).map((p) => `${name} ${String(p)}`),
     );
-    assert.deepEqual(published.sort(), ["mcp-proxy 127.0.0.1:9090:9090/tcp", "nats 127.0.0.1:4222:4222/tcp"]);
+    assert.deepEqual(published.sort(), [
+      "mcp-proxy 127.0.0.1:9090:9090/tcp",
+      "nats 127.0.0.1:4222:4222/tcp",
+      "nats 127.0.0.1:8080:8080/tcp",
+    ]);
   });
 
   it("points the connectors at ib-gateway's paper (4004) and live (4003) ports", () => {

@@ -56,6 +56,7 @@ const imageVars: Record<string, string[]> = {
     "NATS_CONNECTOR_LIVE_PASSWORD",
     "NATS_DEBUG_PASSWORD",
     "NATS_OPS_PASSWORD",
+    "NATS_WEBSOCKET_PORT",
   ],
   // ghcr.io/tbxark/mcp-proxy expands ${VAR} in compose/mcp-proxy/config.json from its environment.
   "mcp-proxy": ["MCP_PROXY_AUTH_TOKEN", "MCP_AUTH_TOKENS"],

@@ -126,6 +126,8 @@ describe("compose/nats/nats.conf permissions", () => {
     // nats.conf reads the passwords from the server's environment, as in the compose service.
     for (const u of users)
       process.env[`NATS_${u.toUpperCase()}_PASSWORD`] = vars[`NATS_${u.toUpperCase()}_PASSWORD`];
+    // the WebSocket listener on a free port: other tests may run beside this one
+    process.env.NATS_WEBSOCKET_PORT = String(await freePort());
     server = await startNatsServer({ args: ["-c", natsConfFile, "-m", String(await freePort())] });
   });
 

@@ -85,6 +85,8 @@ describe("the compose topology as native processes, configured from .env.example
   before(async () => {
     // nats.conf reads every user's password from the server's environment, as in the compose service
     for (const key of Object.keys(serviceEnvironment(service("nats"), vars))) process.env[key] = vars[key];
+    // the WebSocket listener on a free port: other tests may run beside this one
+    process.env.NATS_WEBSOCKET_PORT = String(await freePort());
     nats = await startNatsServer({ args: ["-c", natsConfFile, "-m", String(await freePort())] });
 
     // sim: the compose command with the container's 0.0.0.0:4004 turned into a free loopback port.

@@ -60,6 +60,8 @@ describe("compose with trading.yml: the order path through the per-role NATS use
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "ib-mcp-compose-trading-"));
     for (const key of Object.keys(serviceEnvironment(service("nats"), vars))) process.env[key] = vars[key];
+    // the WebSocket listener on a free port: other tests may run beside this one
+    process.env.NATS_WEBSOCKET_PORT = String(await freePort());
     nats = await startNatsServer({ args: ["-c", natsConfFile, "-m", String(await freePort())] });
     const sim = await spawnSim();
     roles.push(sim.cli);

@@ -14,6 +14,10 @@ export interface TurnBatcher {
   readonly open: number;
 }
 
+// setImmediate where the runtime has it (Node, Bun, Deno); a Worker has only timers.
+const afterTurn: (fn: () => void) => void =
+  typeof globalThis.setImmediate === "function" ? globalThis.setImmediate : (fn) => setTimeout(fn, 0);
+
 export function createTurnBatcher(): TurnBatcher {
   let queued: Array<() => void> = [];
   let open = 0;
@@ -33,7 +37,7 @@ export function createTurnBatcher(): TurnBatcher {
     },
     send(fn) {
       if (open <= 1 && queued.length === 0) fn();
-      else if (queued.push(fn) === 1) setImmediate(flush);
+      else if (queued.push(fn) === 1) afterTurn(flush);
     },
     get open() {
       return open;

@@ -1,4 +1,9 @@
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+// UTF-8 takes at most 3 bytes per UTF-16 unit, so only a long text needs encoding to be measured.
+const withinBytes = (text: string, maxBytes: number) =>
+  text.length * 3 <= maxBytes || encoder.encode(text).byteLength <= maxBytes;
 
 /**
  * The request body as text, or `undefined` when it exceeds `maxBytes`. Counts the bytes that actually arrive,
@@ -11,7 +16,7 @@ export async function readBodyLimited(req: Request, maxBytes: number): Promise<s
     // @hono/node-server reads such a body straight from the socket (no web stream), and Node's HTTP parser
     // stops at Content-Length; the length check still refuses a longer body from any other source.
     const text = await req.text();
-    return Buffer.byteLength(text) > maxBytes ? undefined : text;
+    return withinBytes(text, maxBytes) ? text : undefined;
   }
   if (req.body === null) return "";
   const reader = req.body.getReader();

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +8,8 @@ import { freePort } from "./free-port.ts";
 export interface NatsServerHandle {
   url: string;
   port: number;
+  /** ws://127.0.0.1:PORT when started with `websocket: true` (NATS over WebSocket, as edge runtimes reach it). */
+  wsUrl?: string;
   /** Stops the server (SIGTERM, then SIGKILL after 3 s). */
   stop(): Promise<void>;
   /** Stops and starts it again on the same port and store, as an operator restart would. */
@@ -36,13 +38,22 @@ function waitForPort(port: number, deadlineMs: number): Promise<void> {
   });
 }
 
-/** Spawns the Debian nats-server on a free loopback port, with JetStream in a temp store by default. */
+/**
+ * Spawns the Debian nats-server on a free loopback port, with JetStream in a temp store by default, and with
+ * `websocket` a WebSocket listener too (a config file: the listener has no command-line flag).
+ */
 export async function startNatsServer(
-  opts: { jetstream?: boolean; args?: string[] } = {},
+  opts: { jetstream?: boolean; args?: string[]; websocket?: boolean } = {},
 ): Promise<NatsServerHandle> {
   const port = await freePort();
   const storeDir = mkdtempSync(join(tmpdir(), "ib-mcp-nats-"));
   const args = ["-a", "127.0.0.1", "-p", String(port), ...(opts.args ?? [])];
+  const wsPort = opts.websocket ? await freePort() : undefined;
+  if (wsPort !== undefined) {
+    const conf = join(storeDir, "websocket.conf");
+    writeFileSync(conf, `websocket {\n  listen: "127.0.0.1:${wsPort}"\n  no_tls: true\n}\n`);
+    args.push("-c", conf);
+  }
   if (opts.jetstream !== false) args.push("-js", "-sd", storeDir);
   let proc: ChildProcess | undefined;
 
@@ -57,6 +68,7 @@ export async function startNatsServer(
     );
     proc.once("error", () => undefined);
     await Promise.race([waitForPort(port, 10_000), exited]);
+    if (wsPort !== undefined) await Promise.race([waitForPort(wsPort, 10_000), exited]);
   };
   const stop = async () => {
     const p = proc;
@@ -75,6 +87,7 @@ export async function startNatsServer(
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
+    ...(wsPort !== undefined ? { wsUrl: `ws://127.0.0.1:${wsPort}` } : {}),
     stop: async () => {
       await stop();
       rmSync(storeDir, { recursive: true, force: true });

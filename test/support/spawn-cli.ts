@@ -15,7 +15,25 @@ export interface CliProcess {
 
 /** Runs `ib-mcp <command>` (cli/main.ts through tsx) as a real child process with the given environment. */
 export function spawnCli(command: string, args: string[], env: Record<string, string>): CliProcess {
-  const proc = spawn(process.execPath, ["--import", "tsx", "cli/main.ts", command, ...args], {
+  return spawnWatched(
+    process.execPath,
+    ["--import", "tsx", "cli/main.ts", command, ...args],
+    env,
+    `ib-mcp ${command}`,
+  );
+}
+
+/**
+ * Runs any program from the repository root (a runtime binary with its entry file, say) with a minimal
+ * environment plus `env`, and watches its output like spawnCli. `label` names it in failure messages.
+ */
+export function spawnWatched(
+  bin: string,
+  argv: string[],
+  env: Record<string, string>,
+  label: string,
+): CliProcess {
+  const proc = spawn(bin, argv, {
     cwd: root,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -44,13 +62,11 @@ export function spawnCli(command: string, args: string[], env: Record<string, st
         };
         const timer = setTimeout(() => {
           done();
-          reject(
-            new Error(`ib-mcp ${command}: no output matching ${pattern} within ${timeoutMs} ms:\n${out}`),
-          );
+          reject(new Error(`${label}: no output matching ${pattern} within ${timeoutMs} ms:\n${out}`));
         }, timeoutMs);
         const onExit = (code: number | null) => {
           done();
-          reject(new Error(`ib-mcp ${command} exited (${code}) before printing ${pattern}:\n${out}`));
+          reject(new Error(`${label} exited (${code}) before printing ${pattern}:\n${out}`));
         };
         const done = () => {
           clearTimeout(timer);
