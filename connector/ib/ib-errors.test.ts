@@ -42,6 +42,17 @@ describe("ibErrorToIbMcp", () => {
     assert.equal(err.retryable, false);
   });
 
+  it("answers an unknown news article (10172) NOT_FOUND naming the article", () => {
+    const e = ibErrorToIbMcp(
+      10172,
+      "Failed to request news article: No data available for BRFG BRFG$nope",
+      "article BRFG$nope of BRFG",
+    );
+    assert.equal(e.code, "NOT_FOUND");
+    assert.match(e.message, /article BRFG\$nope of BRFG/);
+    assert.match(e.message, /get_historical_news/);
+  });
+
   it("gives pacing and outages a retry time", () => {
     assert.ok((ibErrorToIbMcp(162, "pacing violation").retryAfterMs ?? 0) > 0);
     const down = ibErrorToIbMcp(1100, "lost");
