@@ -8,7 +8,7 @@ import {
   WHAT_TO_SHOW,
   type WhatToShow,
 } from "../universe/bar-spec.ts";
-import { type Bar, generateBars, windowStart } from "../universe/bars.ts";
+import { type Bar, windowStart } from "../universe/bars.ts";
 import { sessionSpecs } from "../universe/sessions.ts";
 import { formatLocal, fromLocal } from "../universe/time-zone.ts";
 import { resolveContract } from "./resolve-contract.ts";
@@ -54,7 +54,10 @@ export const reqHistoricalData: HandlerFn = (conn, r) => {
   }
   if (formatDate !== 1 && formatDate !== 2)
     return conn.error(reqId, 321, invalid(`formatDate ${formatDate} is invalid; use 1 or 2.`));
-  const endMs = parseEndDateTime(endDateTime, instrument.timeZoneId, Date.now());
+  const now = conn.core.market.now();
+  const parsedEnd = parseEndDateTime(endDateTime, instrument.timeZoneId, now);
+  // there is no data from the future: an end past now ends now
+  const endMs = parsedEnd === undefined ? undefined : Math.min(parsedEnd, now);
   if (endMs === undefined) {
     return conn.error(
       reqId,
@@ -99,7 +102,7 @@ export const reqHistoricalData: HandlerFn = (conn, r) => {
   };
   let bars: Bar[];
   try {
-    bars = generateBars(req);
+    bars = conn.core.market.bars(req);
   } catch (err) {
     return conn.error(reqId, 162, err instanceof Error ? err.message : String(err));
   }
