@@ -14,8 +14,8 @@ import { openSession, type SimSession } from "./testing/session.ts";
 import { generateBars } from "./universe/bars.ts";
 import { fundamentalXml, REPORT_TYPES } from "./universe/fundamentals.ts";
 import { findInstrument, universe } from "./universe/instruments.ts";
-import { formatNewsTime, headlinesFor } from "./universe/news.ts";
 import { liveQuote } from "./universe/live-price.ts";
+import { formatNewsTime, headlinesFor } from "./universe/news.ts";
 import { optionModel } from "./universe/quotes.ts";
 
 describe("the simulator serves historical, fundamental, news and market data to the real @stoqey/ib client", {

@@ -63,7 +63,10 @@ describe("market data lines", { timeout: 30_000 }, () => {
     sim.setLatency(0);
     outs.forEach((o, k) => {
       const i = findInstrument(symbols[k]!, "STK")!;
-      assert.ok(quotedBetween(o.quotes[0]?.last as number, i, "last", t0), `${symbols[k]} ${o.quotes[0]?.last}`);
+      assert.ok(
+        quotedBetween(o.quotes[0]?.last as number, i, "last", t0),
+        `${symbols[k]} ${o.quotes[0]?.last}`,
+      );
     });
     assert.equal(sim.stats().errorsSent["101"] ?? 0, 0);
     assert.equal(sim.stats().requests.reqMktData, symbols.length);

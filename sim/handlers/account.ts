@@ -1,6 +1,6 @@
 import type { HandlerFn, SimConnection } from "../connection.ts";
-import { contractFields } from "../protocol/contract-fields.ts";
 import { marksAt } from "../market/marks.ts";
+import { contractFields } from "../protocol/contract-fields.ts";
 import { ServerMsg } from "../protocol/msg-ids.ts";
 import {
   accountValues,

@@ -1,7 +1,7 @@
 import type { SimCore, SimOrder } from "../core.ts";
+import { marksAt } from "../market/marks.ts";
 import { accountValues, round2 } from "../universe/accounts.ts";
 import type { Instrument } from "../universe/instrument.ts";
-import { marksAt } from "../market/marks.ts";
 import { commissionFor } from "./order-engine.ts";
 
 /** IB's what-if answer: margins before, change and after, equity with loan, and the commission range. */

@@ -67,7 +67,8 @@ export function windowStart(req: BarRequest): number {
 function ohlc(req: BarRequest, t0: number, t1: number, seconds: number) {
   const { conId, price, minTick, secType } = req.instrument;
   const samples: number[] = [];
-  for (let k = 0; k <= 6; k++) samples.push(pathPrice(conId, price, t0 + ((t1 - t0) * k) / 6, volScale(secType)));
+  for (let k = 0; k <= 6; k++)
+    samples.push(pathPrice(conId, price, t0 + ((t1 - t0) * k) / 6, volScale(secType)));
   const spread = Math.max(minTick, price * 0.0002);
   const shift = req.whatToShow === "BID" ? -spread / 2 : req.whatToShow === "ASK" ? spread / 2 : 0;
   const dec = decimalsOf(minTick);
