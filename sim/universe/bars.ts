@@ -170,14 +170,10 @@ function tooMuch(): IbMcpError {
   );
 }
 
-/** Pure: the same request always gives the same bars (prices come from a deterministic path per conId). */
-export function generateBars(req: BarRequest): Bar[] {
-  const start = windowStart(req);
-  if (req.barSeconds < 86_400) return intradayBars(req, start);
-  const days = dailyBars(req, start);
-  const tz = req.instrument.timeZoneId;
-  if (req.barSeconds === 86_400) return days;
-  if (req.barSeconds === 604_800) {
+/** Daily bars grouped into weekly (604800 s) or monthly bars, each dated by its last trading day; days as they are otherwise. */
+export function aggregatePeriods(days: Bar[], barSeconds: number, tz: string): Bar[] {
+  if (barSeconds === 86_400) return days;
+  if (barSeconds === 604_800) {
     return aggregate(days, (t) => {
       const p = localParts(t + 12 * 3_600_000, tz);
       const monday = Date.UTC(p.year, p.month - 1, p.day) - ((p.weekday + 6) % 7) * DAY;
@@ -188,4 +184,11 @@ export function generateBars(req: BarRequest): Bar[] {
     const p = localParts(t + 12 * 3_600_000, tz);
     return `${p.year}-${p.month}`;
   });
+}
+
+/** Pure: the same request always gives the same bars (prices come from a deterministic path per conId). */
+export function generateBars(req: BarRequest): Bar[] {
+  const start = windowStart(req);
+  if (req.barSeconds < 86_400) return intradayBars(req, start);
+  return aggregatePeriods(dailyBars(req, start), req.barSeconds, req.instrument.timeZoneId);
 }
