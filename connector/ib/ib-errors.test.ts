@@ -27,6 +27,7 @@ describe("ibErrorToIbMcp", () => {
       [1100, "Connectivity between IB and Trader Workstation has been lost.", "IB_UNAVAILABLE"],
       [326, "Unable to connect as the client id is already in use.", "CLIENT_ID_IN_USE"],
       [321, "Error validating request.-'bW' : cause - Invalid duration", "INVALID_ARGUMENT"],
+      [10314, "End Date/Time: The date, time, or time-zone entered is invalid.", "INVALID_ARGUMENT"],
       [10_999, "Something new", "INTERNAL"],
     ];
     for (const [code, text, expected] of cases) {

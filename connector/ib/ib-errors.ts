@@ -54,7 +54,8 @@ export function ibErrorToIbMcp(code: number, text: string, subject?: string): Ib
       retryAfterMs: IB_RETRY_AFTER_MS,
     });
   if (code === 326) return new IbMcpError("CLIENT_ID_IN_USE", `IB clientId is already in use ${ib}`);
-  if (code === 321 || code === 320 || code === 203)
+  // 10314: a date or time zone IB cannot read (historical bars and ticks)
+  if (code === 321 || code === 320 || code === 203 || code === 10314)
     return new IbMcpError("INVALID_ARGUMENT", `IB rejected the request${about} ${ib}`);
   return new IbMcpError("INTERNAL", `IB error${about} ${ib}`);
 }

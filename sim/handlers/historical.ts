@@ -11,6 +11,7 @@ import {
 import { type Bar, windowStart } from "../universe/bars.ts";
 import { sessionSpecs } from "../universe/sessions.ts";
 import { formatLocal, fromLocal } from "../universe/time-zone.ts";
+import { BAD_DATE_TEXT } from "./historical-ticks.ts";
 import { resolveContract } from "./resolve-contract.ts";
 
 /** How long HMDS takes to answer, before timeScale. */
@@ -58,13 +59,8 @@ export const reqHistoricalData: HandlerFn = (conn, r) => {
   const parsedEnd = parseEndDateTime(endDateTime, instrument.timeZoneId, now);
   // there is no data from the future: an end past now ends now
   const endMs = parsedEnd === undefined ? undefined : Math.min(parsedEnd, now);
-  if (endMs === undefined) {
-    return conn.error(
-      reqId,
-      321,
-      invalid(`end date "${endDateTime}" is invalid; use "yyyyMMdd HH:mm:ss [zone]" or "yyyyMMdd-HH:mm:ss".`),
-    );
-  }
+  // IB answers a date it cannot read with 10314, not 321
+  if (endMs === undefined) return conn.error(reqId, 10314, BAD_DATE_TEXT);
 
   const exchange = q.exchange.toUpperCase() || instrument.exchange;
   const violation = conn.core.pacing.check(

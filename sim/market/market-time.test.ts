@@ -115,7 +115,7 @@ describe("the simulator's clock, calendar and one price path, through the real @
     assert.ok(Math.abs((mid.at(-1)?.price ?? 0) - ((last.priceBid ?? 0) + (last.priceAsk ?? 0)) / 2) < 1e-6);
   });
 
-  it("answers bad historical tick requests with IB's errors", async () => {
+  it("answers bad historical tick and bar requests with IB's errors", async () => {
     const ask = (reqId: number, start: string, end: string, n: number, what: string) =>
       api.reqHistoricalTicks(reqId, AAPL, start, end, n, what as WhatToShow, 1, false);
     ask(41, "20261127 09:30:00", "20261127 10:00:00", 10, "TRADES");
@@ -123,7 +123,8 @@ describe("the simulator's clock, calendar and one price path, through the real @
     ask(43, "20261127 09:30:00", "", 1001, "TRADES");
     ask(44, "20261127 09:30:00", "", 10, "BID");
     ask(45, "yesterday", "", 10, "TRADES");
-    await until(() => codes.filter((c) => c.reqId >= 41 && c.reqId <= 45).length === 5, 5000, "five errors");
+    api.reqHistoricalData(46, AAPL, "yesterday", "1 D", "1 hour" as never, "TRADES", 1, 1, false);
+    await until(() => codes.filter((c) => c.reqId >= 41 && c.reqId <= 46).length === 6, 5000, "six errors");
     const byId = (id: number) => codes.find((c) => c.reqId === id);
     for (const id of [41, 42])
       assert.match(byId(id)?.message ?? "", /exactly one of startDateTime and endDateTime/);
@@ -131,6 +132,7 @@ describe("the simulator's clock, calendar and one price path, through the real @
     assert.match(byId(43)?.message ?? "", /1000/);
     assert.match(byId(44)?.message ?? "", /TRADES, BID_ASK or MIDPOINT/);
     assert.equal(byId(45)?.code, 10314);
+    assert.equal(byId(46)?.code, 10314, "bars with an unreadable end date: IB's 10314 too");
   });
 
   it("every reply decoded cleanly", () => {
