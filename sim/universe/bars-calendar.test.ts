@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { generateBars } from "./bars.ts";
-import { findInstrument } from "./instruments.ts";
+import { findInstrument, universe } from "./instruments.ts";
 import { formatLocal } from "./time-zone.ts";
 
 const ET = "US/Eastern";
@@ -34,6 +34,22 @@ describe("bars follow the exchange calendar", () => {
       bars.map((b) => formatLocal(b.time, ET).slice(9, 14)),
       ["09:30", "10:00", "11:00", "12:00"],
     );
+  });
+
+  it("runs a CME day of hourly bars from 17:00 CT the evening before to the 16:00 close", () => {
+    const es = universe().instruments.find((i) => i.secType === "FUT" && i.symbol === "ES")!;
+    const bars = generateBars({
+      ...base,
+      instrument: es,
+      useRTH: false,
+      endMs: Date.UTC(2026, 11, 1, 22),
+      duration: { count: 1, unit: "D" },
+      barSeconds: 3600,
+    });
+    const times = bars.map((b) => formatLocal(b.time, es.timeZoneId).slice(0, 14));
+    assert.equal(times[0], "20261130 17:00");
+    assert.equal(times.at(-1), "20261201 15:00");
+    assert.equal(bars.length, 23, "23 trading hours around the daily halt");
   });
 
   it("dates weekly bars by the week's last trading day", () => {

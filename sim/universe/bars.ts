@@ -51,7 +51,11 @@ export function windowStart(req: BarRequest): number {
       for (let k = 0; k < duration.count * 3 + 10; k++) {
         const noon = fromLocal(p.year, p.month, p.day - k, 12, 0, 0, tz);
         if (isTradingDay(noon, i.session, tz)) found++;
-        if (found === duration.count) return fromLocal(p.year, p.month, p.day - k, 0, 0, 0, tz);
+        if (found === duration.count) {
+          // a session that opens the evening before (CME, FX) starts the window there
+          const open = Math.min(0, dayWindow(noon, i.session, tz, req.useRTH)?.[0] ?? 0);
+          return fromLocal(p.year, p.month, p.day - k, 0, 0, 0, tz) + open * 60_000;
+        }
       }
       return endMs - duration.count * DAY;
     }

@@ -122,8 +122,46 @@ describe("exchange calendars", () => {
       "20261128:CLOSED",
       "20261129:CLOSED",
     ]);
-    const cme = hoursString(monday, "cme-future", "US/Central", false).split(";");
-    assert.equal(cme[3], "20261126:CLOSED");
-    assert.equal(cme[4], "20261127:0000-20261127:1200");
+    // CME's session opens at 17:00 CT the evening before its trade date
+    assert.deepEqual(hoursString(monday, "cme-future", "US/Central", false).split(";"), [
+      "20261122:1700-20261123:1600",
+      "20261123:1700-20261124:1600",
+      "20261124:1700-20261125:1600",
+      "20261126:CLOSED",
+      "20261126:1700-20261127:1200",
+      "20261128:CLOSED",
+      "20261129:CLOSED",
+    ]);
+  });
+
+  it("runs CME futures from Sunday 17:00 CT with a daily halt, and FX 24x5 from Sunday 17:15 ET", () => {
+    const CT = "US/Central";
+    assert.equal(
+      inSession(fromLocal(2026, 11, 29, 18, 0, 0, CT), "cme-future", CT, false),
+      true,
+      "Sunday evening",
+    );
+    assert.equal(
+      inSession(fromLocal(2026, 11, 29, 16, 0, 0, CT), "cme-future", CT, false),
+      false,
+      "Sunday afternoon",
+    );
+    assert.equal(
+      inSession(fromLocal(2026, 11, 30, 16, 30, 0, CT), "cme-future", CT, false),
+      false,
+      "the halt",
+    );
+    assert.equal(inSession(fromLocal(2026, 11, 30, 2, 0, 0, CT), "cme-future", CT, false), true, "overnight");
+    assert.equal(
+      inSession(fromLocal(2026, 12, 4, 17, 30, 0, ET), "forex", ET, false),
+      false,
+      "Friday evening",
+    );
+    assert.equal(
+      inSession(fromLocal(2026, 12, 6, 17, 30, 0, ET), "forex", ET, false),
+      true,
+      "Sunday evening",
+    );
+    assert.equal(inSession(fromLocal(2026, 12, 2, 3, 0, 0, ET), "forex", ET, false), true, "overnight");
   });
 });

@@ -21,7 +21,8 @@ export function latestSession(
   t: number,
   rthOnly: boolean,
 ): { start: number; end: number } | undefined {
-  for (let k = 0; k > -15; k--) {
+  // from tomorrow: a session that opens the evening before (CME, FX) may already run
+  for (let k = 1; k > -15; k--) {
     const m = midnight(t, i.timeZoneId, k);
     const w = dayWindow(m + 12 * 3_600_000, i.session, i.timeZoneId, rthOnly);
     if (!w) continue;

@@ -2,7 +2,10 @@ import { dayKind } from "./exchange-calendar.ts";
 import type { SessionKind } from "./instrument.ts";
 import { formatLocalDate, fromLocal, localClock, localParts } from "./time-zone.ts";
 
-/** Trading windows in local minutes of day, and whether weekends trade. */
+/**
+ * Trading windows in local minutes of the trade date, and whether weekends trade. A negative start opens
+ * the session on the calendar day before (CME's 17:00 CT, IDEALPRO's 17:15 ET).
+ */
 export interface SessionSpec {
   rth: [number, number];
   eth: [number, number];
@@ -26,14 +29,16 @@ export const sessionSpecs: Record<SessionKind, SessionSpec> = {
     half: { rth: [510, 720], eth: [510, 720] },
   },
   // CME equity futures close at 12:00 CT on US half days
+  // CME Globex: 17:00 CT the day before to 16:00 CT (the daily halt in between)
   "cme-future": {
     rth: [510, 900],
-    eth: [0, 1440],
+    eth: [-420, 960],
     weekends: false,
-    half: { rth: [510, 720], eth: [0, 720] },
+    half: { rth: [510, 720], eth: [-420, 720] },
   },
   "eurex-index": { rth: [540, 1050], eth: [540, 1050], weekends: false },
-  forex: { rth: [0, 1440], eth: [0, 1440], weekends: false },
+  // IDEALPRO: 17:15 ET the day before to 17:00 ET, Sunday evening to Friday evening
+  forex: { rth: [-405, 1020], eth: [-405, 1020], weekends: false },
   crypto: { rth: [0, 1440], eth: [0, 1440], weekends: true },
   bond: { rth: [480, 1020], eth: [480, 1020], weekends: false, half: { rth: [480, 840], eth: [480, 840] } },
 };
@@ -66,7 +71,10 @@ export function dayWindow(
 export function inSession(t: number, kind: SessionKind, tz: string, rthOnly: boolean): boolean {
   const c = localClock(t, tz);
   const w = dayWindow(t, kind, tz, rthOnly);
-  return w !== undefined && c.minuteOfDay >= w[0] && c.minuteOfDay < w[1];
+  if (w && c.minuteOfDay >= w[0] && c.minuteOfDay < w[1]) return true;
+  // the evening may already belong to tomorrow's session
+  const next = dayWindow(t + 86_400_000, kind, tz, rthOnly);
+  return next !== undefined && next[0] < 0 && c.minuteOfDay >= 1440 + next[0];
 }
 
 /** True when the local calendar day trades at all. */
@@ -90,8 +98,9 @@ export function hoursString(now: number, kind: SessionKind, tz: string, rthOnly:
       continue;
     }
     const [a, b] = w;
+    const startDay = a < 0 ? formatLocalDate(dayStart - 86_400_000, tz) : d;
     const endDay = b >= 1440 ? formatLocalDate(dayStart + 86_400_000, tz) : d;
-    out.push(`${d}:${hhmm(a)}-${endDay}:${hhmm(b >= 1440 ? 0 : b)}`);
+    out.push(`${startDay}:${hhmm(a < 0 ? a + 1440 : a)}-${endDay}:${hhmm(b >= 1440 ? 0 : b)}`);
   }
   return out.join(";");
 }
