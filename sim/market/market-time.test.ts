@@ -135,6 +135,14 @@ describe("the simulator's clock, calendar and one price path, through the real @
     assert.equal(byId(46)?.code, 10314, "bars with an unreadable end date: IB's 10314 too");
   });
 
+  it("the server time and the news follow the simulated clock", async () => {
+    assert.equal(await next.getCurrentTime(), NOW / 1000);
+    const first = waitFor<[number, string]>(api, EventName.historicalNews, (id) => id === 51);
+    api.reqHistoricalNews(51, aapl.conId, "BRFG+BRFUPDN+DJNL", "", "", 5);
+    const [, time] = await first;
+    assert.match(time, /^2026-11-26/, `the newest headline (${time}) is from the day before the clock's`);
+  });
+
   it("every reply decoded cleanly", () => {
     assert.deepEqual(s.decodeProblems(), []);
   });
