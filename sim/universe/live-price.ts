@@ -6,6 +6,8 @@ import { fromLocal, localParts } from "./time-zone.ts";
 
 type Priced = Pick<Instrument, "conId" | "price" | "session" | "timeZoneId" | "secType">;
 
+const sessionCache = new Map<string, { start: number; end: number } | undefined>();
+
 /** Local midnight of the day `k` days after the local day of `t`. */
 function midnight(t: number, tz: string, k = 0): number {
   const p = localParts(t, tz);
@@ -21,15 +23,19 @@ export function latestSession(
   t: number,
   rthOnly: boolean,
 ): { start: number; end: number } | undefined {
+  // sessions open and close on whole minutes: one answer per instrument, kind and minute
+  const key = `${i.conId}|${rthOnly}|${Math.floor(t / 60_000)}`;
+  if (sessionCache.has(key)) return sessionCache.get(key);
+  let found: { start: number; end: number } | undefined;
   // from tomorrow: a session that opens the evening before (CME, FX) may already run
-  for (let k = 1; k > -15; k--) {
+  for (let k = 1; k > -15 && !found; k--) {
     const m = midnight(t, i.timeZoneId, k);
     const w = dayWindow(m + 12 * 3_600_000, i.session, i.timeZoneId, rthOnly);
-    if (!w) continue;
-    const start = m + w[0] * 60_000;
-    if (start <= t) return { start, end: m + w[1] * 60_000 };
+    if (w && m + w[0] * 60_000 <= t) found = { start: m + w[0] * 60_000, end: m + w[1] * 60_000 };
   }
-  return undefined;
+  if (sessionCache.size > 10_000) sessionCache.clear();
+  sessionCache.set(key, found);
+  return found;
 }
 
 /** The last instant at or before `t` when the instrument traded (extended hours included). */
