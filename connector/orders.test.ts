@@ -7,6 +7,7 @@ import { IbMcpError } from "../shared/errors.ts";
 import type { BoundOrder } from "../shared/schemas/order.ts";
 import { findTool } from "../shared/tools/index.ts";
 import { findInstrument, type Simulator, startSimulator } from "../sim/index.ts";
+import { livePriced } from "../sim/testing/live-market.ts";
 import type { ConnectorHandle } from "./connector.ts";
 import type { IbOrders } from "./ib/orders.ts";
 import { signToken } from "./orders/token.ts";
@@ -14,7 +15,8 @@ import { testConnector } from "./test-support.ts";
 
 const SECRET = "0123456789abcdef0123456789abcdef-test";
 const ctx = () => ({ requestId: `t-${Math.random().toString(36).slice(2)}`, timeoutMs: 10_000 });
-const aapl = findInstrument("AAPL", "STK")!;
+// priced where the simulator quotes and fills it now (its one price path), not at the reference price
+const aapl = livePriced(findInstrument("AAPL", "STK")!);
 
 const refused = (code: string, pattern: RegExp) => (err: unknown) => {
   assert.ok(err instanceof IbMcpError, `expected an IbMcpError, got ${String(err)}`);
@@ -224,7 +226,7 @@ describe("order tools against the simulator", { timeout: 30_000 }, () => {
       {
         order_type: "LMT",
         limit_price: Math.round(aapl.price * 0.98),
-        take_profit_price: Math.round(aapl.price * 1.03),
+        take_profit_price: Math.round(aapl.price * 1.02),
         stop_loss_price: Math.round(aapl.price * 0.97),
         orders: 3,
       },

@@ -52,12 +52,33 @@ describe("sim CLI", { timeout: 30_000 }, () => {
     assert.equal(await exited(p, 5000), 0);
   });
 
+  it("replays a directory on a simulated clock and says so in its ready line", async () => {
+    const dir = fileURLToPath(new URL("./replay-sample/", import.meta.url));
+    const p = run([
+      "--port",
+      "0",
+      "--replay",
+      dir,
+      "--replay-start",
+      "2026-11-27T15:00:00Z",
+      "--replay-speed",
+      "60",
+    ]);
+    const line = await firstLine(p, 15_000);
+    assert.match(line, /simulated clock at 2026-11-27T15:0\d:\d\d\.\d{3}Z\)$/);
+    p.kill("SIGTERM");
+    assert.equal(await exited(p, 5000), 0);
+  });
+
   it("a bad flag prints an error naming it and exits 2", async () => {
     for (const [args, pattern] of [
       [["--port", "http"], /--port must be a whole number/],
       [["--time-scale", "-1"], /--time-scale/],
       [["--frobnicate"], /frobnicate/],
       [["--account", "du-1"], /--account/],
+      [["--replay", "/nonexistent-replay-dir"], /--replay \/nonexistent-replay-dir: .*ENOENT/],
+      [["--replay-start", "next tuesday"], /--replay-start "next tuesday" is not a time/],
+      [["--replay-speed", "0"], /--replay-speed must be > 0/],
     ] as const) {
       const p = run([...args]);
       let err = "";

@@ -1,5 +1,14 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { type Market, syntheticMarket } from "./market/market.ts";
+import {
+  loadReplayDir,
+  parseReplayStart,
+  type ReplayData,
+  replayFirstTime,
+  replayMarket,
+  runningClock,
+} from "./market/replay-market.ts";
 import { startSimulator } from "./server.ts";
 
 const HELP = `ib-sim: an IB Gateway simulator speaking the TWS API socket protocol
@@ -13,6 +22,10 @@ Usage: npm run sim -- [flags]
   --max-lines N       market data lines before error 101 (default 100)
   --latency-ms N      extra delay before every reply (default 0)
   --no-live-data      no live market data permission (354, or 10167 with delayed data)
+  --replay DIR        serve bars and quotes of SYMBOL.csv files in DIR (see sim/README.md, "Market replay")
+  --replay-start T    start the simulated clock at T ("2026-11-27 09:30:00" US/Eastern, or ISO 8601 with Z);
+                      default: the first row of the replay files (without --replay: the synthetic market)
+  --replay-speed X    simulated seconds per real second (default 1; e.g. 60 plays a minute a second)
   --help              this text`;
 
 const intText = (flag: string, min: number, max: number) =>
@@ -50,12 +63,49 @@ const CliFlags = z.object({
   "max-lines": intText("max-lines", 1, 100_000).default(100),
   "latency-ms": intText("latency-ms", 0, 600_000).default(0),
   "no-live-data": z.boolean().default(false),
+  replay: z.string().min(1, "--replay must name a directory").optional(),
+  "replay-start": z.string().optional(),
+  "replay-speed": z
+    .string()
+    .transform(Number)
+    .pipe(
+      z
+        .number({ error: "--replay-speed must be a number" })
+        .positive("--replay-speed must be > 0")
+        .max(100_000, "--replay-speed must be <= 100000"),
+    )
+    .default(1),
   help: z.boolean().default(false),
 });
 
 function fail(message: string): never {
   process.stderr.write(`ib-sim: ${message}\nRun with --help for the flags.\n`);
   process.exit(2);
+}
+
+/** The replay market the flags ask for, undefined for the synthetic market on the wall clock; exits 2 on bad flags. */
+function replayFromFlags(flags: z.infer<typeof CliFlags>): Market | undefined {
+  const startText = flags["replay-start"];
+  if (!flags.replay && startText === undefined && flags["replay-speed"] === 1) return undefined;
+  let data: ReplayData = new Map();
+  if (flags.replay) {
+    try {
+      data = loadReplayDir(flags.replay);
+    } catch (err) {
+      fail(err instanceof Error ? err.message : String(err));
+    }
+  }
+  const start =
+    startText === undefined
+      ? data.size > 0
+        ? replayFirstTime(data)
+        : Date.now()
+      : parseReplayStart(startText);
+  if (start === undefined)
+    fail(
+      `--replay-start "${startText}" is not a time; use "2026-11-27 09:30:00" (US/Eastern) or 2026-11-27T14:30:00Z`,
+    );
+  return replayMarket(syntheticMarket, data, runningClock(start, flags["replay-speed"]));
 }
 
 /** Runs the simulator in the foreground until SIGINT/SIGTERM; bad flags print an error and exit 2. */
@@ -75,6 +125,9 @@ export async function runSimulatorCli(argv: string[]): Promise<void> {
         "max-lines": { type: "string" },
         "latency-ms": { type: "string" },
         "no-live-data": { type: "boolean" },
+        replay: { type: "string" },
+        "replay-start": { type: "string" },
+        "replay-speed": { type: "string" },
         help: { type: "boolean" },
       },
     }).values;
@@ -88,7 +141,9 @@ export async function runSimulatorCli(argv: string[]): Promise<void> {
     process.stdout.write(`${HELP}\n`);
     return;
   }
+  const market = replayFromFlags(flags);
   const sim = await startSimulator({
+    ...(market ? { market } : {}),
     host: flags.host,
     port: flags.port,
     controlPort: flags["control-port"],
@@ -101,8 +156,9 @@ export async function runSimulatorCli(argv: string[]): Promise<void> {
       process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg })}\n`),
   }).catch((err: unknown) => fail(`cannot start: ${err instanceof Error ? err.message : String(err)}`));
   const control = sim.controlPort === undefined ? "" : `, control http://${sim.host}:${sim.controlPort}`;
+  const clock = market ? `, simulated clock at ${new Date(market.now()).toISOString()}` : "";
   process.stdout.write(
-    `ib-sim listening on ${sim.host}:${sim.port} (server version ${sim.serverVersion}, accounts ${sim.accounts.join(",")}${control})\n`,
+    `ib-sim listening on ${sim.host}:${sim.port} (server version ${sim.serverVersion}, accounts ${sim.accounts.join(",")}${control}${clock})\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = () => {

@@ -1,4 +1,5 @@
 import type { SimConnection } from "./connection.ts";
+import { type Market, syntheticMarket } from "./market/market.ts";
 import type { SimConfig, SimLog } from "./options.ts";
 import { HistoricalPacing } from "./pacing/historical-pacing.ts";
 import type { StatsCounter } from "./stats.ts";
@@ -75,6 +76,8 @@ export class SimCore {
   outageUntil = 0;
   /** The open connection that holds a clientId now (the server sets it): IB sends order events to the clientId. */
   sessionOf: (clientId: number) => SimConnection | undefined = () => undefined;
+  /** The clock and the one price path every handler reads. */
+  readonly market: Market;
 
   constructor(
     readonly config: SimConfig,
@@ -83,6 +86,7 @@ export class SimCore {
   ) {
     this.pacing = new HistoricalPacing(config.timeScale);
     this.latencyMs = config.latencyMs;
+    this.market = config.market ?? syntheticMarket;
     for (const a of config.accounts) {
       this.accounts.set(a, {
         cash: STARTING_CASH,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Market } from "./market/market.ts";
 import { SIM_MAX_SERVER_VERSION, SIM_MIN_SERVER_VERSION } from "./protocol/msg-ids.ts";
 
 /** A log sink: one line per event; the simulator never logs request payloads beyond ids and codes. */
@@ -30,6 +31,8 @@ export const SimOptions = z.object({
   /** How often streaming market data ticks, before timeScale. */
   tickIntervalMs: z.number().int().positive().default(250),
   log: z.custom<SimLog>((v) => typeof v === "function").optional(),
+  /** Where prices and the clock come from: the synthetic market by default, or a replay (sim/market/replay-market.ts). */
+  market: z.custom<Market>((v) => typeof v === "object" && v !== null && "price" in v).optional(),
 });
 export type SimOptions = z.input<typeof SimOptions>;
 export type SimConfig = z.infer<typeof SimOptions>;

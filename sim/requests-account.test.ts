@@ -1,10 +1,16 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { isDeepStrictEqual } from "node:util";
 import { EventName, type IBApi, type IBApiNext } from "@stoqey/ib";
 import { filter, firstValueFrom, timeout } from "rxjs";
+import { syntheticMarket } from "./market/market.ts";
+import { marksAt } from "./market/marks.ts";
 import { waitFor } from "./testing/clients.ts";
 import { openSession, type SimSession } from "./testing/session.ts";
 import { accountValues, initialPositions, STARTING_CASH } from "./universe/accounts.ts";
+
+const valuesAt = (t: number) => accountValues(STARTING_CASH, initialPositions(), marksAt(syntheticMarket, t));
+
 import { findInstrument } from "./universe/instruments.ts";
 
 describe("the simulator serves account requests to the real @stoqey/ib client", { timeout: 30_000 }, () => {
@@ -22,6 +28,7 @@ describe("the simulator serves account requests to the real @stoqey/ib client", 
   });
 
   it("reqAccountSummary: the usual tags with exact values", async () => {
+    const t0 = Date.now();
     const tags =
       "NetLiquidation,TotalCashValue,BuyingPower,AvailableFunds,ExcessLiquidity,GrossPositionValue";
     const update = await firstValueFrom(
@@ -31,10 +38,13 @@ describe("the simulator serves account requests to the real @stoqey/ib client", 
       ),
     );
     const got = update.all.get("DU1234567")!;
-    const expected = accountValues(STARTING_CASH, initialPositions());
-    for (const tag of tags.split(",")) {
-      assert.equal(got.get(tag)?.get("USD")?.value, expected.find((v) => v.tag === tag)?.value, tag);
-    }
+    // positions are marked at the latest 3-minute refresh: the one before or after the request
+    const received = tags.split(",").map((tag) => got.get(tag)?.get("USD")?.value);
+    const at = (t: number) => tags.split(",").map((tag) => valuesAt(t).find((x) => x.tag === tag)?.value);
+    assert.ok(
+      isDeepStrictEqual(received, at(t0)) || isDeepStrictEqual(received, at(Date.now())),
+      `${received} matches the marks of ${at(t0)}`,
+    );
     assert.equal(got.get("TotalCashValue")?.get("USD")?.value, "100000.00");
   });
 
@@ -70,13 +80,12 @@ describe("the simulator serves account requests to the real @stoqey/ib client", 
       EventName.updateAccountValue,
       (k) => k === "NetLiquidation",
     );
+    const t0 = Date.now();
     api.reqAccountUpdates(true, "DU1234567");
     assert.deepEqual(await end, ["DU1234567"]);
     const [, v, cur] = await value;
-    assert.equal(
-      v,
-      accountValues(STARTING_CASH, initialPositions()).find((x) => x.tag === "NetLiquidation")?.value,
-    );
+    const netLiq = (t: number) => valuesAt(t).find((x) => x.tag === "NetLiquidation")?.value;
+    assert.ok([netLiq(t0), netLiq(Date.now())].includes(v), `${v} is the marked net liquidation`);
     assert.equal(cur, "USD");
     assert.deepEqual(
       portfolio.sort(),
@@ -91,9 +100,12 @@ describe("the simulator serves account requests to the real @stoqey/ib client", 
     const pnl = await firstValueFrom(next.getPnL("DU1234567").pipe(timeout(5000)));
     assert.equal(typeof pnl.dailyPnL, "number");
     assert.ok((pnl.unrealizedPnL ?? 0) > 0, "starting book is in profit");
+    const t0 = Date.now();
     const single = await firstValueFrom(next.getPnLSingle("DU1234567", "", 265598).pipe(timeout(5000)));
     assert.equal(single.position, 100);
-    assert.equal(single.marketValue, Math.round(100 * aapl.price * 100) / 100);
+    // marked on the same path as quotes and bars, not at the reference price
+    const value = (t: number) => Math.round(100 * marksAt(syntheticMarket, t)(aapl).price * 100) / 100;
+    assert.ok([value(t0), value(Date.now())].includes(single.marketValue ?? 0), `${single.marketValue}`);
   });
 
   it("every reply decoded cleanly (no underrun or leftover fields)", () => {

@@ -14,8 +14,9 @@ import { openSession, type SimSession } from "./testing/session.ts";
 import { generateBars } from "./universe/bars.ts";
 import { fundamentalXml, REPORT_TYPES } from "./universe/fundamentals.ts";
 import { findInstrument, universe } from "./universe/instruments.ts";
+import { liveQuote } from "./universe/live-price.ts";
 import { formatNewsTime, headlinesFor } from "./universe/news.ts";
-import { optionModel, quoteOf } from "./universe/quotes.ts";
+import { optionModel } from "./universe/quotes.ts";
 
 describe("the simulator serves historical, fundamental, news and market data to the real @stoqey/ib client", {
   timeout: 30_000,
@@ -146,12 +147,19 @@ describe("the simulator serves historical, fundamental, news and market data to 
     assert.ok(text.startsWith(expected[0]!.headline));
   });
 
-  it("reqMktData snapshot: live quote ticks", async () => {
+  it("reqMktData snapshot: live quote ticks on the one price path", async () => {
+    const t0 = Date.now();
     const md = await next.getMarketDataSnapshot({ conId: 265598, exchange: "SMART" }, "", false);
-    const q = quoteOf(aapl);
-    assert.equal(md.get(TickType.BID)?.value, q.bid);
-    assert.equal(md.get(TickType.ASK)?.value, q.ask);
-    assert.equal(md.get(TickType.LAST)?.value, q.last);
+    const [a, b] = [liveQuote(aapl, t0), liveQuote(aapl, Date.now())];
+    // priced between the two instants: within the move of that interval and a cent
+    const near = (tick: TickType, x: number, y: number) => {
+      const v = md.get(tick)?.value ?? Number.NaN;
+      assert.ok(v >= Math.min(x, y) - 0.011 && v <= Math.max(x, y) + 0.011, `${tick}: ${v} vs ${x}..${y}`);
+    };
+    near(TickType.BID, a.bid, b.bid);
+    near(TickType.ASK, a.ask, b.ask);
+    near(TickType.LAST, a.last, b.last);
+    const q = b;
     assert.equal(md.get(TickType.CLOSE)?.value, q.close);
     assert.equal(md.get(TickType.BID_SIZE)?.value, q.bidSize);
     assert.equal(md.get(TickType.VOLUME)?.value, q.volume);

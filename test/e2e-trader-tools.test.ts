@@ -14,10 +14,10 @@ import {
   marketValue,
   NEWS_PROVIDERS,
   optionChainParams,
-  quoteOf,
   type Simulator,
   startSimulator,
 } from "../sim/index.ts";
+import { DELAYED_BY_MS, quotedBetween, withMarksOf } from "../sim/testing/live-market.ts";
 import { freePort } from "./support/free-port.ts";
 import { mcpClient, textOf } from "./support/stack.ts";
 
@@ -102,12 +102,16 @@ describe("trader read tools end to end (MCP client → all-in-one server → sim
   });
 
   it("get_quote and get_index_quote", async () => {
+    const t0 = Date.now();
     const q = await ok<{ quotes: Row[] }>("get_quote", { symbols: ["AAPL"] });
-    assert.equal(q.out.quotes[0]?.bid, quoteOf(aapl).bid);
+    const bid = q.out.quotes[0]?.bid as number;
+    assert.ok(quotedBetween(bid, aapl, "bid", t0), `bid ${bid} on the simulator's price path`);
     assert.equal(q.out.quotes[0]?.dataType, "live");
-    assert.match(q.text, new RegExp(`AAPL .*live.*bid ${quoteOf(aapl).bid}`));
+    assert.match(q.text, new RegExp(`AAPL .*live.*bid ${bid}`));
+    const t1 = Date.now();
     const i = await ok<{ quote: Row }>("get_index_quote", { symbol: "SPX" });
-    assert.equal(i.out.quote.last, quoteOf(spx).last);
+    // get_index_quote asks for delayed-frozen data: 15 minutes behind
+    assert.ok(quotedBetween(i.out.quote.last as number, spx, "last", t1, Date.now(), DELAYED_BY_MS));
     assert.match(i.text, /SPX index/);
   });
 
@@ -131,12 +135,15 @@ describe("trader read tools end to end (MCP client → all-in-one server → sim
 
   it("get_pnl and get_portfolio", async () => {
     const spy = initialPositions().find((p) => p.instrument.symbol === "SPY")!;
+    const t0 = Date.now();
     const p = await ok<{ accounts: Array<Row & { positions: Row[] }> }>("get_pnl", {});
     const row = p.out.accounts[0]?.positions.find((r) => (r.contract as Row).conId === spy.instrument.conId);
-    assert.equal(row?.value, marketValue(spy));
     const f = await ok<{ items: Row[] }>("get_portfolio", {});
     const item = f.out.items.find((r) => (r.contract as Row).conId === spy.instrument.conId);
-    assert.equal(item?.marketValue, marketValue(spy));
+    withMarksOf(t0, Date.now(), (marks) => {
+      assert.equal(row?.value, marketValue(spy, marks));
+      assert.equal(item?.marketValue, marketValue(spy, marks));
+    });
     assert.match(f.text, /SPY/);
   });
 

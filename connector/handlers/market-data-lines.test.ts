@@ -10,10 +10,11 @@ import {
   chainStrikes,
   findInstrument,
   optionChainParams,
-  quoteOf,
   type Simulator,
   startSimulator,
 } from "../../sim/index.ts";
+import { DELAYED_BY_MS, quotedBetween } from "../../sim/testing/live-market.ts";
+import { liveQuote } from "../../sim/universe/live-price.ts";
 import type { ConnectorHandle } from "../connector.ts";
 import { testConnector, waitFor } from "../test-support.ts";
 
@@ -61,8 +62,11 @@ describe("market data lines", { timeout: 30_000 }, () => {
     const elapsed = Date.now() - t0;
     sim.setLatency(0);
     outs.forEach((o, k) => {
-      const want = quoteOf(findInstrument(symbols[k]!, "STK")!);
-      assert.equal(o.quotes[0]?.last, want.last, symbols[k]);
+      const i = findInstrument(symbols[k]!, "STK")!;
+      assert.ok(
+        quotedBetween(o.quotes[0]?.last as number, i, "last", t0),
+        `${symbols[k]} ${o.quotes[0]?.last}`,
+      );
     });
     assert.equal(sim.stats().errorsSent["101"] ?? 0, 0);
     assert.equal(sim.stats().requests.reqMktData, symbols.length);
@@ -114,10 +118,11 @@ describe("market data lines", { timeout: 30_000 }, () => {
 
   it("auto falls back to delayed data without live permission, and live alone is refused clearly", async () => {
     const aapl = findInstrument("AAPL", "STK")!;
+    const t0 = Date.now();
     const out = await quote(delayedConnector, { symbols: ["AAPL"] });
     assert.equal(out.quotes[0]?.dataType, "delayed");
-    assert.equal(out.quotes[0]?.bid, quoteOf(aapl).bid);
-    assert.equal(out.quotes[0]?.close, quoteOf(aapl).close);
+    assert.ok(quotedBetween(out.quotes[0]?.bid as number, aapl, "bid", t0, Date.now(), DELAYED_BY_MS));
+    assert.equal(out.quotes[0]?.close, liveQuote(aapl, t0 - DELAYED_BY_MS).close);
     const frozen = await quote(delayedConnector, { symbols: ["AAPL"], market_data_type: "delayed-frozen" });
     assert.equal(frozen.quotes[0]?.dataType, "delayed-frozen");
     await assert.rejects(

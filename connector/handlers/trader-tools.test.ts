@@ -14,7 +14,6 @@ import {
   NEWS_PROVIDERS,
   optionChainParams,
   optionModel,
-  quoteOf,
   type Simulator,
   startSimulator,
   universe,
@@ -22,6 +21,8 @@ import {
 } from "../../sim/index.ts";
 import { commissionFor } from "../../sim/orders/order-engine.ts";
 import { connectApi, waitFor as waitForEvent } from "../../sim/testing/clients.ts";
+import { DELAYED_BY_MS, quotedBetween, withMarksOf } from "../../sim/testing/live-market.ts";
+import { liveQuote } from "../../sim/universe/live-price.ts";
 import type { ConnectorHandle } from "../connector.ts";
 import { testConnector } from "../test-support.ts";
 
@@ -101,6 +102,7 @@ describe("trader read tools against the simulator", { timeout: 30_000 }, () => {
   });
 
   it("get_quote gives live bid, ask, last, sizes, volume and previous close of several symbols", async () => {
+    const t0 = Date.now();
     const out = await call<{ quotes: Row[]; failures: Row[] }>("get_quote", {
       symbols: ["AAPL", "msft", "AAPL"],
     });
@@ -110,11 +112,14 @@ describe("trader read tools against the simulator", { timeout: 30_000 }, () => {
       [out.quotes[0]!, aapl],
       [out.quotes[1]!, msft],
     ] as const) {
-      const want = quoteOf(i);
+      const want = liveQuote(i, t0);
       assert.equal((q.contract as Row).conId, i.conId);
       assert.equal(q.dataType, "live");
-      for (const k of ["bid", "ask", "last", "bidSize", "askSize", "lastSize", "volume", "close"] as const)
+      for (const k of ["bidSize", "askSize", "lastSize", "volume", "close"] as const)
         assert.equal(q[k], want[k], `${i.symbol} ${k}`);
+      // prices on the simulator's one path, at the moment it answered
+      for (const k of ["bid", "ask", "last"] as const)
+        assert.ok(quotedBetween(q[k] as number, i, k, t0), `${i.symbol} ${k}: ${q[k]} vs ${want[k]}`);
     }
   });
 
@@ -143,12 +148,13 @@ describe("trader read tools against the simulator", { timeout: 30_000 }, () => {
   });
 
   it("get_index_quote reads SPX, delayed-frozen by default", async () => {
+    const t0 = Date.now();
     const out = await call<{ quote: Row }>("get_index_quote", { symbol: "SPX" });
     assert.equal((out.quote.contract as Row).conId, spx.conId);
-    assert.equal(out.quote.last, quoteOf(spx).last);
-    assert.equal(out.quote.close, quoteOf(spx).close);
-    // the simulator has live permission and, like IB, then sends live data whatever type was asked for
-    assert.equal(out.quote.dataType, "live");
+    // delayed data was asked for: the simulator sends IB's delayed ticks, 15 minutes behind
+    assert.ok(quotedBetween(out.quote.last as number, spx, "last", t0, Date.now(), DELAYED_BY_MS));
+    assert.equal(out.quote.close, liveQuote(spx, t0 - DELAYED_BY_MS).close);
+    assert.equal(out.quote.dataType, "delayed-frozen");
     await refused("get_index_quote", { symbol: "" }, "INVALID_ARGUMENT", /symbol/);
   });
 
@@ -195,6 +201,7 @@ describe("trader read tools against the simulator", { timeout: 30_000 }, () => {
   it("get_option_quotes gives quotes, implied volatility and greeks for chosen strikes", async () => {
     const [expiry] = optionChainParams("AAPL", aapl.conId)[0]!.expirations;
     const strikes = chainStrikes(aapl, chainSpecs.AAPL!).slice(7, 10);
+    const t0 = Date.now();
     const out = await call<{ quotes: Array<Row & { greeks: Row }>; failures: Row[] }>("get_option_quotes", {
       symbol: "AAPL",
       expiry,
@@ -217,7 +224,7 @@ describe("trader read tools against the simulator", { timeout: 30_000 }, () => {
       )!;
       const m = optionModel(option)!;
       assert.equal((q.contract as Row).conId, option.conId);
-      assert.equal(q.bid, quoteOf(option).bid);
+      assert.ok(quotedBetween(q.bid as number, option, "bid", t0, Date.now(), DELAYED_BY_MS), `bid ${q.bid}`);
       assert.equal(q.greeks.impliedVol, m.impliedVol);
       assert.equal(q.greeks.underlyingPrice, m.undPrice);
       // delta and gamma move with time to expiry: the model ran a moment earlier
@@ -256,20 +263,24 @@ describe("trader read tools against the simulator", { timeout: 30_000 }, () => {
   });
 
   it("get_pnl gives daily, unrealized and realized P&L per account and per position", async () => {
+    const t0 = Date.now();
     const out = await call<{ accounts: Array<Row & { positions: Row[] }> }>("get_pnl", {});
+    const t1 = Date.now();
     assert.deepEqual(
       out.accounts.map((a) => a.account),
       [...sim.accounts],
     );
     const acct = out.accounts[0]!;
-    for (const p of initialPositions()) {
-      const row = acct.positions.find((r) => (r.contract as Row).conId === p.instrument.conId);
-      assert.ok(row, `${p.instrument.symbol} is listed`);
-      assert.equal(row.position, p.quantity);
-      assert.equal(row.dailyPnL, dailyPnl(p));
-      assert.equal(row.unrealizedPnL, unrealizedPnl(p));
-      assert.equal(row.value, marketValue(p));
-    }
+    withMarksOf(t0, t1, (marks) => {
+      for (const p of initialPositions()) {
+        const row = acct.positions.find((r) => (r.contract as Row).conId === p.instrument.conId);
+        assert.ok(row, `${p.instrument.symbol} is listed`);
+        assert.equal(row.position, p.quantity);
+        assert.equal(row.dailyPnL, dailyPnl(p, marks));
+        assert.equal(row.unrealizedPnL, unrealizedPnl(p, marks));
+        assert.equal(row.value, marketValue(p, marks));
+      }
+    });
     const sum = (k: string) =>
       Math.round(acct.positions.reduce((s, r) => s + (r[k] as number), 0) * 100) / 100;
     assert.equal(acct.dailyPnL, sum("dailyPnL"));
@@ -278,16 +289,20 @@ describe("trader read tools against the simulator", { timeout: 30_000 }, () => {
   });
 
   it("get_portfolio values every position with market price, value, average cost and unrealized P&L", async () => {
+    const t0 = Date.now();
     const out = await call<{ items: Row[] }>("get_portfolio", { account: sim.accounts[0] });
-    for (const p of initialPositions()) {
-      const row = out.items.find((r) => (r.contract as Row).conId === p.instrument.conId);
-      assert.ok(row, `${p.instrument.symbol} is listed`);
-      assert.equal(row.position, p.quantity);
-      assert.equal(row.marketPrice, p.instrument.price);
-      assert.equal(row.marketValue, marketValue(p));
-      assert.equal(row.averageCost, p.avgCost);
-      assert.equal(row.unrealizedPnL, unrealizedPnl(p));
-    }
+    withMarksOf(t0, Date.now(), (marks) => {
+      for (const p of initialPositions()) {
+        const row = out.items.find((r) => (r.contract as Row).conId === p.instrument.conId);
+        assert.ok(row, `${p.instrument.symbol} is listed`);
+        assert.equal(row.position, p.quantity);
+        // marked on the same path as quotes and bars
+        assert.equal(row.marketPrice, marks(p.instrument).price);
+        assert.equal(row.marketValue, marketValue(p, marks));
+        assert.equal(row.averageCost, p.avgCost);
+        assert.equal(row.unrealizedPnL, unrealizedPnl(p, marks));
+      }
+    });
     const bought = out.items.find((r) => (r.contract as Row).conId === ibm.conId);
     assert.equal(bought?.position, 10, "the fill of the other client shows up");
     await refused("get_portfolio", { account: "DU0000000" }, "NOT_FOUND", /DU0000000/);

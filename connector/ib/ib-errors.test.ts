@@ -27,6 +27,7 @@ describe("ibErrorToIbMcp", () => {
       [1100, "Connectivity between IB and Trader Workstation has been lost.", "IB_UNAVAILABLE"],
       [326, "Unable to connect as the client id is already in use.", "CLIENT_ID_IN_USE"],
       [321, "Error validating request.-'bW' : cause - Invalid duration", "INVALID_ARGUMENT"],
+      [10314, "End Date/Time: The date, time, or time-zone entered is invalid.", "INVALID_ARGUMENT"],
       [10_999, "Something new", "INTERNAL"],
     ];
     for (const [code, text, expected] of cases) {
@@ -40,6 +41,17 @@ describe("ibErrorToIbMcp", () => {
     const err = ibErrorToIbMcp(200, "No security definition has been found", "AAPLX (STK on SMART, USD)");
     assert.match(err.message, /^No security definition for AAPLX \(STK on SMART, USD\)/);
     assert.equal(err.retryable, false);
+  });
+
+  it("answers an unknown news article (10172) NOT_FOUND naming the article", () => {
+    const e = ibErrorToIbMcp(
+      10172,
+      "Failed to request news article: No data available for BRFG BRFG$nope",
+      "article BRFG$nope of BRFG",
+    );
+    assert.equal(e.code, "NOT_FOUND");
+    assert.match(e.message, /article BRFG\$nope of BRFG/);
+    assert.match(e.message, /get_historical_news/);
   });
 
   it("gives pacing and outages a retry time", () => {

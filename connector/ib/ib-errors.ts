@@ -40,6 +40,12 @@ export function ibErrorToIbMcp(code: number, text: string, subject?: string): Ib
       `IB has no free market data line${about}; lower IB_MAX_MARKET_DATA_LINES to the account's limit ${ib}`,
       { retryAfterMs: MARKET_DATA_RETRY_AFTER_MS },
     );
+  // reqNewsArticle for an id IB does not know (or a provider that never published it)
+  if (code === 10172)
+    return new IbMcpError(
+      "NOT_FOUND",
+      `No news article${about}; get_historical_news lists the article ids each provider has ${ib}`,
+    );
   if (code === 430) return new IbMcpError("NOT_FOUND", `IB has no fundamental data${about} ${ib}`);
   if (noPermissionCodes.has(code))
     return new IbMcpError("NO_MARKET_DATA_PERMISSION", `No market data permission${about} ${ib}`);
@@ -48,7 +54,8 @@ export function ibErrorToIbMcp(code: number, text: string, subject?: string): Ib
       retryAfterMs: IB_RETRY_AFTER_MS,
     });
   if (code === 326) return new IbMcpError("CLIENT_ID_IN_USE", `IB clientId is already in use ${ib}`);
-  if (code === 321 || code === 320 || code === 203)
+  // 10314: a date or time zone IB cannot read (historical bars and ticks)
+  if (code === 321 || code === 320 || code === 203 || code === 10314)
     return new IbMcpError("INVALID_ARGUMENT", `IB rejected the request${about} ${ib}`);
   return new IbMcpError("INTERNAL", `IB error${about} ${ib}`);
 }

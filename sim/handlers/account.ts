@@ -1,4 +1,5 @@
 import type { HandlerFn, SimConnection } from "../connection.ts";
+import { marksAt } from "../market/marks.ts";
 import { contractFields } from "../protocol/contract-fields.ts";
 import { ServerMsg } from "../protocol/msg-ids.ts";
 import {
@@ -30,13 +31,14 @@ export const reqAccountSummary: HandlerFn = (conn, r) => {
   const ledgerCurrencies = new Set(
     ledger.flatMap((c) => (c === "ALL" ? ["BASE", "USD"] : c === "USD" ? ["USD"] : [])),
   );
+  const marks = marksAt(conn.core.market, conn.core.market.now());
   for (const [name, acct] of conn.core.accounts) {
     const positions = [...acct.positions.values()];
-    for (const v of accountValues(acct.cash, positions)) {
+    for (const v of accountValues(acct.cash, positions, marks)) {
       if (tags.has(v.tag)) conn.send(ServerMsg.accountSummary, 1, reqId, name, v.tag, v.value, v.currency);
     }
     for (const ccy of ledgerCurrencies) {
-      for (const v of ledgerValues(acct.cash, positions, ccy)) {
+      for (const v of ledgerValues(acct.cash, positions, ccy, marks)) {
         conn.send(ServerMsg.accountSummary, 1, reqId, name, v.tag, v.value, v.currency);
       }
     }
@@ -95,7 +97,8 @@ export const reqAccountUpdates: HandlerFn = (conn, r) => {
     );
     return;
   }
-  for (const v of accountValues(acct.cash, [...acct.positions.values()])) {
+  const marks = marksAt(conn.core.market, conn.core.market.now());
+  for (const v of accountValues(acct.cash, [...acct.positions.values()], marks)) {
     conn.send(ServerMsg.acctValue, 2, v.tag, v.value, v.currency, accountName);
   }
   for (const p of acct.positions.values()) {
@@ -105,10 +108,10 @@ export const reqAccountUpdates: HandlerFn = (conn, r) => {
       8,
       ...contractFields(i, i.primaryExchange),
       p.quantity,
-      i.price,
-      marketValue(p),
+      marks(i).price,
+      marketValue(p, marks),
       p.avgCost,
-      unrealizedPnl(p),
+      unrealizedPnl(p, marks),
       p.realizedPnl,
       accountName,
     );
@@ -136,12 +139,13 @@ export const reqPnL: HandlerFn = (conn, r) => {
     return;
   }
   const ps = [...acct.positions.values()];
+  const marks = marksAt(conn.core.market, conn.core.market.now());
   const sum = (f: (p: (typeof ps)[number]) => number) => round2(ps.reduce((s, p) => s + f(p), 0));
   conn.send(
     ServerMsg.pnl,
     reqId,
-    sum(dailyPnl),
-    sum(unrealizedPnl),
+    sum((p) => dailyPnl(p, marks)),
+    sum((p) => unrealizedPnl(p, marks)),
     sum((p) => p.realizedPnl),
   );
   conn.subscriptions.set(reqId, () => {});
@@ -162,16 +166,17 @@ export const reqPnLSingle: HandlerFn = (conn, r) => {
     return;
   }
   const p = acct.positions.get(conId);
+  const marks = marksAt(conn.core.market, conn.core.market.now());
   if (!p) conn.send(ServerMsg.pnlSingle, reqId, 0, 0, 0, 0, 0);
   else
     conn.send(
       ServerMsg.pnlSingle,
       reqId,
       p.quantity,
-      dailyPnl(p),
-      unrealizedPnl(p),
+      dailyPnl(p, marks),
+      unrealizedPnl(p, marks),
       p.realizedPnl,
-      marketValue(p),
+      marketValue(p, marks),
     );
   conn.subscriptions.set(reqId, () => {});
 };

@@ -10,7 +10,8 @@ import { NO_SECURITY } from "./resolve-contract.ts";
 export function sendContractData(conn: SimConnection, reqId: number, i: Instrument, exchange: string): void {
   const v = conn.serverVersion;
   const expiry = i.lastTradeDateOrContractMonth;
-  const now = Date.now();
+  // trading hours follow the simulated clock (a replay's day, not the wall clock's)
+  const now = conn.core.market.now();
   const f: Array<string | number> = [ServerMsg.contractData, reqId, i.symbol, i.secType, expiry];
   if (v >= MinVer.LAST_TRADE_DATE) f.push(expiry);
   f.push(
@@ -61,7 +62,7 @@ export function sendBondContractData(
   i: Instrument,
   exchange: string,
 ): void {
-  const now = Date.now();
+  const now = conn.core.market.now();
   const coupon = Number(/\s(\d+(?:\.\d+)?)\s/.exec(i.localSymbol)?.[1] ?? 0);
   const f: Array<string | number> = [ServerMsg.bondContractData, reqId, i.symbol, "BOND", i.symbol, coupon];
   f.push(i.lastTradeDateOrContractMonth, "20130503", "AA+", "FIXED", "FIXED", 0, 1, 0, "");

@@ -8,9 +8,10 @@ import {
   WHAT_TO_SHOW,
   type WhatToShow,
 } from "../universe/bar-spec.ts";
-import { type Bar, generateBars, windowStart } from "../universe/bars.ts";
+import { type Bar, windowStart } from "../universe/bars.ts";
 import { sessionSpecs } from "../universe/sessions.ts";
 import { formatLocal, fromLocal } from "../universe/time-zone.ts";
+import { BAD_DATE_TEXT } from "./historical-ticks.ts";
 import { resolveContract } from "./resolve-contract.ts";
 
 /** How long HMDS takes to answer, before timeScale. */
@@ -54,14 +55,12 @@ export const reqHistoricalData: HandlerFn = (conn, r) => {
   }
   if (formatDate !== 1 && formatDate !== 2)
     return conn.error(reqId, 321, invalid(`formatDate ${formatDate} is invalid; use 1 or 2.`));
-  const endMs = parseEndDateTime(endDateTime, instrument.timeZoneId, Date.now());
-  if (endMs === undefined) {
-    return conn.error(
-      reqId,
-      321,
-      invalid(`end date "${endDateTime}" is invalid; use "yyyyMMdd HH:mm:ss [zone]" or "yyyyMMdd-HH:mm:ss".`),
-    );
-  }
+  const now = conn.core.market.now();
+  const parsedEnd = parseEndDateTime(endDateTime, instrument.timeZoneId, now);
+  // there is no data from the future: an end past now ends now
+  const endMs = parsedEnd === undefined ? undefined : Math.min(parsedEnd, now);
+  // IB answers a date it cannot read with 10314, not 321
+  if (endMs === undefined) return conn.error(reqId, 10314, BAD_DATE_TEXT);
 
   const exchange = q.exchange.toUpperCase() || instrument.exchange;
   const violation = conn.core.pacing.check(
@@ -99,7 +98,7 @@ export const reqHistoricalData: HandlerFn = (conn, r) => {
   };
   let bars: Bar[];
   try {
-    bars = generateBars(req);
+    bars = conn.core.market.bars(req);
   } catch (err) {
     return conn.error(reqId, 162, err instanceof Error ? err.message : String(err));
   }

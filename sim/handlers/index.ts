@@ -4,6 +4,7 @@ import * as account from "./account.ts";
 import * as contracts from "./contracts.ts";
 import * as fundamentals from "./fundamentals.ts";
 import * as historical from "./historical.ts";
+import * as historicalTicks from "./historical-ticks.ts";
 import * as marketData from "./market-data.ts";
 import * as news from "./news.ts";
 import * as orders from "./orders.ts";
@@ -30,6 +31,7 @@ const handlers: Partial<Record<ClientMsgName, HandlerFn>> = {
   reqHistoricalData: historical.reqHistoricalData,
   cancelHistoricalData: historical.cancelHistoricalData,
   reqHeadTimestamp: historical.reqHeadTimestamp,
+  reqHistoricalTicks: historicalTicks.reqHistoricalTicks,
   cancelHeadTimestamp: (_conn, r) => void r.int(),
   reqFundamentalData: fundamentals.reqFundamentalData,
   cancelFundamentalData: fundamentals.cancelFundamentalData,

@@ -2,8 +2,7 @@ import type { HandlerFn, SimConnection } from "../connection.ts";
 import { readContract } from "../protocol/field-reader.ts";
 import { ServerMsg } from "../protocol/msg-ids.ts";
 import type { Instrument } from "../universe/instrument.ts";
-import { pathPrice } from "../universe/price-path.ts";
-import { optionModel, quoteOf } from "../universe/quotes.ts";
+import { optionModel } from "../universe/quotes.ts";
 import { resolveContract } from "./resolve-contract.ts";
 
 /** IB tick type ids, live and delayed. */
@@ -28,16 +27,13 @@ export const TickType = {
 const NOT_SUBSCRIBED =
   "Requested market data is not subscribed. Check API status by selecting the Account menu then under Management choose Market Data Subscription Manager and/or review the market data subscriptions in Account Management.";
 
-function sendTicks(
-  conn: SimConnection,
-  reqId: number,
-  i: Instrument,
-  delayed: boolean,
-  last: number,
-  full: boolean,
-): void {
+/** How far behind delayed data runs (US exchanges: 15 minutes). */
+const DELAY_MS = 15 * 60_000;
+
+function sendTicks(conn: SimConnection, reqId: number, i: Instrument, delayed: boolean, full: boolean): void {
   const k = delayed ? 1 : 0;
-  const q = quoteOf(i, last);
+  const market = conn.core.market;
+  const q = market.quote(i, market.now() - (delayed ? DELAY_MS : 0));
   const price = (t: readonly [number, number], p: number, size: number | string = "") =>
     conn.send(ServerMsg.tickPrice, 3, reqId, t[k], p, size, 0);
   price(TickType.bid, q.bid, q.bidSize);
@@ -77,7 +73,9 @@ function sendTicks(
 
 /**
  * reqMktData: 200 unknown contract, 101 over the line limit, 354 without live permission (or 10167 and
- * delayed ticks when delayed data was requested); snapshots end with tickSnapshotEnd, streams tick until cancelled.
+ * delayed ticks when delayed data was requested); after reqMarketDataType(3/4) IB's delayed tick types
+ * (66-76, 80-83) carrying the price of 15 minutes ago. Snapshots end with tickSnapshotEnd, streams tick
+ * until cancelled; every price comes from the market's one path.
  */
 export const reqMktData: HandlerFn = (conn, r) => {
   r.int(); // version
@@ -101,29 +99,22 @@ export const reqMktData: HandlerFn = (conn, r) => {
     );
   }
   const requested = conn.marketDataType;
-  let delayed = false;
+  // delayed data when asked for (3, 4), or when live data is not subscribed
+  const delayed = requested === 3 || requested === 4 || !cfg.liveDataPermission;
   if (!cfg.liveDataPermission) {
     if (requested === 1 || requested === 2) return conn.error(reqId, 354, NOT_SUBSCRIBED);
     conn.error(reqId, 10167, "Requested market data is not subscribed. Displaying delayed market data.");
-    delayed = true;
   }
-  // with live permission IB sends live data whatever type was asked for
-  const type = delayed ? (requested === 4 ? 4 : 3) : requested === 2 ? 2 : 1;
-  conn.send(ServerMsg.marketDataType, 1, reqId, type);
+  conn.send(ServerMsg.marketDataType, 1, reqId, requested);
   conn.send(ServerMsg.tickReqParams, reqId, instrument.minTick, "9c0001", 3);
-  sendTicks(conn, reqId, instrument, delayed, instrument.price, true);
+  sendTicks(conn, reqId, instrument, delayed, true);
   if (snapshot) {
     conn.send(ServerMsg.tickSnapshotEnd, 1, reqId);
     return;
   }
   conn.marketDataLines.add(reqId);
-  const t0 = Date.now();
-  const p0 = pathPrice(instrument.conId, 1, t0);
   const timer = setInterval(
-    () => {
-      const last = (instrument.price * pathPrice(instrument.conId, 1, Date.now())) / p0;
-      sendTicks(conn, reqId, instrument, delayed, last, false);
-    },
+    () => sendTicks(conn, reqId, instrument, delayed, false),
     Math.max(5, conn.core.scaled(cfg.tickIntervalMs)),
   );
   conn.subscriptions.set(reqId, () => {

@@ -68,7 +68,7 @@ export const reqHistoricalNews: HandlerFn = (conn, r) => {
       `News feed is not allowed: ${unknown.join("+") || "(none given)"}; use ${NEWS_PROVIDERS.map((p) => p.providerCode).join("+")}`,
     );
   }
-  const hits = headlinesFor(instrument, Date.now(), NEWS_DAYS).filter(
+  const hits = headlinesFor(instrument, conn.core.market.now(), NEWS_DAYS).filter(
     (h) =>
       providers.has(h.providerCode) &&
       (start === undefined || h.time >= start) &&
@@ -89,15 +89,17 @@ export const reqHistoricalNews: HandlerFn = (conn, r) => {
 
 let index: { day: string; byId: Map<string, Headline> } | undefined;
 
-function articleIndex(): Map<string, Headline> {
+/** Every article id of the days reqHistoricalNews serves at `now` (the simulated clock, so a replay's news). */
+function articleIndex(now: number): Map<string, Headline> {
   const u = universe();
-  if (index?.day !== u.day) {
+  const day = `${u.day}|${new Date(now).toISOString().slice(0, 10)}`;
+  if (index?.day !== day) {
     const byId = new Map<string, Headline>();
     for (const i of u.instruments) {
       if (i.secType === "OPT" || i.secType === "FUT") continue;
-      for (const h of headlinesFor(i, Date.now(), NEWS_DAYS)) byId.set(h.articleId, h);
+      for (const h of headlinesFor(i, now, NEWS_DAYS)) byId.set(h.articleId, h);
     }
-    index = { day: u.day, byId };
+    index = { day, byId };
   }
   return index.byId;
 }
@@ -107,7 +109,7 @@ export const reqNewsArticle: HandlerFn = (conn, r) => {
   const reqId = r.int();
   const providerCode = r.str().toUpperCase();
   const articleId = r.str();
-  const h = articleIndex().get(articleId);
+  const h = articleIndex(conn.core.market.now()).get(articleId);
   const instrument = h && findByConId(h.conId);
   if (!h || !instrument || h.providerCode !== providerCode) {
     return conn.error(

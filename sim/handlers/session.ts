@@ -27,7 +27,8 @@ export const reqIds: HandlerFn = (conn, r) => {
 };
 
 export const reqCurrentTime: HandlerFn = (conn) => {
-  conn.send(ServerMsg.currentTime, 1, Math.floor(Date.now() / 1000));
+  // the simulated clock: a replay's time, not the wall clock's
+  conn.send(ServerMsg.currentTime, 1, Math.floor(conn.core.market.now() / 1000));
 };
 
 export const reqManagedAccts: HandlerFn = (conn) => {

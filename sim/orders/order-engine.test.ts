@@ -17,7 +17,7 @@ import {
 import { type Simulator, startSimulator } from "../server.ts";
 import { collectCodes, connectApi, connectNext, waitFor } from "../testing/clients.ts";
 import { findInstrument } from "../universe/instruments.ts";
-import { quoteOf } from "../universe/quotes.ts";
+import { livePrice, liveQuote } from "../universe/live-price.ts";
 import { commissionFor } from "./order-engine.ts";
 
 type Status = { id: number; status: string; at: number };
@@ -74,7 +74,7 @@ describe("sim order engine: what-if, orderRef, stops, brackets", { timeout: 30_0
       transmit: true,
     });
     const [, , order, state] = await preview;
-    const ask = quoteOf(ibm).ask;
+    const ask = liveQuote(ibm, Date.now()).ask;
     assert.equal(order.whatIf, true);
     assert.equal(state.commission, commissionFor(ibm, 100, ask));
     assert.equal(state.commissionCurrency, "USD");
@@ -123,13 +123,14 @@ describe("sim order engine: what-if, orderRef, stops, brackets", { timeout: 30_0
   });
 
   it("a stop far from the market rests; one within the swing triggers a market fill", async () => {
+    const px = livePrice(ibm, Date.now());
     const far = nextId++;
     const near = nextId++;
     const farUp = reached(far, "Submitted");
     api.placeOrder(far, contract, {
       action: OrderAction.BUY,
       orderType: OrderType.STP,
-      auxPrice: Math.round(ibm.price * 1.5),
+      auxPrice: Math.round(px * 1.5),
       totalQuantity: 1,
       transmit: true,
     });
@@ -138,30 +139,31 @@ describe("sim order engine: what-if, orderRef, stops, brackets", { timeout: 30_0
     api.placeOrder(near, contract, {
       action: OrderAction.SELL,
       orderType: OrderType.STP,
-      auxPrice: ibm.price * 0.999,
+      auxPrice: px * 0.999,
       totalQuantity: 1,
       transmit: true,
     });
     const [, , , , avg] = (await filled) as unknown as [number, string, number, number, number];
-    assert.ok(avg <= ibm.price * 0.999 + 0.05, `a sell stop fills at the market once crossed: ${avg}`);
+    assert.ok(avg <= px * 0.999 + 0.05, `a sell stop fills at the market once crossed: ${avg}`);
     assert.deepEqual(statusOf(far), ["Submitted"], "the far stop has not triggered");
     const open = await next.getAllOpenOrders();
     const rest = open.find((o) => o.orderId === far);
     assert.equal(rest?.order.orderType, "STP");
-    assert.equal(rest?.order.auxPrice, Math.round(ibm.price * 1.5));
+    assert.equal(rest?.order.auxPrice, Math.round(px * 1.5));
     api.cancelOrder(far);
     await reached(far, "Cancelled");
   });
 
   it("a STP LMT becomes a limit once triggered: fills at or under its limit, or rests when out of reach", async () => {
+    const px = livePrice(ibm, Date.now());
     const good = nextId++;
     const out = nextId++;
-    const lmt = ibm.price * 1.02;
+    const lmt = px * 1.02;
     const filled = reached(good, "Filled");
     api.placeOrder(good, contract, {
       action: OrderAction.BUY,
       orderType: OrderType.STP_LMT,
-      auxPrice: ibm.price * 1.001,
+      auxPrice: px * 1.001,
       lmtPrice: lmt,
       totalQuantity: 2,
       transmit: true,
@@ -172,8 +174,8 @@ describe("sim order engine: what-if, orderRef, stops, brackets", { timeout: 30_0
     api.placeOrder(out, contract, {
       action: OrderAction.BUY,
       orderType: OrderType.STP_LMT,
-      auxPrice: ibm.price * 0.5,
-      lmtPrice: ibm.price * 0.6,
+      auxPrice: px * 0.5,
+      lmtPrice: px * 0.6,
       totalQuantity: 2,
       transmit: true,
     });
@@ -185,6 +187,7 @@ describe("sim order engine: what-if, orderRef, stops, brackets", { timeout: 30_0
   });
 
   it("a bracket goes live on its last leg; children wait for the parent's fill; one child's fill cancels the other", async () => {
+    const px = livePrice(ibm, Date.now());
     const parent = nextId++;
     const takeProfit = nextId++;
     const stopLoss = nextId++;
@@ -199,7 +202,7 @@ describe("sim order engine: what-if, orderRef, stops, brackets", { timeout: 30_0
       ...base,
       action: OrderAction.SELL,
       orderType: OrderType.LMT,
-      lmtPrice: Math.round(ibm.price * 2),
+      lmtPrice: Math.round(px * 2),
       parentId: parent,
       transmit: false,
     });
@@ -211,7 +214,7 @@ describe("sim order engine: what-if, orderRef, stops, brackets", { timeout: 30_0
       ...base,
       action: OrderAction.SELL,
       orderType: OrderType.STP,
-      auxPrice: ibm.price * 0.999,
+      auxPrice: px * 0.999,
       parentId: parent,
       transmit: true,
     });

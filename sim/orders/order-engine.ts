@@ -3,7 +3,6 @@ import { sendPosition } from "../handlers/account.ts";
 import { round2 } from "../universe/accounts.ts";
 import type { Instrument } from "../universe/instrument.ts";
 import { findByConId } from "../universe/instruments.ts";
-import { pathPrice } from "../universe/price-path.ts";
 import { quoteOf } from "../universe/quotes.ts";
 import { sendCommission, sendExecution, sendOpenOrder, sendOrderStatus } from "./order-messages.ts";
 
@@ -37,14 +36,14 @@ const SWING = 0.004;
 const SWING_PERIOD_MS = 120_000;
 
 /**
- * The price a resting order sees: the deterministic path plus a ±0.4% swing over two simulated
- * minutes, so a limit within a few tenths of a percent of the market crosses within one swing.
- * Simulated time runs 1/timeScale faster than the clock.
+ * The price a resting order sees: the market's one price path (what quotes show) times a ±0.4% swing
+ * over two simulated minutes, so a limit within a few tenths of a percent of the market crosses within
+ * one swing. The swing runs 1/timeScale faster than the clock.
  */
 export function simulatedLast(core: SimCore, i: Instrument, since: number, now: number): number {
   const elapsed = (now - since) / core.config.timeScale;
   const swing = 1 + SWING * Math.sin((2 * Math.PI * elapsed) / SWING_PERIOD_MS);
-  return ((i.price * pathPrice(i.conId, 1, since + elapsed)) / pathPrice(i.conId, 1, since)) * swing;
+  return core.market.price(i, core.market.now()) * swing;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { SimCore, SimOrder } from "../core.ts";
+import { marksAt } from "../market/marks.ts";
 import { accountValues, round2 } from "../universe/accounts.ts";
 import type { Instrument } from "../universe/instrument.ts";
-import { quoteOf } from "../universe/quotes.ts";
 import { commissionFor } from "./order-engine.ts";
 
 /** IB's what-if answer: margins before, change and after, equity with loan, and the commission range. */
@@ -30,9 +30,10 @@ function marginOf(i: Instrument, qty: number, notional: number): number {
 /** What the order would do to the account if it filled now, without placing it. */
 export function whatIfState(core: SimCore, o: SimOrder, i: Instrument): WhatIfState {
   const acct = core.account(o.account)!;
-  const tag = (t: string) =>
-    Number(accountValues(acct.cash, [...acct.positions.values()]).find((v) => v.tag === t)?.value ?? 0);
-  const q = quoteOf(i);
+  const now = core.market.now();
+  const values = accountValues(acct.cash, [...acct.positions.values()], marksAt(core.market, now));
+  const tag = (t: string) => Number(values.find((v) => v.tag === t)?.value ?? 0);
+  const q = core.market.quote(i, now);
   const price =
     o.orderType.includes("LMT") && o.lmtPrice > 0 ? o.lmtPrice : o.action === "BUY" ? q.ask : q.bid;
   const mult = i.multiplier ? Number(i.multiplier) : 1;

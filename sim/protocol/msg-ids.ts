@@ -35,6 +35,7 @@ export const ClientMsg = {
   cancelPnL: 93,
   reqPnLSingle: 94,
   cancelPnLSingle: 95,
+  reqHistoricalTicks: 96,
 } as const;
 export type ClientMsgName = keyof typeof ClientMsg;
 
@@ -81,6 +82,9 @@ export const ServerMsg = {
   headTimestamp: 88,
   pnl: 94,
   pnlSingle: 95,
+  historicalTicks: 96,
+  historicalTicksBidAsk: 97,
+  historicalTicksLast: 98,
 } as const;
 
 /** Server versions at which reply layouts change (from the TWS API's MIN_SERVER_VER table). */

@@ -29,20 +29,27 @@ export function initialPositions(): SimPosition[] {
   ];
 }
 
-/** Market value of a position at the instrument's reference price. */
-export function marketValue(p: SimPosition): number {
-  return round2(p.quantity * p.instrument.price * multiplierOf(p.instrument));
+/** The mark of an instrument: its price now and the previous session's close. */
+export type Marks = (i: Instrument) => { price: number; close: number };
+
+/** Marks at the reference price, the day up 0.35% on the close (the simulator marks on its price path instead). */
+export const referenceMarks: Marks = (i) => ({ price: i.price, close: i.price / 1.0035 });
+
+/** Market value of a position at its mark. */
+export function marketValue(p: SimPosition, marks: Marks = referenceMarks): number {
+  return round2(p.quantity * marks(p.instrument).price * multiplierOf(p.instrument));
 }
 
-/** Unrealized PnL of a position at the instrument's reference price. */
-export function unrealizedPnl(p: SimPosition): number {
+/** Unrealized PnL of a position at its mark. */
+export function unrealizedPnl(p: SimPosition, marks: Marks = referenceMarks): number {
   // avgCost already includes the multiplier, as IB reports it
-  return round2(marketValue(p) - p.quantity * p.avgCost);
+  return round2(marketValue(p, marks) - p.quantity * p.avgCost);
 }
 
-/** Daily PnL: a deterministic fraction of market value (the simulated day moved +0.35%). */
-export function dailyPnl(p: SimPosition): number {
-  return round2(marketValue(p) * 0.0035);
+/** Daily PnL: the move of the mark since the previous close. */
+export function dailyPnl(p: SimPosition, marks: Marks = referenceMarks): number {
+  const m = marks(p.instrument);
+  return round2(p.quantity * (m.price - m.close) * multiplierOf(p.instrument));
 }
 
 export function round2(n: number): number {
@@ -53,13 +60,14 @@ export function round2(n: number): number {
 export function accountValues(
   cash: number,
   positions: SimPosition[],
+  marks: Marks = referenceMarks,
 ): Array<{ tag: string; value: string; currency: string }> {
   // futures carry no market value in equity, only their unrealized PnL
   const gross = round2(
-    positions.reduce((s, p) => s + Math.abs(p.instrument.secType === "FUT" ? 0 : marketValue(p)), 0),
+    positions.reduce((s, p) => s + Math.abs(p.instrument.secType === "FUT" ? 0 : marketValue(p, marks)), 0),
   );
   const futPnl = round2(
-    positions.filter((p) => p.instrument.secType === "FUT").reduce((s, p) => s + unrealizedPnl(p), 0),
+    positions.filter((p) => p.instrument.secType === "FUT").reduce((s, p) => s + unrealizedPnl(p, marks), 0),
   );
   const netLiq = round2(cash + gross + futPnl);
   const init = round2(gross * 0.25 + 15_000 * positions.filter((p) => p.instrument.secType === "FUT").length);
@@ -105,20 +113,21 @@ export function ledgerValues(
   cash: number,
   positions: SimPosition[],
   currency: string,
+  marks: Marks = referenceMarks,
 ): Array<{ tag: string; value: string; currency: string }> {
   const stocks = round2(
-    positions.filter((p) => p.instrument.secType === "STK").reduce((s, p) => s + marketValue(p), 0),
+    positions.filter((p) => p.instrument.secType === "STK").reduce((s, p) => s + marketValue(p, marks), 0),
   );
   const options = round2(
-    positions.filter((p) => p.instrument.secType === "OPT").reduce((s, p) => s + marketValue(p), 0),
+    positions.filter((p) => p.instrument.secType === "OPT").reduce((s, p) => s + marketValue(p, marks), 0),
   );
   const futPnl = round2(
-    positions.filter((p) => p.instrument.secType === "FUT").reduce((s, p) => s + unrealizedPnl(p), 0),
+    positions.filter((p) => p.instrument.secType === "FUT").reduce((s, p) => s + unrealizedPnl(p, marks), 0),
   );
-  const unrealized = round2(positions.reduce((s, p) => s + unrealizedPnl(p), 0));
+  const unrealized = round2(positions.reduce((s, p) => s + unrealizedPnl(p, marks), 0));
   const realized = round2(positions.reduce((s, p) => s + p.realizedPnl, 0));
   const fx = round2(
-    positions.filter((p) => p.instrument.secType === "CASH").reduce((s, p) => s + marketValue(p), 0),
+    positions.filter((p) => p.instrument.secType === "CASH").reduce((s, p) => s + marketValue(p, marks), 0),
   );
   const v = (tag: string, n: number) => ({ tag, value: n.toFixed(2), currency });
   return [

@@ -1,8 +1,8 @@
 import { IbMcpError } from "../../shared/errors.ts";
 import type { Duration, WhatToShow } from "./bar-spec.ts";
 import type { Instrument } from "./instrument.ts";
-import { pathPrice, pathVolume } from "./price-path.ts";
-import { inSession, isTradingDay, sessionSpecs } from "./sessions.ts";
+import { pathPrice, pathVolume, volScale } from "./price-path.ts";
+import { dayWindow, inSession, isTradingDay } from "./sessions.ts";
 import { fromLocal, localClock, localParts } from "./time-zone.ts";
 
 /** The most bars one request may return (IB answers "Time length exceed max" beyond its own limits). */
@@ -18,7 +18,7 @@ export interface BarRequest {
   useRTH: boolean;
 }
 
-/** One bar; `time` is its start (for daily and longer bars, local midnight of its first day). */
+/** One bar; `time` is its start (daily: local midnight of its day; weekly and monthly: of its last trading day). */
 export interface Bar {
   time: number;
   daily: boolean;
@@ -51,7 +51,11 @@ export function windowStart(req: BarRequest): number {
       for (let k = 0; k < duration.count * 3 + 10; k++) {
         const noon = fromLocal(p.year, p.month, p.day - k, 12, 0, 0, tz);
         if (isTradingDay(noon, i.session, tz)) found++;
-        if (found === duration.count) return fromLocal(p.year, p.month, p.day - k, 0, 0, 0, tz);
+        if (found === duration.count) {
+          // a session that opens the evening before (CME, FX) starts the window there
+          const open = Math.min(0, dayWindow(noon, i.session, tz, req.useRTH)?.[0] ?? 0);
+          return fromLocal(p.year, p.month, p.day - k, 0, 0, 0, tz) + open * 60_000;
+        }
       }
       return endMs - duration.count * DAY;
     }
@@ -67,7 +71,8 @@ export function windowStart(req: BarRequest): number {
 function ohlc(req: BarRequest, t0: number, t1: number, seconds: number) {
   const { conId, price, minTick, secType } = req.instrument;
   const samples: number[] = [];
-  for (let k = 0; k <= 6; k++) samples.push(pathPrice(conId, price, t0 + ((t1 - t0) * k) / 6));
+  for (let k = 0; k <= 6; k++)
+    samples.push(pathPrice(conId, price, t0 + ((t1 - t0) * k) / 6, volScale(secType)));
   const spread = Math.max(minTick, price * 0.0002);
   const shift = req.whatToShow === "BID" ? -spread / 2 : req.whatToShow === "ASK" ? spread / 2 : 0;
   const dec = decimalsOf(minTick);
@@ -99,12 +104,12 @@ function intradayBars(req: BarRequest, start: number): Bar[] {
   const localMidnight = fromLocal(p.year, p.month, p.day, 0, 0, 0, tz);
   let t = localMidnight + Math.ceil((start - localMidnight) / step) * step;
   const out: Bar[] = [];
-  const [open] = req.useRTH ? sessionSpecs[session].rth : sessionSpecs[session].eth;
   for (; t < req.endMs; t += step) {
     let barStart = t;
     if (!inSession(t, session, tz, req.useRTH)) {
       // a bar straddling the open starts at the open, as IB's 09:30 hourly bar does
       if (step <= 60_000 || !inSession(t + step - 60_000, session, tz, req.useRTH)) continue;
+      const open = dayWindow(t, session, tz, req.useRTH)?.[0] ?? 0;
       barStart = t - (t % 60_000) + (open - localClock(t, tz).minuteOfDay) * 60_000;
       if (barStart <= t || barStart >= t + step) continue;
     }
@@ -120,13 +125,15 @@ function intradayBars(req: BarRequest, start: number): Bar[] {
 
 function dailyBars(req: BarRequest, start: number): Bar[] {
   const { timeZoneId: tz, session } = req.instrument;
-  const [a, b] = req.useRTH ? sessionSpecs[session].rth : sessionSpecs[session].eth;
   const s = localParts(start, tz);
   const out: Bar[] = [];
   for (let k = 0; ; k++) {
     const midnight = fromLocal(s.year, s.month, s.day + k, 0, 0, 0, tz);
     if (midnight >= req.endMs) break;
-    if (!isTradingDay(midnight + 12 * 3_600_000, session, tz)) continue;
+    // holidays and weekends have no bar; half days close early
+    const w = dayWindow(midnight + 12 * 3_600_000, session, tz, req.useRTH);
+    if (!w) continue;
+    const [a, b] = w;
     const open = midnight + a * 60_000;
     const close = Math.min(midnight + b * 60_000, req.endMs);
     if (open >= req.endMs || close <= start) continue;
@@ -135,6 +142,7 @@ function dailyBars(req: BarRequest, start: number): Bar[] {
   return out;
 }
 
+/** Weekly and monthly bars: IB dates each by the last trading day it holds (so far, for the current period). */
 function aggregate(days: Bar[], keyOf: (t: number) => string): Bar[] {
   const groups = new Map<string, Bar[]>();
   for (const d of days) {
@@ -146,7 +154,7 @@ function aggregate(days: Bar[], keyOf: (t: number) => string): Bar[] {
     const last = g.at(-1)!;
     const volume = g.every((b) => b.volume >= 0) ? g.reduce((s, b) => s + b.volume, 0) : -1;
     return {
-      time: first.time,
+      time: last.time,
       daily: true,
       open: first.open,
       high: Math.max(...g.map((b) => b.high)),
@@ -166,14 +174,10 @@ function tooMuch(): IbMcpError {
   );
 }
 
-/** Pure: the same request always gives the same bars (prices come from a deterministic path per conId). */
-export function generateBars(req: BarRequest): Bar[] {
-  const start = windowStart(req);
-  if (req.barSeconds < 86_400) return intradayBars(req, start);
-  const days = dailyBars(req, start);
-  const tz = req.instrument.timeZoneId;
-  if (req.barSeconds === 86_400) return days;
-  if (req.barSeconds === 604_800) {
+/** Daily bars grouped into weekly (604800 s) or monthly bars, each dated by its last trading day; days as they are otherwise. */
+export function aggregatePeriods(days: Bar[], barSeconds: number, tz: string): Bar[] {
+  if (barSeconds === 86_400) return days;
+  if (barSeconds === 604_800) {
     return aggregate(days, (t) => {
       const p = localParts(t + 12 * 3_600_000, tz);
       const monday = Date.UTC(p.year, p.month - 1, p.day) - ((p.weekday + 6) % 7) * DAY;
@@ -184,4 +188,11 @@ export function generateBars(req: BarRequest): Bar[] {
     const p = localParts(t + 12 * 3_600_000, tz);
     return `${p.year}-${p.month}`;
   });
+}
+
+/** Pure: the same request always gives the same bars (prices come from a deterministic path per conId). */
+export function generateBars(req: BarRequest): Bar[] {
+  const start = windowStart(req);
+  if (req.barSeconds < 86_400) return intradayBars(req, start);
+  return aggregatePeriods(dailyBars(req, start), req.barSeconds, req.instrument.timeZoneId);
 }

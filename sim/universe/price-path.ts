@@ -23,15 +23,24 @@ function valueNoise(seed: string, x: number): number {
   return a + (b - a) * smooth(f);
 }
 
+/** How much an asset class moves relative to a stock (FX and bonds far less, crypto more). */
+export function volScale(secType: string): number {
+  if (secType === "CASH") return 0.15;
+  if (secType === "BOND") return 0.1;
+  if (secType === "CRYPTO") return 1.5;
+  return 1;
+}
+
 /**
  * The simulated price of an instrument at an instant: the reference price moved by deterministic
- * multi-scale noise. A pure function of (conId, reference price, time), so any bar window agrees with any other.
+ * multi-scale noise. A pure function of (conId, reference price, time, scale), so any bar window agrees
+ * with any other.
  */
-export function pathPrice(conId: number, refPrice: number, tMs: number): number {
+export function pathPrice(conId: number, refPrice: number, tMs: number, scale = 1): number {
   const s = tMs / 1000;
   let x = 0;
   for (const [period, amp] of LAYERS) x += amp * valueNoise(`${conId}:${period}`, s / period);
-  return refPrice * Math.exp(x);
+  return refPrice * Math.exp(x * scale);
 }
 
 /** Deterministic traded volume for a bar: scaled to the bar's length with some spread. */

@@ -61,9 +61,11 @@ export async function startNatsStack(opts: {
   gateways?: number;
   connectorEnv?: Record<string, string>;
   gatewayEnv?: Record<string, string>;
+  /** Extra `ib-mcp sim` flags, e.g. a replay directory or a simulated clock. */
+  simArgs?: string[];
 }): Promise<NatsStack> {
   const nats = await startNatsServer();
-  const sim = await spawnSim();
+  const sim = await spawnSim(opts.simArgs);
   const connector = spawnCli("connector", [], {
     NATS_URL: nats.url,
     IB_PORT: String(sim.port),
