@@ -2,6 +2,7 @@ import type { HandlerFn, SimConnection } from "../connection.ts";
 import { readContract } from "../protocol/field-reader.ts";
 import { ServerMsg } from "../protocol/msg-ids.ts";
 import type { Instrument } from "../universe/instrument.ts";
+import { universe } from "../universe/instruments.ts";
 import { optionModel } from "../universe/quotes.ts";
 import { resolveContract } from "./resolve-contract.ts";
 
@@ -33,7 +34,8 @@ const DELAY_MS = 15 * 60_000;
 function sendTicks(conn: SimConnection, reqId: number, i: Instrument, delayed: boolean, full: boolean): void {
   const k = delayed ? 1 : 0;
   const market = conn.core.market;
-  const q = market.quote(i, market.now() - (delayed ? DELAY_MS : 0));
+  const at = market.now() - (delayed ? DELAY_MS : 0);
+  const q = market.quote(i, at);
   const price = (t: readonly [number, number], p: number, size: number | string = "") =>
     conn.send(ServerMsg.tickPrice, 3, reqId, t[k], p, size, 0);
   price(TickType.bid, q.bid, q.bidSize);
@@ -50,7 +52,9 @@ function sendTicks(conn: SimConnection, reqId: number, i: Instrument, delayed: b
     price(TickType.open, q.open, 0);
     conn.send(ServerMsg.tickSize, 6, reqId, TickType.volume[k], q.volume);
   }
-  const m = optionModel(i);
+  // greeks off the underlying's price on the market's one path at the same instant as the quote
+  const under = i.secType === "OPT" ? universe().byConId.get(i.underConId) : undefined;
+  const m = under && optionModel(i, at, market.price(under, at));
   if (m) {
     for (const t of [TickType.bidOption, TickType.askOption, TickType.lastOption, TickType.modelOption]) {
       conn.send(

@@ -1,6 +1,6 @@
 import { type Bar, type BarRequest, generateBars } from "../universe/bars.ts";
 import type { Instrument } from "../universe/instrument.ts";
-import { livePrice, liveQuote } from "../universe/live-price.ts";
+import { instrumentPrice, liveQuote } from "../universe/live-price.ts";
 import type { Quote } from "../universe/quotes.ts";
 
 /**
@@ -21,7 +21,7 @@ export interface Market {
 /** The deterministic synthetic market on the wall clock. */
 export const syntheticMarket: Market = {
   now: () => Date.now(),
-  price: livePrice,
+  price: instrumentPrice,
   quote: liveQuote,
   bars: generateBars,
 };

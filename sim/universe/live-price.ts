@@ -1,6 +1,7 @@
 import type { Instrument } from "./instrument.ts";
+import { universe } from "./instruments.ts";
 import { pathPrice, volScale } from "./price-path.ts";
-import { type Quote, quoteOf, roundToTick } from "./quotes.ts";
+import { type OptionModel, optionModel, type Quote, quoteOf, roundToTick } from "./quotes.ts";
 import { dayWindow } from "./sessions.ts";
 import { fromLocal, localParts } from "./time-zone.ts";
 
@@ -52,12 +53,24 @@ export function livePrice(i: Priced, t: number): number {
   return pathPrice(i.conId, i.price, lastTradeTime(i, t), volScale(i.secType));
 }
 
+/** An option's model values at `t`, priced off its underlying's price on the shared path at that instant. */
+export function liveOptionModel(i: Instrument, t: number): OptionModel | undefined {
+  if (i.secType !== "OPT") return undefined;
+  const under = universe().byConId.get(i.underConId);
+  return under && optionModel(i, t, livePrice(under, t));
+}
+
+/** The price of any instrument at `t`: an option's is its model price off the underlying's, so greeks and quotes agree. */
+export function instrumentPrice(i: Instrument, t: number): number {
+  return liveOptionModel(i, t)?.optPrice ?? livePrice(i, t);
+}
+
 /**
  * The quote at `t`: last on the shared path; open, high and low of the current (or last) regular
  * session so far; close of the regular session before it, as IB's close tick is the prior day's.
  */
 export function liveQuote(i: Instrument, t: number): Quote {
-  const last = livePrice(i, t);
+  const last = instrumentPrice(i, t);
   const q = quoteOf(i, last);
   const rth = latestSession(i, t, true);
   if (!rth) return q;

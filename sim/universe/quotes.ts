@@ -59,8 +59,11 @@ export interface OptionModel {
   undPrice: number;
 }
 
-/** Black-Scholes model values of an option at its underlying's reference price, on the volatility surface. */
-export function optionModel(i: Instrument, now = Date.now()): OptionModel | undefined {
+/**
+ * Black-Scholes model values of an option on the volatility surface, at `underPrice` (the underlying's price on the
+ * shared path at `now`; its reference price when not given).
+ */
+export function optionModel(i: Instrument, now = Date.now(), underPrice?: number): OptionModel | undefined {
   if (i.secType !== "OPT" || (i.right !== "C" && i.right !== "P")) return undefined;
   const under = universe().byConId.get(i.underConId);
   const spec = chainSpecs[i.underSymbol];
@@ -68,8 +71,9 @@ export function optionModel(i: Instrument, now = Date.now()): OptionModel | unde
   const e = i.lastTradeDateOrContractMonth;
   const expiry = Date.UTC(Number(e.slice(0, 4)), Number(e.slice(4, 6)) - 1, Number(e.slice(6, 8)), 21);
   const years = Math.max(0, (expiry - now) / (365 * 86_400_000));
-  const vol = surfaceVol(spec, under.price, i.strike, years);
-  const g = blackScholes(i.right, under.price, i.strike, years, vol);
+  const spot = underPrice ?? under.price;
+  const vol = surfaceVol(spec, spot, i.strike, years);
+  const g = blackScholes(i.right, spot, i.strike, years, vol);
   const r4 = (x: number) => Number(x.toFixed(4));
   return {
     impliedVol: r4(vol),
@@ -78,6 +82,6 @@ export function optionModel(i: Instrument, now = Date.now()): OptionModel | unde
     vega: r4(g.vega),
     theta: r4(g.theta),
     optPrice: Number(g.price.toFixed(2)),
-    undPrice: under.price,
+    undPrice: spot,
   };
 }
