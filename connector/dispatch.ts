@@ -1,6 +1,6 @@
 import { type Logger, pino } from "pino";
-import type { z } from "zod";
 import type { CallContext } from "../shared/bus.ts";
+import { describeIssues } from "../shared/describe-issues.ts";
 import { IbMcpError, toIbMcpError } from "../shared/errors.ts";
 import type { ToolDef } from "../shared/tool-def.ts";
 import { catalogue } from "../shared/tools/index.ts";
@@ -25,12 +25,6 @@ export interface DispatcherDeps {
 export const DEFAULT_TIMEOUT_MS = 15_000;
 /** Longer than any IB answer takes; a larger caller deadline is cut to this. */
 const MAX_TIMEOUT_MS = 300_000;
-
-/** Zod issues as one message naming each field, e.g. "symbol: symbol must not be empty; max_bars: ...". */
-export function describeIssues(tool: string, error: z.ZodError): string {
-  const parts = error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(arguments)"}: ${i.message}`);
-  return `invalid arguments for ${tool}: ${parts.join("; ")}`;
-}
 
 function withRequestId(err: IbMcpError, requestId: string): IbMcpError {
   if (err.requestId !== undefined || !requestId) return err;

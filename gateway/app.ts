@@ -61,13 +61,17 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
   const servers = modes.map((m) => {
     const server = createMcpServer({
       tools,
+      defaultToolsets: env.MCP_TOOLSETS,
+      mode: m,
       callTool: guardLiveTrading(
         createToolCaller({ bus, mode: m, metrics, logger }),
         m,
         env.GATEWAY_ALLOW_LIVE_TRADING,
       ),
     });
-    server.server.server.onerror = (err) => logger.debug({ err, mode: m }, "MCP protocol error");
+    // What the front door cannot see (it validates every message with the SDK's schemas first) but the SDK
+    // still refuses.
+    server.server.server.onerror = (err) => logger.warn({ err, mode: m }, "MCP protocol error");
     return [m, server] as const;
   });
   const handlers = new Map(
@@ -75,6 +79,7 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
       m,
       createMcpPostHandler({
         server,
+        mode: m,
         timeoutMs: env.MCP_REQUEST_TIMEOUT_MS,
         maxBodyBytes: env.MCP_MAX_BODY_BYTES,
         logger,
@@ -106,13 +111,17 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
     allowedOrigins: env.MCP_ALLOWED_ORIGINS,
     loopbackBind: isLoopbackHost(env.HOST),
   });
-  for (const path of ["/mcp", "/mcp/:mode"]) {
+  // The toolsets of a URL: `?toolsets=market,account` on any of these, or as a path for clients and proxies that
+  // keep only a path (`/mcp/toolsets/market,account`, `/mcp/paper/toolsets/market,account`).
+  const mcpPaths = ["/mcp", "/mcp/:mode", "/mcp/toolsets/:toolsets", "/mcp/:mode/toolsets/:toolsets"];
+  for (const path of mcpPaths) {
     app.use(path, guard);
     if (tokens.length > 0) app.use(path, bearerAuth(tokens));
   }
   const defaultHandler = handlers.get(mode)!;
   app.post("/mcp", defaultHandler);
-  app.post("/mcp/:mode", (c) => {
+  app.post("/mcp/toolsets/:toolsets", defaultHandler);
+  app.on("POST", ["/mcp/:mode", "/mcp/:mode/toolsets/:toolsets"], (c) => {
     const requested = c.req.param("mode");
     const handler = handlers.get(requested as TradingMode);
     if (handler) return handler(c);
@@ -123,7 +132,7 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
     return jsonRpcErrorResponse(404, JsonRpcCode.serverError, `Not Found: ${why}`);
   });
   // Stateless: no SSE stream to open (GET) and no session to end (DELETE).
-  for (const path of ["/mcp", "/mcp/:mode"]) {
+  for (const path of mcpPaths) {
     app.all(path, () =>
       jsonRpcErrorResponse(
         405,

@@ -13,8 +13,8 @@ export function guardLiveTrading(
   allowLiveTrading: boolean,
 ): ToolCaller {
   if (mode !== "live" || allowLiveTrading) return callTool;
-  return async function liveTradingGuard(tool, args, scope) {
-    if (tool.access !== "trade") return callTool(tool, args, scope);
+  return async function liveTradingGuard(tool, args, scope, signal) {
+    if (tool.access !== "trade") return callTool(tool, args, scope, signal);
     const err = new IbMcpError(
       "READ_ONLY",
       `${tool.name} refused: live trading is off on the gateway: GATEWAY_ALLOW_LIVE_TRADING=true is missing (the operator must set it on the gateway serving live)`,
