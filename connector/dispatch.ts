@@ -4,6 +4,7 @@ import { describeIssues } from "../shared/describe-issues.ts";
 import { IbMcpError, toIbMcpError } from "../shared/errors.ts";
 import type { ToolDef } from "../shared/tool-def.ts";
 import { catalogue } from "../shared/tools/index.ts";
+import { cancellable } from "./cancel-registry.ts";
 import { createCoalescer, type SharedRun } from "./coalesce.ts";
 import { startDeadline, withinDeadline } from "./deadline.ts";
 import type { ConnectorServices, HandlerEntry } from "./handlers/context.ts";
@@ -86,11 +87,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           requestId,
           logger: log,
         });
+      // a read call also leaves when its caller cancels; a trade call runs to its end once it started
+      const caller = ctx.onCancel && tool.access === "read" ? cancellable(deadline, ctx.onCancel) : deadline;
       const work =
-        tool.access === "read"
-          ? running.join(`${name} ${JSON.stringify(args)}`, deadline, run)
-          : run(deadline);
-      return await withinDeadline(work, deadline);
+        tool.access === "read" ? running.join(`${name} ${JSON.stringify(args)}`, caller, run) : run(deadline);
+      return await withinDeadline(work, caller);
     } catch (err) {
       const mapped = withRequestId(toIbMcpError(err, `${name} failed unexpectedly`), requestId);
       if (mapped.code === "INTERNAL") log.error({ err: mapped.cause ?? mapped }, mapped.message);

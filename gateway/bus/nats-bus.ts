@@ -14,6 +14,7 @@ import { IbMcpError } from "../../shared/errors.ts";
 import type { TradingMode } from "../../shared/mode.ts";
 import { Headers, subjectFor } from "../../shared/subjects.ts";
 import { decodeReply } from "../../shared/wire.ts";
+import { armCancel } from "./cancel.ts";
 import { createTurnBatcher } from "./turn-batcher.ts";
 
 export interface NatsBusOptions {
@@ -81,6 +82,7 @@ export function createNatsBus(nc: NatsConnection, opts: NatsBusOptions = {}): Bu
     h.set(Headers.timeoutMs, String(connectorBudgetMs(ctx.timeoutMs)));
     if (ctx.traceparent) h.set(Headers.traceparent, ctx.traceparent);
     const subject = subjectFor(mode, tool);
+    const disarm = armCancel(nc, mode, h, ctx);
     try {
       const payload = encoder.encode(JSON.stringify(args ?? {}));
       const msg = await batcher.track(
@@ -121,6 +123,8 @@ export function createNatsBus(nc: NatsConnection, opts: NatsBusOptions = {}): Bu
         cause: err,
         requestId: ctx.requestId,
       });
+    } finally {
+      disarm();
     }
   }
 
