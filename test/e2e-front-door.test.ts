@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { Toolset } from "../shared/tool-def.ts";
-import { DEFAULT_TOOLSETS } from "../shared/toolsets.ts";
 import { catalogue } from "../shared/tools/index.ts";
+import { DEFAULT_TOOLSETS } from "../shared/toolsets.ts";
 import { freePort } from "./support/free-port.ts";
 import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
 import { mcpClient, type NatsStack, startNatsStack, textOf, waitForOk } from "./support/stack.ts";
@@ -102,6 +102,11 @@ describe("the MCP front door of a gateway process", () => {
       assert.ok(performance.now() - started < 100, JSON.stringify(body));
       assert.equal(json.id, body.id);
       assert.equal(json.error?.code, code);
+      if (body.method === "tools/call")
+        assert.match(
+          json.error?.message ?? "",
+          /^INVALID_ARGUMENT: .* Fix the arguments .*\(request id [^)]+\)$/,
+        );
     }
   });
 

@@ -34,15 +34,33 @@ const isRequest = (m: JSONRPCMessage): m is JSONRPCRequest =>
 const isForwardedNotification = (m: JSONRPCMessage): boolean =>
   "method" in m && m.method !== "notifications/cancelled";
 
+/** A zod issue list (the SDK passes a ZodError's message on as is) as one line naming each field. */
+function readable(message: string): string {
+  if (!message.startsWith("[")) return message;
+  try {
+    const issues = JSON.parse(message) as Array<{ path?: unknown[]; message?: string }>;
+    const parts = issues.map((i) => `${(i.path ?? []).join(".") || "(request)"}: ${i.message ?? "invalid"}`);
+    return `invalid tools/call request: ${parts.join("; ")}`;
+  } catch {
+    return message.replace(/\s+/g, " ");
+  }
+}
+
 /**
- * A JSON-RPC error the SDK produced for a tools/call (its own params check: no name, arguments not an object)
- * reworded with the parts every tool error has: code, next step, request id.
+ * A JSON-RPC error the SDK produced for a tools/call (its own params check: no name, arguments not an object; or
+ * its check of our result, which would be a bug) reworded with the parts every tool error has: code, next step,
+ * request id. The errors this gateway makes itself carry `data` already.
  */
 function withErrorParts(reply: JsonRpcReply, req: JSONRPCRequest, requestId: string, mode: TradingMode) {
   if (req.method !== "tools/call" || !("error" in reply) || reply.error.data !== undefined) return reply;
-  const err = new IbMcpError("INVALID_ARGUMENT", reply.error.message.replace(/^MCP error -?\d+: /, ""));
-  const message = errorText(err, mode, requestId);
-  return { ...reply, error: { code: -32602, message, data: { ...err.toInfo(), requestId } } };
+  const what = readable(reply.error.message.replace(/^MCP error -?\d+: /, ""));
+  const ours = /^Invalid tools\/call result/.test(what);
+  const err = new IbMcpError(ours ? "INTERNAL" : "INVALID_ARGUMENT", what);
+  const code = ours ? -32603 : -32602;
+  return {
+    ...reply,
+    error: { code, message: errorText(err, mode, requestId), data: { ...err.toInfo(), requestId } },
+  };
 }
 
 /** The toolsets the URL names (`?toolsets=` or the `/toolsets/:toolsets` path form), or the server's default. */

@@ -70,7 +70,8 @@ export function createMcpServer(opts: {
   server.server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult> => {
     const scope = mux.contextOf(extra.requestId);
     const name = req.params.name;
-    if (!scope) throw new IbMcpError("TIMEOUT", `the request for ${name} was given up before it ran`);
+    // the mux gave up on the request before it ran; nobody reads this answer
+    if (!scope) return errorResult(new IbMcpError("TIMEOUT", `${name} was given up before it ran`), mode, "");
     const tool = scope.selection.byName.get(name);
     if (!tool) throw unknownToolError(name, tools, scope, mode);
     const parsed = tool.input.safeParse(req.params.arguments ?? {});
