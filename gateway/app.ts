@@ -54,38 +54,7 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
 
   const metrics = createMetrics();
   const enableTrading = opts.enableTrading ?? env.MCP_ENABLE_TRADING;
-  const tools = catalogue.filter((t) => t.access === "read" || enableTrading);
-  // One MCP server per served mode: /mcp is the default mode, /mcp/paper and /mcp/live name theirs, so paper and live
-  // connectors can run side by side and an agent switches by URL, with no gateway restart.
-  const modes: TradingMode[] = env.GATEWAY_ALLOW_LIVE ? ["paper", "live"] : ["paper"];
-  const servers = modes.map((m) => {
-    const server = createMcpServer({
-      tools,
-      defaultToolsets: env.MCP_TOOLSETS,
-      mode: m,
-      callTool: guardLiveTrading(
-        createToolCaller({ bus, mode: m, metrics, logger }),
-        m,
-        env.GATEWAY_ALLOW_LIVE_TRADING,
-      ),
-    });
-    // What the front door cannot see (it validates every message with the SDK's schemas first) but the SDK
-    // still refuses.
-    server.server.server.onerror = (err) => logger.warn({ err, mode: m }, "MCP protocol error");
-    return [m, server] as const;
-  });
-  const handlers = new Map(
-    servers.map(([m, server]) => [
-      m,
-      createMcpPostHandler({
-        server,
-        mode: m,
-        timeoutMs: env.MCP_REQUEST_TIMEOUT_MS,
-        maxBodyBytes: env.MCP_MAX_BODY_BYTES,
-        logger,
-      }),
-    ]),
-  );
+  const { servers, handlers } = createModeServers({ bus, env, metrics, logger, enableTrading });
   const isReady = createReadiness(bus, mode, { cacheMs: opts.readyCacheMs ?? 3_000 });
 
   const app = new Hono<GatewayVariables>();
@@ -106,6 +75,41 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
     c.body(await metrics.registry.metrics(), 200, { "Content-Type": metrics.registry.contentType }),
   );
 
+  mountMcp(app, { handlers, mode, env, tokens });
+
+  app.notFound((c) =>
+    c.json({ error: `no route ${c.req.method} ${c.req.path}; MCP is served at POST /mcp` }, 404),
+  );
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) return err.getResponse();
+    logger.error({ requestId: c.get("requestId"), err }, "unhandled error in the gateway");
+    return jsonRpcErrorResponse(
+      500,
+      -32603,
+      `Internal error (request id ${c.get("requestId")}); retry once and report it if it repeats`,
+    );
+  });
+
+  return {
+    app,
+    metrics,
+    close: async () => {
+      await Promise.all(servers.map(([, server]) => server.close()));
+    },
+  };
+}
+
+type McpHandler = ReturnType<typeof createMcpPostHandler>;
+
+/**
+ * The MCP routes: POST to the default mode or a named one, each with an optional toolsets path, behind the
+ * Origin/Host guard and, when there are tokens, bearer auth; every other method answers 405.
+ */
+function mountMcp(
+  app: Hono<GatewayVariables>,
+  deps: { handlers: Map<TradingMode, McpHandler>; mode: TradingMode; env: GatewayEnv; tokens: string[] },
+): void {
+  const { handlers, mode, env, tokens } = deps;
   const guard = originHostGuard({
     allowedHosts: env.MCP_ALLOWED_HOSTS,
     allowedOrigins: env.MCP_ALLOWED_ORIGINS,
@@ -142,25 +146,48 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
       ),
     );
   }
+}
 
-  app.notFound((c) =>
-    c.json({ error: `no route ${c.req.method} ${c.req.path}; MCP is served at POST /mcp` }, 404),
-  );
-  app.onError((err, c) => {
-    if (err instanceof HTTPException) return err.getResponse();
-    logger.error({ requestId: c.get("requestId"), err }, "unhandled error in the gateway");
-    return jsonRpcErrorResponse(
-      500,
-      -32603,
-      `Internal error (request id ${c.get("requestId")}); retry once and report it if it repeats`,
-    );
+/** One MCP server and POST handler per served mode. */
+function createModeServers(deps: {
+  bus: Bus;
+  env: GatewayEnv;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  enableTrading: boolean;
+}) {
+  const { bus, env, metrics, logger, enableTrading } = deps;
+  const tools = catalogue.filter((t) => t.access === "read" || enableTrading);
+  // One MCP server per served mode: /mcp is the default mode, /mcp/paper and /mcp/live name theirs, so paper and live
+  // connectors can run side by side and an agent switches by URL, with no gateway restart.
+  const modes: TradingMode[] = env.GATEWAY_ALLOW_LIVE ? ["paper", "live"] : ["paper"];
+  const servers = modes.map((m) => {
+    const server = createMcpServer({
+      tools,
+      defaultToolsets: env.MCP_TOOLSETS,
+      mode: m,
+      callTool: guardLiveTrading(
+        createToolCaller({ bus, mode: m, metrics, logger }),
+        m,
+        env.GATEWAY_ALLOW_LIVE_TRADING,
+      ),
+    });
+    // What the front door cannot see (it validates every message with the SDK's schemas first) but the SDK
+    // still refuses.
+    server.server.server.onerror = (err) => logger.warn({ err, mode: m }, "MCP protocol error");
+    return [m, server] as const;
   });
-
-  return {
-    app,
-    metrics,
-    close: async () => {
-      await Promise.all(servers.map(([, server]) => server.close()));
-    },
-  };
+  const handlers = new Map(
+    servers.map(([m, server]) => [
+      m,
+      createMcpPostHandler({
+        server,
+        mode: m,
+        timeoutMs: env.MCP_REQUEST_TIMEOUT_MS,
+        maxBodyBytes: env.MCP_MAX_BODY_BYTES,
+        logger,
+      }),
+    ]),
+  );
+  return { servers, handlers };
 }

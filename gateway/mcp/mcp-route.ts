@@ -1,13 +1,12 @@
 import type { JSONRPCMessage, JSONRPCRequest, MessageExtraInfo } from "@modelcontextprotocol/sdk/types.js";
-import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";
 import type { Context } from "hono";
 import type { Logger } from "pino";
 import { IbMcpError } from "../../shared/errors.ts";
 import type { TradingMode } from "../../shared/mode.ts";
 import { parseToolsets } from "../../shared/toolsets.ts";
-import { batchRefusal, JsonRpcCode, jsonRpcErrorResponse, parseJsonRpcBody } from "./jsonrpc.ts";
+import { JsonRpcCode, jsonRpcErrorResponse } from "./jsonrpc.ts";
 import type { ModeServer } from "./mcp-server.ts";
-import { readBodyLimited } from "./read-body.ts";
+import { type Refusal, readMessages } from "./read-messages.ts";
 import type { JsonRpcReply } from "./request-mux.ts";
 import type { ToolSelection } from "./tool-list.ts";
 import { errorText } from "./tool-result.ts";
@@ -17,10 +16,6 @@ const RESPONSE_GRACE_MS = 2_000;
 // Tools read nothing from the HTTP request beyond the scope the mux carries; one shared value saves copying
 // every request's headers.
 const noExtra: MessageExtraInfo = Object.freeze({});
-
-function isJsonContentType(ct: string | undefined): boolean {
-  return ct !== undefined && ct.split(";")[0]?.trim().toLowerCase() === "application/json";
-}
 
 const isRequest = (m: JSONRPCMessage): m is JSONRPCRequest =>
   "method" in m && "id" in m && m.id !== undefined;
@@ -89,63 +84,20 @@ export function createMcpPostHandler(deps: {
 
   return async function mcpPost(c: Context<{ Variables: { requestId: string } }>): Promise<Response> {
     const requestId = c.get("requestId");
-    const refuse = (status: number, code: number, message: string) => {
+    const refuse = ({ status, code, message }: Refusal) => {
       logger.warn({ requestId, status, code, reason: message }, "MCP request refused");
       return jsonRpcErrorResponse(status, code, message);
     };
-    const accept = c.req.header("accept");
-    if (!accept?.includes("application/json") || !accept.includes("text/event-stream")) {
-      return refuse(
-        406,
-        JsonRpcCode.serverError,
-        "Not Acceptable: send Accept: application/json, text/event-stream",
-      );
-    }
-    if (!isJsonContentType(c.req.header("content-type"))) {
-      return refuse(
-        415,
-        JsonRpcCode.serverError,
-        "Unsupported Media Type: send Content-Type: application/json",
-      );
-    }
     const selection = selectionOf(c, server);
-    if ("error" in selection) return refuse(400, JsonRpcCode.serverError, `Bad Request: ${selection.error}`);
-    const text = await readBodyLimited(c.req.raw, maxBodyBytes);
-    if (text === undefined) {
-      return refuse(
-        413,
-        JsonRpcCode.serverError,
-        `Payload Too Large: the body exceeds ${maxBodyBytes} bytes (MCP_MAX_BODY_BYTES); send a smaller request`,
-      );
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return refuse(400, JsonRpcCode.parseError, "Parse error: Invalid JSON");
-    }
-    const parsed = parseJsonRpcBody(body);
-    if (!parsed.ok) return refuse(parsed.status, parsed.code, parsed.message);
-    const { messages, batch } = parsed;
-
-    const initializing = messages.some((m) => "method" in m && m.method === "initialize");
-    if (initializing && messages.length > 1) {
-      return refuse(
-        400,
-        JsonRpcCode.invalidRequest,
-        "Invalid Request: Only one initialization request is allowed",
-      );
-    }
-    const version = c.req.header("mcp-protocol-version");
-    if (!initializing && version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
-      return refuse(
-        400,
-        JsonRpcCode.serverError,
-        `Bad Request: Unsupported protocol version: ${version.slice(0, 40)} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(", ")})`,
-      );
-    }
-    const noBatches = batch ? batchRefusal(version) : undefined;
-    if (noBatches) return refuse(400, JsonRpcCode.invalidRequest, noBatches);
+    if ("error" in selection)
+      return refuse({
+        status: 400,
+        code: JsonRpcCode.serverError,
+        message: `Bad Request: ${selection.error}`,
+      });
+    const read = await readMessages(c.req.raw, maxBodyBytes);
+    if ("status" in read) return refuse(read);
+    const { messages, batch } = read;
 
     const requests: JSONRPCRequest[] = [];
     for (const m of messages) {
