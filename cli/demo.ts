@@ -1,5 +1,6 @@
 import { loadTokens } from "../gateway/tokens.ts";
 import { GatewayEnv, parseEnv } from "../shared/config.ts";
+import { defaultToolsets } from "../shared/toolsets.ts";
 import { runAllInOne } from "./all-in-one.ts";
 
 /**
@@ -67,6 +68,7 @@ export async function runDemo(argv: string[]): Promise<void> {
     `\nib-mcp demo is running against the IB Gateway simulator (127.0.0.1:${sim.port}, paper account, no real money).\n`,
   );
   const gatewayEnv = parseEnv(GatewayEnv, env);
-  console.log(clientConfigs(server.url, loadTokens(gatewayEnv)[0], gatewayEnv.MCP_TOOLSETS));
+  const toolsets = gatewayEnv.MCP_TOOLSETS ?? defaultToolsets(gatewayEnv.MCP_ENABLE_TRADING);
+  console.log(clientConfigs(server.url, loadTokens(gatewayEnv)[0], toolsets));
   console.log("\nPress Ctrl+C to stop.");
 }

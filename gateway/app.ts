@@ -6,6 +6,7 @@ import type { Bus } from "../shared/bus.ts";
 import type { GatewayEnv } from "../shared/config.ts";
 import type { TradingMode } from "../shared/mode.ts";
 import { catalogue } from "../shared/tools/index.ts";
+import { defaultToolsets } from "../shared/toolsets.ts";
 import { createToolCaller } from "./mcp/call-tool.ts";
 import { JsonRpcCode, jsonRpcErrorResponse } from "./mcp/jsonrpc.ts";
 import { createMcpPostHandler } from "./mcp/mcp-route.ts";
@@ -164,7 +165,7 @@ function createModeServers(deps: {
   const servers = modes.map((m) => {
     const server = createMcpServer({
       tools,
-      defaultToolsets: env.MCP_TOOLSETS,
+      defaultToolsets: env.MCP_TOOLSETS ?? defaultToolsets(enableTrading),
       mode: m,
       callTool: guardLiveTrading(
         createToolCaller({ bus, mode: m, metrics, logger }),

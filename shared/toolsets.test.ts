@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConfigError, GatewayEnv, parseEnv } from "./config.ts";
 import { Toolset } from "./tool-def.ts";
-import { DEFAULT_TOOLSETS, parseToolsets } from "./toolsets.ts";
+import { DEFAULT_TOOLSETS, defaultToolsets, parseToolsets } from "./toolsets.ts";
 
 describe("toolsets", () => {
   it("reads a comma list in catalogue order, case and spaces aside, and all", () => {
@@ -20,8 +20,10 @@ describe("toolsets", () => {
     assert.ok("error" in parseToolsets(" , "));
   });
 
-  it("MCP_TOOLSETS defaults to the default set, and a bad value names the variable", () => {
-    assert.deepEqual(parseEnv(GatewayEnv, {}).MCP_TOOLSETS, DEFAULT_TOOLSETS);
+  it("MCP_TOOLSETS unset leaves the default (orders join it with trading on), and a bad value names the variable", () => {
+    assert.equal(parseEnv(GatewayEnv, {}).MCP_TOOLSETS, undefined);
+    assert.deepEqual(defaultToolsets(false), DEFAULT_TOOLSETS);
+    assert.deepEqual(defaultToolsets(true), [...DEFAULT_TOOLSETS, "orders"]);
     assert.deepEqual(parseEnv(GatewayEnv, { MCP_TOOLSETS: "news" }).MCP_TOOLSETS, ["news"]);
     assert.throws(
       () => parseEnv(GatewayEnv, { MCP_TOOLSETS: "news,stocks" }),

@@ -6,6 +6,11 @@ import { Toolset } from "./tool-def.ts";
  */
 export const DEFAULT_TOOLSETS: readonly Toolset[] = ["contracts", "market", "history", "account"];
 
+/** The default toolsets of a gateway: with trading switched on, the order tools are listed too. */
+export function defaultToolsets(trading: boolean): readonly Toolset[] {
+  return trading ? [...DEFAULT_TOOLSETS, "orders"] : DEFAULT_TOOLSETS;
+}
+
 /**
  * A comma list of toolset names ("market,account", or "all") as the sorted, de-duplicated toolsets, or the
  * reason it is not one (naming the known toolsets).

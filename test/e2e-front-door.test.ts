@@ -148,7 +148,8 @@ describe("the MCP front door of a gateway process", () => {
         textOf(invalid),
         /^INVALID_ARGUMENT: invalid arguments for get_quote: symbols: .* Fix the arguments .*\(request id [^)]+\)$/,
       );
-      assert.equal((invalid._meta?.["ib-mcp/error"] as { code: string }).code, "INVALID_ARGUMENT");
+      const meta = invalid._meta as Record<string, { code: string }> | undefined;
+      assert.equal(meta?.["ib-mcp/error"]?.code, "INVALID_ARGUMENT");
       const refused = await client.callTool({ name: "lookup_contract", arguments: { symbol: "ZZZZQ" } });
       assert.match(textOf(refused), /^NOT_FOUND: .*\(request id [^)]+\)$/, "the shape every other error has");
     } finally {
@@ -183,22 +184,26 @@ describe("the MCP front door of a gateway process", () => {
     }
   });
 
-  it("a URL's toolsets bound what it calls too, and an unknown toolset is refused at once", async () => {
+  it("a URL's toolsets shape what it lists, not what it calls; an order tool with trading off is refused; an unknown toolset is a 400", async () => {
     const client = await mcpClient(`${base}/mcp?toolsets=account`);
     try {
+      // a prompt that names a tool outside the URL's sets keeps working
+      const chain = await client.callTool({
+        name: "get_option_chain",
+        arguments: { symbol: "AAPL", sec_type: "STK" },
+      });
+      assert.notEqual(chain.isError, true, textOf(chain));
       await assert.rejects(
-        client.callTool({ name: "get_option_chain", arguments: { symbol: "AAPL" } }),
+        client.callTool({ name: "place_order", arguments: { token: "x" } }),
         (err: unknown) => {
           assert.ok(err instanceof McpError);
           assert.match(
             err.message,
-            /INVALID_ARGUMENT: get_option_chain is in toolset options, .*\?toolsets=account,options/,
+            /^MCP error -32602: INVALID_ARGUMENT: place_order changes orders, and trading is off on this gateway .*MCP_ENABLE_TRADING=true.*\(request id [^)]+\)$/,
           );
           return true;
         },
       );
-      const ok = await client.callTool({ name: "get_positions", arguments: {} });
-      assert.notEqual(ok.isError, true, textOf(ok));
     } finally {
       await client.close();
     }

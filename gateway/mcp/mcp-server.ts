@@ -10,6 +10,7 @@ import { describeIssues } from "../../shared/describe-issues.ts";
 import { IbMcpError } from "../../shared/errors.ts";
 import type { TradingMode } from "../../shared/mode.ts";
 import type { ToolDef, Toolset } from "../../shared/tool-def.ts";
+import { findTool } from "../../shared/tools/index.ts";
 import type { CallScope, ToolCaller } from "./call-tool.ts";
 import { RequestMuxTransport } from "./request-mux.ts";
 import { createToolSelector, type ToolSelection } from "./tool-list.ts";
@@ -21,16 +22,14 @@ const tradeInstructions =
   " Orders take two steps: preview_order returns a confirmation token for exactly those parameters; place_order(token) sends it. Show the preview to the user before placing.";
 
 /**
- * The JSON-RPC error for a tool this URL does not serve (the spec's -32602), with the same parts as every tool
+ * The JSON-RPC error for a tool this gateway does not serve (the spec's -32602), with the same parts as every tool
  * error: code, what happened, the next step and the request id. A plain Error carrying `code` and `data`, because
  * the SDK's McpError would put "MCP error -32602:" in front of the message.
  */
-function unknownToolError(name: string, all: readonly ToolDef[], scope: CallScope, mode: TradingMode) {
-  const known = all.find((t) => t.name === name);
-  const served = [...scope.selection.byName.keys()].join(", ");
-  const why = known
-    ? `${name} is in toolset ${known.toolsets.join(" or ")}, which this URL does not serve (it serves ${scope.selection.toolsets.join(", ")}); add it with ?toolsets=${[...scope.selection.toolsets, known.toolsets[0]].join(",")}`
-    : `unknown tool "${name.slice(0, 64)}"; this URL serves: ${served}`;
+function unknownToolError(name: string, scope: CallScope, mode: TradingMode) {
+  const why = findTool(name)
+    ? `${name} changes orders, and trading is off on this gateway (the operator enables it with MCP_ENABLE_TRADING=true)`
+    : `unknown tool "${name.slice(0, 64)}"; this URL lists: ${[...scope.selection.byName.keys()].join(", ")}`;
   const err = new IbMcpError("INVALID_ARGUMENT", why, { requestId: scope.requestId });
   return Object.assign(new Error(errorText(err, mode, scope.requestId)), {
     code: JsonRpcErrorCode.InvalidParams,
@@ -42,8 +41,9 @@ function unknownToolError(name: string, all: readonly ToolDef[], scope: CallScop
  * One McpServer for one mode with every given catalogue tool, connected once to a RequestMuxTransport that carries
  * all of this mode's HTTP requests. Each request's scope (request id, deadline, traceparent, the toolsets its URL
  * chose) travels with it through the transport, so the server itself holds no per-request state. tools/list and
- * tools/call are answered here, not by McpServer.registerTool: the list depends on the URL's toolsets, and every
- * refusal, invalid arguments included, must carry the code, the next step and the request id.
+ * tools/call are answered here, not by McpServer.registerTool: the list depends on the URL's toolsets (a call does
+ * not: every tool the gateway serves can be called from any URL), and every refusal, invalid arguments included,
+ * must carry the code, the next step and the request id.
  */
 export function createMcpServer(opts: {
   tools: readonly ToolDef[];
@@ -54,6 +54,7 @@ export function createMcpServer(opts: {
   const { tools, mode } = opts;
   const select = createToolSelector(tools);
   const defaultSelection = select(opts.defaultToolsets);
+  const served = new Map(tools.map((t) => [t.name, t]));
   const canTrade = tools.some((t) => t.access === "trade");
   const instructions = canTrade
     ? `${readInstructions}${tradeInstructions}`
@@ -72,8 +73,9 @@ export function createMcpServer(opts: {
     const name = req.params.name;
     // the mux gave up on the request before it ran; nobody reads this answer
     if (!scope) return errorResult(new IbMcpError("TIMEOUT", `${name} was given up before it ran`), mode, "");
-    const tool = scope.selection.byName.get(name);
-    if (!tool) throw unknownToolError(name, tools, scope, mode);
+    // A URL's toolsets shape what it lists, not what it may call: a prompt that names a tool keeps working.
+    const tool = served.get(name);
+    if (!tool) throw unknownToolError(name, scope, mode);
     const parsed = tool.input.safeParse(req.params.arguments ?? {});
     if (!parsed.success) {
       const err = new IbMcpError("INVALID_ARGUMENT", describeIssues(name, parsed.error));
