@@ -15,6 +15,7 @@ const ctx = (timeoutMs = 1_000) => ({ requestId: "req-1", timeoutMs });
 const echo = readTool({
   name: "echo",
   title: "Echo",
+  toolsets: ["contracts"],
   description: "Echoes its input back; a fake tool for dispatcher tests only, never registered anywhere.",
   input: z.object({ text: z.string().min(1, "text must not be empty"), n: z.number().int().default(1) }),
   output: z.object({ text: z.string() }),

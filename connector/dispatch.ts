@@ -1,9 +1,10 @@
 import { type Logger, pino } from "pino";
-import type { z } from "zod";
 import type { CallContext } from "../shared/bus.ts";
+import { describeIssues } from "../shared/describe-issues.ts";
 import { IbMcpError, toIbMcpError } from "../shared/errors.ts";
 import type { ToolDef } from "../shared/tool-def.ts";
 import { catalogue } from "../shared/tools/index.ts";
+import { cancellable } from "./cancel-registry.ts";
 import { createCoalescer, type SharedRun } from "./coalesce.ts";
 import { startDeadline, withinDeadline } from "./deadline.ts";
 import type { ConnectorServices, HandlerEntry } from "./handlers/context.ts";
@@ -25,12 +26,6 @@ export interface DispatcherDeps {
 export const DEFAULT_TIMEOUT_MS = 15_000;
 /** Longer than any IB answer takes; a larger caller deadline is cut to this. */
 const MAX_TIMEOUT_MS = 300_000;
-
-/** Zod issues as one message naming each field, e.g. "symbol: symbol must not be empty; max_bars: ...". */
-export function describeIssues(tool: string, error: z.ZodError): string {
-  const parts = error.issues.map((i) => `${i.path.length ? i.path.join(".") : "(arguments)"}: ${i.message}`);
-  return `invalid arguments for ${tool}: ${parts.join("; ")}`;
-}
 
 function withRequestId(err: IbMcpError, requestId: string): IbMcpError {
   if (err.requestId !== undefined || !requestId) return err;
@@ -92,11 +87,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           requestId,
           logger: log,
         });
+      // a read call also leaves when its caller cancels; a trade call runs to its end once it started
+      const caller = ctx.onCancel && tool.access === "read" ? cancellable(deadline, ctx.onCancel) : deadline;
       const work =
-        tool.access === "read"
-          ? running.join(`${name} ${JSON.stringify(args)}`, deadline, run)
-          : run(deadline);
-      return await withinDeadline(work, deadline);
+        tool.access === "read" ? running.join(`${name} ${JSON.stringify(args)}`, caller, run) : run(deadline);
+      return await withinDeadline(work, caller);
     } catch (err) {
       const mapped = withRequestId(toIbMcpError(err, `${name} failed unexpectedly`), requestId);
       if (mapped.code === "INTERNAL") log.error({ err: mapped.cause ?? mapped }, mapped.message);

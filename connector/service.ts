@@ -6,9 +6,10 @@ import type { CallContext } from "../shared/bus.ts";
 import { IbMcpError, serviceStatusOf, toIbMcpError } from "../shared/errors.ts";
 import type { TradingMode } from "../shared/mode.ts";
 import { requestIdOr } from "../shared/request-id.ts";
-import { Headers, SERVICE_NAME, subjectFor } from "../shared/subjects.ts";
+import { CANCEL_ENDPOINT, Headers, SERVICE_NAME, subjectFor } from "../shared/subjects.ts";
 import { catalogue } from "../shared/tools/index.ts";
 import { encodeError, encodeResult } from "../shared/wire.ts";
+import { type CancelRegistry, createCancelRegistry } from "./cancel-registry.ts";
 import { DEFAULT_TIMEOUT_MS, type Dispatcher } from "./dispatch.ts";
 
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
@@ -49,7 +50,13 @@ function respondWithError(msg: ServiceMsg, err: IbMcpError): void {
 }
 
 /** Reads one request and answers it; never throws (the services module does not await handlers). */
-async function serve(msg: ServiceMsg, tool: string, dispatcher: Dispatcher, logger: Logger): Promise<void> {
+async function serve(
+  msg: ServiceMsg,
+  tool: string,
+  dispatcher: Dispatcher,
+  logger: Logger,
+  cancels: CancelRegistry,
+): Promise<void> {
   const requestId = requestIdOr(headerOf(msg, Headers.requestId));
   try {
     const timeoutHeader = Number(headerOf(msg, Headers.timeoutMs));
@@ -59,6 +66,8 @@ async function serve(msg: ServiceMsg, tool: string, dispatcher: Dispatcher, logg
     };
     const traceparent = headerOf(msg, Headers.traceparent);
     if (traceparent) ctx.traceparent = traceparent;
+    const cancelId = headerOf(msg, Headers.cancelId);
+    if (cancelId) ctx.onCancel = cancels.hook(cancelId);
     let args: unknown;
     try {
       args = msg.data.length === 0 ? {} : JSON.parse(decoder.decode(msg.data));
@@ -98,6 +107,7 @@ export async function startConnectorService(opts: ConnectorServiceOptions): Prom
     metadata: opts.metadata(),
     statsHandler: async () => opts.stats?.() ?? null,
   });
+  const cancels = createCancelRegistry();
   for (const tool of catalogue) {
     // a read-only connector offers no order endpoint: nothing to call, nothing to misconfigure into trading
     if (tool.access === "trade" && !opts.trading) continue;
@@ -109,7 +119,7 @@ export async function startConnectorService(opts: ConnectorServiceOptions): Prom
           logger.error({ err, tool: tool.name }, "NATS endpoint stopped");
           return;
         }
-        void serve(msg, tool.name, dispatcher, logger);
+        void serve(msg, tool.name, dispatcher, logger, cancels);
       },
     });
   }
@@ -126,10 +136,17 @@ export async function startConnectorService(opts: ConnectorServiceOptions): Prom
       }
     },
   });
+  // Not an endpoint: every connector of the mode hears a cancel (no queue group), and it is no tool to list.
+  const cancelSub = nc.subscribe(subjectFor(mode, CANCEL_ENDPOINT), {
+    callback: (err, msg) => {
+      if (!err && msg.data.length <= 64) cancels.cancel(decoder.decode(msg.data));
+    },
+  });
   logger.info({ mode, subjects: `${subjectFor(mode, "*")}` }, "NATS service ib-connector registered");
   return {
     refreshMetadata: () => setMetadata(service, opts.metadata()),
     stop: async () => {
+      cancelSub.unsubscribe();
       if (!service.isStopped) await service.stop();
     },
   };

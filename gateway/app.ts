@@ -7,6 +7,7 @@ import type { GatewayEnv } from "../shared/config.ts";
 import type { TradingMode } from "../shared/mode.ts";
 import { REQUEST_ID_MAX_LENGTH } from "../shared/request-id.ts";
 import { catalogue } from "../shared/tools/index.ts";
+import { defaultToolsets } from "../shared/toolsets.ts";
 import { createToolCaller } from "./mcp/call-tool.ts";
 import { JsonRpcCode, jsonRpcErrorResponse } from "./mcp/jsonrpc.ts";
 import { createMcpPostHandler } from "./mcp/mcp-route.ts";
@@ -55,33 +56,7 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
 
   const metrics = opts.metrics ?? disabledMetrics();
   const enableTrading = opts.enableTrading ?? env.MCP_ENABLE_TRADING;
-  const tools = catalogue.filter((t) => t.access === "read" || enableTrading);
-  // One MCP server per served mode: /mcp is the default mode, /mcp/paper and /mcp/live name theirs, so paper and live
-  // connectors can run side by side and an agent switches by URL, with no gateway restart.
-  const modes: TradingMode[] = env.GATEWAY_ALLOW_LIVE ? ["paper", "live"] : ["paper"];
-  const servers = modes.map((m) => {
-    const server = createMcpServer({
-      tools,
-      callTool: guardLiveTrading(
-        createToolCaller({ bus, mode: m, metrics, logger }),
-        m,
-        env.GATEWAY_ALLOW_LIVE_TRADING,
-      ),
-    });
-    server.server.server.onerror = (err) => logger.debug({ err, mode: m }, "MCP protocol error");
-    return [m, server] as const;
-  });
-  const handlers = new Map(
-    servers.map(([m, server]) => [
-      m,
-      createMcpPostHandler({
-        server,
-        timeoutMs: env.MCP_REQUEST_TIMEOUT_MS,
-        maxBodyBytes: env.MCP_MAX_BODY_BYTES,
-        logger,
-      }),
-    ]),
-  );
+  const { servers, handlers } = createModeServers({ bus, env, metrics, logger, enableTrading });
   const isReady = createReadiness(bus, mode, { cacheMs: opts.readyCacheMs ?? 3_000 });
 
   const app = new Hono<GatewayVariables>();
@@ -104,38 +79,7 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
       : c.json({ error: "this runtime serves no Prometheus endpoint (see the README's edge section)" }, 404),
   );
 
-  const guard = originHostGuard({
-    allowedHosts: env.MCP_ALLOWED_HOSTS,
-    allowedOrigins: env.MCP_ALLOWED_ORIGINS,
-    loopbackBind: isLoopbackHost(env.HOST),
-  });
-  for (const path of ["/mcp", "/mcp/:mode"]) {
-    app.use(path, guard);
-    if (tokens.length > 0) app.use(path, bearerAuth(tokens));
-  }
-  const defaultHandler = handlers.get(mode)!;
-  app.post("/mcp", defaultHandler);
-  app.post("/mcp/:mode", (c) => {
-    const requested = c.req.param("mode");
-    const handler = handlers.get(requested as TradingMode);
-    if (handler) return handler(c);
-    const why =
-      requested === "live"
-        ? "live mode is off on this gateway; the operator enables it with GATEWAY_ALLOW_LIVE=true"
-        : `unknown mode "${requested}"; use /mcp, /mcp/paper${env.GATEWAY_ALLOW_LIVE ? " or /mcp/live" : ""}`;
-    return jsonRpcErrorResponse(404, JsonRpcCode.serverError, `Not Found: ${why}`);
-  });
-  // Stateless: no SSE stream to open (GET) and no session to end (DELETE).
-  for (const path of ["/mcp", "/mcp/:mode"]) {
-    app.all(path, () =>
-      jsonRpcErrorResponse(
-        405,
-        JsonRpcCode.serverError,
-        "Method Not Allowed: this server is stateless; send JSON-RPC with POST",
-        { Allow: "POST" },
-      ),
-    );
-  }
+  mountMcp(app, { handlers, mode, env, tokens });
 
   app.notFound((c) =>
     c.json({ error: `no route ${c.req.method} ${c.req.path}; MCP is served at POST /mcp` }, 404),
@@ -157,4 +101,97 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
       await Promise.all(servers.map(([, server]) => server.close()));
     },
   };
+}
+
+type McpHandler = ReturnType<typeof createMcpPostHandler>;
+
+/**
+ * The MCP routes: POST to the default mode or a named one, each with an optional toolsets path, behind the
+ * Origin/Host guard and, when there are tokens, bearer auth; every other method answers 405.
+ */
+function mountMcp(
+  app: Hono<GatewayVariables>,
+  deps: { handlers: Map<TradingMode, McpHandler>; mode: TradingMode; env: GatewayEnv; tokens: string[] },
+): void {
+  const { handlers, mode, env, tokens } = deps;
+  const guard = originHostGuard({
+    allowedHosts: env.MCP_ALLOWED_HOSTS,
+    allowedOrigins: env.MCP_ALLOWED_ORIGINS,
+    loopbackBind: isLoopbackHost(env.HOST),
+  });
+  // The toolsets of a URL: `?toolsets=market,account` on any of these, or as a path for clients and proxies that
+  // keep only a path (`/mcp/toolsets/market,account`, `/mcp/paper/toolsets/market,account`).
+  const mcpPaths = ["/mcp", "/mcp/:mode", "/mcp/toolsets/:toolsets", "/mcp/:mode/toolsets/:toolsets"];
+  for (const path of mcpPaths) {
+    app.use(path, guard);
+    if (tokens.length > 0) app.use(path, bearerAuth(tokens));
+  }
+  const defaultHandler = handlers.get(mode)!;
+  app.post("/mcp", defaultHandler);
+  app.post("/mcp/toolsets/:toolsets", defaultHandler);
+  app.on("POST", ["/mcp/:mode", "/mcp/:mode/toolsets/:toolsets"], (c) => {
+    const requested = c.req.param("mode");
+    const handler = handlers.get(requested as TradingMode);
+    if (handler) return handler(c);
+    const why =
+      requested === "live"
+        ? "live mode is off on this gateway; the operator enables it with GATEWAY_ALLOW_LIVE=true"
+        : `unknown mode "${requested}"; use /mcp, /mcp/paper${env.GATEWAY_ALLOW_LIVE ? " or /mcp/live" : ""}`;
+    return jsonRpcErrorResponse(404, JsonRpcCode.serverError, `Not Found: ${why}`);
+  });
+  // Stateless: no SSE stream to open (GET) and no session to end (DELETE).
+  for (const path of mcpPaths) {
+    app.all(path, () =>
+      jsonRpcErrorResponse(
+        405,
+        JsonRpcCode.serverError,
+        "Method Not Allowed: this server is stateless; send JSON-RPC with POST",
+        { Allow: "POST" },
+      ),
+    );
+  }
+}
+
+/** One MCP server and POST handler per served mode. */
+function createModeServers(deps: {
+  bus: Bus;
+  env: GatewayEnv;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  enableTrading: boolean;
+}) {
+  const { bus, env, metrics, logger, enableTrading } = deps;
+  const tools = catalogue.filter((t) => t.access === "read" || enableTrading);
+  // One MCP server per served mode: /mcp is the default mode, /mcp/paper and /mcp/live name theirs, so paper and live
+  // connectors can run side by side and an agent switches by URL, with no gateway restart.
+  const modes: TradingMode[] = env.GATEWAY_ALLOW_LIVE ? ["paper", "live"] : ["paper"];
+  const servers = modes.map((m) => {
+    const server = createMcpServer({
+      tools,
+      defaultToolsets: env.MCP_TOOLSETS ?? defaultToolsets(enableTrading),
+      mode: m,
+      callTool: guardLiveTrading(
+        createToolCaller({ bus, mode: m, metrics, logger }),
+        m,
+        env.GATEWAY_ALLOW_LIVE_TRADING,
+      ),
+    });
+    // What the front door cannot see (it validates every message with the SDK's schemas first) but the SDK
+    // still refuses.
+    server.server.server.onerror = (err) => logger.warn({ err, mode: m }, "MCP protocol error");
+    return [m, server] as const;
+  });
+  const handlers = new Map(
+    servers.map(([m, server]) => [
+      m,
+      createMcpPostHandler({
+        server,
+        mode: m,
+        timeoutMs: env.MCP_REQUEST_TIMEOUT_MS,
+        maxBodyBytes: env.MCP_MAX_BODY_BYTES,
+        logger,
+      }),
+    ]),
+  );
+  return { servers, handlers };
 }

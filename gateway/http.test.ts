@@ -147,16 +147,26 @@ describe("body and JSON-RPC checks", () => {
     assert.equal(lying.status, 413);
   });
 
-  it("malformed JSON is -32700, a non-JSON-RPC body is -32600, both 400 without a bus call", async () => {
+  it("malformed JSON and a body the SDK's JSON-RPC schema refuses are 400 -32700 as the SDK gives them; an empty batch -32600", async () => {
     const { app, calls } = appWith();
     const bad = await app.request(rawPost('{"jsonrpc":"2.0",'));
     assert.equal(bad.status, 400);
-    assert.equal(((await bad.json()) as RpcError).error.code, -32700);
-    for (const body of ['{"hello":"world"}', "[]", '{"jsonrpc":"1.0","id":1,"method":"ping"}', "42"]) {
+    assert.deepEqual(((await bad.json()) as RpcError).error, {
+      code: -32700,
+      message: "Parse error: Invalid JSON",
+    });
+    for (const body of ['{"hello":"world"}', '{"jsonrpc":"1.0","id":1,"method":"ping"}', "42"]) {
       const invalid = await app.request(rawPost(body));
       assert.equal(invalid.status, 400, body);
-      assert.equal(((await invalid.json()) as RpcError).error.code, -32600, body);
+      assert.deepEqual(
+        ((await invalid.json()) as RpcError).error,
+        { code: -32700, message: "Parse error: Invalid JSON-RPC message" },
+        body,
+      );
     }
+    const empty = await app.request(rawPost("[]"));
+    assert.equal(empty.status, 400);
+    assert.equal(((await empty.json()) as RpcError).error.code, -32600);
     assert.equal(calls.length, 0);
   });
 
@@ -194,7 +204,10 @@ describe("streamable HTTP answers, as the SDK transport gives them", () => {
       rawPost(JSON.stringify(rpc(1, "tools/call", callLookup)), { "MCP-Protocol-Version": "1999-01-01" }),
     );
     assert.equal(unknown.status, 400);
-    assert.match(((await unknown.json()) as RpcError).error.message, /1999-01-01.*supported: .*2025-06-18/);
+    assert.match(
+      ((await unknown.json()) as RpcError).error.message,
+      /1999-01-01.*supported versions: .*2025-06-18/,
+    );
     for (const version of ["2025-11-25", "2025-06-18", "2025-03-26", undefined]) {
       const headers: Record<string, string> = version ? { "MCP-Protocol-Version": version } : {};
       const res = await app.request(rawPost(JSON.stringify(rpc(2, "ping")), headers));
@@ -229,7 +242,7 @@ describe("streamable HTTP answers, as the SDK transport gives them", () => {
     assert.equal(calls.length, 0);
   });
 
-  it("a batch gets an array with each caller id; one request beside a notification gets one object", async () => {
+  it("a batch gets an array with each caller id, a batch of one request beside a notification too", async () => {
     const { app, calls } = appWith();
     const batch = await app.request(
       rawPost(
@@ -252,24 +265,24 @@ describe("streamable HTTP answers, as the SDK transport gives them", () => {
     const single = await app.request(
       rawPost(JSON.stringify([rpc(9, "ping"), { jsonrpc: "2.0", method: "notifications/initialized" }])),
     );
-    assert.deepEqual(await single.json(), { jsonrpc: "2.0", id: 9, result: {} });
+    assert.deepEqual(await single.json(), [{ jsonrpc: "2.0", id: 9, result: {} }]);
   });
 
-  it("400 -32600 for initialize inside a batch and for params that are not an object", async () => {
+  it("400 -32600 for initialize inside a batch, -32700 (the SDK's answer) for params that are not an object", async () => {
     const { app, calls } = appWith();
     const init = rpc(1, "initialize", {
       protocolVersion: "2025-06-18",
       capabilities: {},
       clientInfo: { name: "t", version: "1" },
     });
-    for (const body of [
-      [init, rpc(2, "ping")],
-      rpc(3, "tools/call", ["lookup_contract"]),
-      rpc(4, "ping", "x"),
-    ]) {
+    for (const [body, code] of [
+      [[init, rpc(2, "ping")], -32600],
+      [rpc(3, "tools/call", ["lookup_contract"]), -32700],
+      [rpc(4, "ping", "x"), -32700],
+    ] as const) {
       const res = await app.request(rawPost(JSON.stringify(body)));
       assert.equal(res.status, 400, JSON.stringify(body));
-      assert.equal(((await res.json()) as RpcError).error.code, -32600);
+      assert.equal(((await res.json()) as RpcError).error.code, code);
     }
     assert.equal(calls.length, 0);
   });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { TradingMode } from "./mode.ts";
+import { parseToolsets } from "./toolsets.ts";
 
 /** A configuration problem found at start; the message names the variable and what it accepts. */
 export class ConfigError extends Error {
@@ -35,6 +36,18 @@ const listFromEnv = z
       .map((s) => s.trim())
       .filter(Boolean),
   );
+
+const toolsetsFromEnv = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    // unset: the gateway's default, which depends on MCP_ENABLE_TRADING (defaultToolsets)
+    if (v === undefined || v.trim() === "") return undefined;
+    const parsed = parseToolsets(v);
+    if ("toolsets" in parsed) return parsed.toolsets;
+    ctx.addIssue({ code: "custom", message: parsed.error });
+    return z.NEVER;
+  });
 
 const positiveNumberFromEnv = (dflt: number) =>
   z
@@ -184,6 +197,9 @@ export const GatewayEnv = z
     MCP_ENABLE_TRADING: boolFromEnv(false),
     // Second live switch on the gateway side: order tools in TRADING_MODE=live need it as well as MCP_ENABLE_TRADING.
     GATEWAY_ALLOW_LIVE_TRADING: boolFromEnv(false),
+    // Toolsets /mcp lists when the URL names none (?toolsets=... or /mcp/toolsets/...): a comma list, or all;
+    // unset: contracts,market,history,account (and orders when trading is on).
+    MCP_TOOLSETS: toolsetsFromEnv,
   })
   .extend(NatsEnv.shape)
   .extend(LogEnv.shape);

@@ -19,4 +19,12 @@ export const Headers = {
   traceparent: "traceparent",
   /** Milliseconds the caller will still wait; the connector must answer (or give up) within it. */
   timeoutMs: "X-Timeout-Ms",
+  /** A random id the caller may cancel the call by (see CANCEL_ENDPOINT); absent, only the deadline ends it. */
+  cancelId: "X-Cancel-Id",
 } as const;
+
+/**
+ * `ib.<mode>._cancel`: a caller that stops waiting (its HTTP client hung up) publishes the call's X-Cancel-Id
+ * here, and the connector aborts that call, freeing its pacing slot and market data line. No reply.
+ */
+export const CANCEL_ENDPOINT = "_cancel";

@@ -1,4 +1,20 @@
-import type { z } from "zod";
+import { z } from "zod";
+
+/**
+ * Groups of tools an agent can ask for, so its context holds only what it needs (MCP_TOOLSETS per gateway,
+ * `?toolsets=` or `/toolsets/<list>` per URL). A tool belongs to every set whose work it serves.
+ */
+export const Toolset = z.enum([
+  "contracts",
+  "market",
+  "history",
+  "fundamentals",
+  "news",
+  "account",
+  "options",
+  "orders",
+]);
+export type Toolset = z.infer<typeof Toolset>;
 
 /** Read tools never change the account; trade tools exist only when trading is switched on. */
 export type ToolAccess = "read" | "trade";
@@ -18,6 +34,8 @@ export interface ToolDef<
   input: I;
   output: O;
   access: ToolAccess;
+  /** The toolsets that list this tool; at least one. */
+  toolsets: readonly [Toolset, ...Toolset[]];
   annotations: {
     title: string;
     readOnlyHint: boolean;

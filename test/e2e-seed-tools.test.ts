@@ -41,7 +41,7 @@ describe("seed tools end to end (gateway → NATS → connector → simulator)",
     base = `http://127.0.0.1:${port}`;
     gateway = spawnCli("gateway", [], { NATS_URL: nats.url, PORT: String(port), TRADING_MODE: "paper" });
     await waitForOk(`${base}/ready`, 30_000);
-    client = await mcpClient(`${base}/mcp`);
+    client = await mcpClient(`${base}/mcp?toolsets=all`);
     nc = await connect({ servers: nats.url });
   });
 

@@ -72,7 +72,7 @@ describe("trader read tools end to end (MCP client → all-in-one server → sim
       TRADING_MODE: "paper",
       LOG_LEVEL: "silent",
     });
-    client = await mcpClient(server.url);
+    client = await mcpClient(`${server.url}?toolsets=all`);
     const until = Date.now() + 10_000;
     while ((await ok<{ state: string }>("get_connection_status", {})).out.state !== "ready") {
       assert.ok(Date.now() < until, "the connector reaches IB within 10 s");

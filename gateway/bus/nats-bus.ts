@@ -16,6 +16,7 @@ import { Headers, subjectFor } from "../../shared/subjects.ts";
 import { decodeReply } from "../../shared/wire.ts";
 import { deniedError, isPermissionDenied } from "./denied.ts";
 import { createLiveness, type LivenessOptions } from "./liveness.ts";
+import { armCancel } from "./cancel.ts";
 import { createTurnBatcher } from "./turn-batcher.ts";
 
 export interface NatsBusOptions {
@@ -86,6 +87,7 @@ export function createNatsBus(nc: NatsConnection, opts: NatsBusOptions = {}): Bu
     h.set(Headers.timeoutMs, String(connectorBudgetMs(ctx.timeoutMs)));
     if (ctx.traceparent) h.set(Headers.traceparent, ctx.traceparent);
     const subject = subjectFor(mode, tool);
+    const disarm = armCancel(nc, mode, h, ctx);
     try {
       const payload = encoder.encode(JSON.stringify(args ?? {}));
       const msg = await batcher.track(
@@ -132,6 +134,8 @@ export function createNatsBus(nc: NatsConnection, opts: NatsBusOptions = {}): Bu
         cause: err,
         requestId: ctx.requestId,
       });
+    } finally {
+      disarm();
     }
   }
 

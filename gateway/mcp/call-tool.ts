@@ -1,10 +1,11 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "pino";
-import type { Bus } from "../../shared/bus.ts";
+import type { Bus, CallContext } from "../../shared/bus.ts";
 import { IbMcpError, toIbMcpError } from "../../shared/errors.ts";
 import type { TradingMode } from "../../shared/mode.ts";
 import type { ToolDef } from "../../shared/tool-def.ts";
 import type { GatewayMetrics } from "../metrics.ts";
+import type { ToolSelection } from "./tool-list.ts";
 import { errorResult, successResult } from "./tool-result.ts";
 
 /** What one HTTP request carries into the tool calls it contains. */
@@ -13,9 +14,30 @@ export interface CallScope {
   traceparent: string | undefined;
   /** Epoch milliseconds by which the answer must be ready. */
   deadlineAt: number;
+  /** The tools the request's URL serves. */
+  selection: ToolSelection;
 }
 
-export type ToolCaller = (tool: ToolDef, args: unknown, scope: CallScope) => Promise<CallToolResult>;
+/** `signal` aborts when nobody waits for the answer any more (the HTTP client hung up, or the mux gave up). */
+export type ToolCaller = (
+  tool: ToolDef,
+  args: unknown,
+  scope: CallScope,
+  signal?: AbortSignal,
+) => Promise<CallToolResult>;
+
+/** A signal as the bus's cancellation hook: `fn` runs once when it aborts; the result unsubscribes. */
+function onAbortOf(signal: AbortSignal): CallContext["onCancel"] {
+  return (fn) => {
+    if (signal.aborted) {
+      fn(signal.reason);
+      return () => undefined;
+    }
+    const listener = () => fn(signal.reason);
+    signal.addEventListener("abort", listener, { once: true });
+    return () => signal.removeEventListener("abort", listener);
+  };
+}
 
 // Codes that describe the caller's request rather than a fault of ours: logged quietly.
 const expectedCodes = new Set(["INVALID_ARGUMENT", "NOT_FOUND", "RATE_LIMITED", "NO_MARKET_DATA_PERMISSION"]);
@@ -40,13 +62,18 @@ export function createToolCaller(deps: {
   logger: Logger;
 }): ToolCaller {
   const { bus, mode, metrics, logger } = deps;
-  return async function callTool(tool, args, scope) {
+  return async function callTool(tool, args, scope, signal) {
     const started = performance.now();
     try {
       const remaining = scope.deadlineAt - Date.now();
       if (remaining <= 0)
         throw new IbMcpError("TIMEOUT", `the request's deadline passed before ${tool.name} started`);
-      const ctx = { requestId: scope.requestId, timeoutMs: remaining, traceparent: scope.traceparent };
+      const ctx: CallContext = {
+        requestId: scope.requestId,
+        timeoutMs: remaining,
+        traceparent: scope.traceparent,
+      };
+      if (signal) ctx.onCancel = onAbortOf(signal);
       // The bus honours timeoutMs itself; the race only guards against a bus that does not.
       const result = await withDeadline(bus.call(mode, tool.name, args, ctx), remaining, tool.name);
       metrics.busRoundTrip.observe({ tool: tool.name }, (performance.now() - started) / 1000);

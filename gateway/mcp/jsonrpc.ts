@@ -1,3 +1,5 @@
+import { type JSONRPCMessage, JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
+
 /** JSON-RPC error codes the gateway answers itself, before a request reaches the MCP SDK. */
 export const JsonRpcCode = {
   parseError: -32700,
@@ -21,33 +23,55 @@ export function jsonRpcErrorResponse(
   });
 }
 
-function isId(v: unknown): boolean {
-  return typeof v === "string" || (typeof v === "number" && Number.isFinite(v));
+// The SDK transport's own batch cap.
+const MAX_BATCH = 100;
+// Protocol versions from which MCP has no JSON-RPC batches (2025-06-18 removed them). Compared as strings, as the
+// SDK compares versions.
+const FIRST_VERSION_WITHOUT_BATCHES = "2025-06-18";
+
+/**
+ * Why a POST may not carry a batch under this MCP-Protocol-Version, or undefined when it may (absent means
+ * 2025-03-26, as the SDK assumes). The SDK transport accepts batches under every version; the spec does not.
+ */
+export function batchRefusal(version: string | undefined): string | undefined {
+  if (version === undefined || version < FIRST_VERSION_WITHOUT_BATCHES) return undefined;
+  return `Invalid Request: MCP-Protocol-Version ${version} has no JSON-RPC batches (removed in ${FIRST_VERSION_WITHOUT_BATCHES}); send one message per POST`;
 }
 
-/** A cheap structural check of one JSON-RPC 2.0 message; the SDK validates the details afterwards. */
-export function isJsonRpcMessage(m: unknown): boolean {
-  if (typeof m !== "object" || m === null || Array.isArray(m)) return false;
-  const msg = m as Record<string, unknown>;
-  if (msg.jsonrpc !== "2.0") return false;
-  if (typeof msg.method === "string") {
-    // MCP's params are always an object (JSON-RPC's by-position arrays are not used)
-    const params = msg.params;
-    const paramsOk =
-      params === undefined || (typeof params === "object" && params !== null && !Array.isArray(params));
-    return paramsOk && (msg.id === undefined || isId(msg.id));
-  }
-  return ("result" in msg || "error" in msg) && isId(msg.id);
-}
+export type ParsedBody =
+  | { ok: true; messages: JSONRPCMessage[]; batch: boolean }
+  | { ok: false; status: number; code: number; message: string };
 
-/** Why a parsed body is not a JSON-RPC message or batch, or undefined when it is one. */
-export function invalidJsonRpcReason(body: unknown, maxBatch: number): string | undefined {
-  if (Array.isArray(body)) {
-    if (body.length === 0) return "an empty batch";
-    if (body.length > maxBatch) return `a batch of more than ${maxBatch} messages`;
-    return body.every(isJsonRpcMessage) ? undefined : "a batch with a message that is not JSON-RPC 2.0";
+const refuse = (status: number, code: number, message: string): ParsedBody => ({
+  ok: false,
+  status,
+  code,
+  message,
+});
+
+/**
+ * A parsed body as JSON-RPC messages, checked with the SDK's own JSONRPCMessageSchema, so that what the server
+ * behind the mux would drop unanswered is answered here at once, with the status, code and message the SDK's
+ * streamable HTTP transport gives (400 -32700 "Parse error: Invalid JSON-RPC message"; -32600 for an oversized
+ * batch). One answer goes beyond the SDK: an empty batch is -32600 (JSON-RPC 2.0 says so; the SDK answers 202).
+ */
+export function parseJsonRpcBody(body: unknown): ParsedBody {
+  const batch = Array.isArray(body);
+  if (batch) {
+    if (body.length > MAX_BATCH)
+      return refuse(
+        400,
+        JsonRpcCode.invalidRequest,
+        `Invalid Request: Batch must not exceed ${MAX_BATCH} messages`,
+      );
+    if (body.length === 0) return refuse(400, JsonRpcCode.invalidRequest, "Invalid Request: empty batch");
   }
-  return isJsonRpcMessage(body)
-    ? undefined
-    : 'not a JSON-RPC 2.0 message (it needs "jsonrpc": "2.0" and a "method" (with object "params", if any) or a "result"/"error" with an "id")';
+  const raw: unknown[] = batch ? body : [body];
+  const messages: JSONRPCMessage[] = [];
+  for (const m of raw) {
+    const parsed = JSONRPCMessageSchema.safeParse(m);
+    if (!parsed.success) return refuse(400, JsonRpcCode.parseError, "Parse error: Invalid JSON-RPC message");
+    messages.push(parsed.data);
+  }
+  return { ok: true, messages, batch };
 }

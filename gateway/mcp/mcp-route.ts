@@ -1,23 +1,21 @@
 import type { JSONRPCMessage, JSONRPCRequest, MessageExtraInfo } from "@modelcontextprotocol/sdk/types.js";
-import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";
 import type { Context } from "hono";
 import type { Logger } from "pino";
-import { invalidJsonRpcReason, JsonRpcCode, jsonRpcErrorResponse } from "./jsonrpc.ts";
+import { IbMcpError } from "../../shared/errors.ts";
+import type { TradingMode } from "../../shared/mode.ts";
+import { parseToolsets } from "../../shared/toolsets.ts";
+import { JsonRpcCode, jsonRpcErrorResponse } from "./jsonrpc.ts";
 import type { ModeServer } from "./mcp-server.ts";
-import { readBodyLimited } from "./read-body.ts";
+import { type Refusal, readMessages } from "./read-messages.ts";
 import type { JsonRpcReply } from "./request-mux.ts";
+import type { ToolSelection } from "./tool-list.ts";
+import { errorText } from "./tool-result.ts";
 
-// The SDK's own batch cap.
-const MAX_BATCH = 100;
 // Time the server gets beyond the tool deadline to produce its answer before the request is given up.
 const RESPONSE_GRACE_MS = 2_000;
 // Tools read nothing from the HTTP request beyond the scope the mux carries; one shared value saves copying
 // every request's headers.
 const noExtra: MessageExtraInfo = Object.freeze({});
-
-function isJsonContentType(ct: string | undefined): boolean {
-  return ct !== undefined && ct.split(";")[0]?.trim().toLowerCase() === "application/json";
-}
 
 const isRequest = (m: JSONRPCMessage): m is JSONRPCRequest =>
   "method" in m && "id" in m && m.id !== undefined;
@@ -31,76 +29,75 @@ const isRequest = (m: JSONRPCMessage): m is JSONRPCRequest =>
 const isForwardedNotification = (m: JSONRPCMessage): boolean =>
   "method" in m && m.method !== "notifications/cancelled";
 
+/** A zod issue list (the SDK passes a ZodError's message on as is) as one line naming each field. */
+function readable(message: string): string {
+  if (!message.startsWith("[")) return message;
+  try {
+    const issues = JSON.parse(message) as Array<{ path?: unknown[]; message?: string }>;
+    const parts = issues.map((i) => `${(i.path ?? []).join(".") || "(request)"}: ${i.message ?? "invalid"}`);
+    return `invalid tools/call request: ${parts.join("; ")}`;
+  } catch {
+    return message.replace(/\s+/g, " ");
+  }
+}
+
 /**
- * POST /mcp, stateless, as the SDK's streamable HTTP transport answers it in JSON mode (406/415/413, -32700,
- * -32600, a 400 for an unknown MCP-Protocol-Version, 202 for notifications only, one object for one request,
- * an array for a batch), but every request goes to the mode's one long-lived McpServer through its mux. No
- * session id is issued, so any replica can answer any request.
+ * A JSON-RPC error the SDK produced for a tools/call (its own params check: no name, arguments not an object; or
+ * its check of our result, which would be a bug) reworded with the parts every tool error has: code, next step,
+ * request id. The errors this gateway makes itself carry `data` already.
+ */
+function withErrorParts(reply: JsonRpcReply, req: JSONRPCRequest, requestId: string, mode: TradingMode) {
+  if (req.method !== "tools/call" || !("error" in reply) || reply.error.data !== undefined) return reply;
+  const what = readable(reply.error.message.replace(/^MCP error -?\d+: /, ""));
+  const ours = /^Invalid tools\/call result/.test(what);
+  const err = new IbMcpError(ours ? "INTERNAL" : "INVALID_ARGUMENT", what);
+  const code = ours ? -32603 : -32602;
+  return {
+    ...reply,
+    error: { code, message: errorText(err, mode, requestId), data: { ...err.toInfo(), requestId } },
+  };
+}
+
+/** The toolsets the URL names (`?toolsets=` or the `/toolsets/:toolsets` path form), or the server's default. */
+function selectionOf(c: Context, server: ModeServer): ToolSelection | { error: string } {
+  const named = c.req.param("toolsets") ?? c.req.query("toolsets");
+  if (named === undefined) return server.defaultSelection;
+  const parsed = parseToolsets(named);
+  return "error" in parsed ? parsed : server.select(parsed.toolsets);
+}
+
+/**
+ * POST /mcp, stateless, as the SDK's streamable HTTP transport answers it in JSON mode (406/415/413, -32700 for
+ * bodies that are not JSON or not JSON-RPC by the SDK's own schema, -32600, a 400 for an unknown
+ * MCP-Protocol-Version, 202 for notifications only), but every request goes to the mode's one long-lived McpServer
+ * through its mux. Beyond the SDK, as JSON-RPC and the spec ask: a batch (even of one) gets an array, and batches
+ * are refused under protocol versions that removed them. No session id is issued, so any replica can answer.
  */
 export function createMcpPostHandler(deps: {
   server: ModeServer;
+  mode: TradingMode;
   timeoutMs: number;
   maxBodyBytes: number;
   logger: Logger;
 }) {
-  const { server, timeoutMs, maxBodyBytes, logger } = deps;
+  const { server, mode, timeoutMs, maxBodyBytes, logger } = deps;
 
   return async function mcpPost(c: Context<{ Variables: { requestId: string } }>): Promise<Response> {
-    const accept = c.req.header("accept");
-    if (!accept?.includes("application/json") || !accept.includes("text/event-stream")) {
-      return jsonRpcErrorResponse(
-        406,
-        JsonRpcCode.serverError,
-        "Not Acceptable: send Accept: application/json, text/event-stream",
-      );
-    }
-    if (!isJsonContentType(c.req.header("content-type"))) {
-      return jsonRpcErrorResponse(
-        415,
-        JsonRpcCode.serverError,
-        "Unsupported Media Type: send Content-Type: application/json",
-      );
-    }
-    const text = await readBodyLimited(c.req.raw, maxBodyBytes);
-    if (text === undefined) {
-      return jsonRpcErrorResponse(
-        413,
-        JsonRpcCode.serverError,
-        `Payload Too Large: the body exceeds ${maxBodyBytes} bytes (MCP_MAX_BODY_BYTES); send a smaller request`,
-      );
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return jsonRpcErrorResponse(
-        400,
-        JsonRpcCode.parseError,
-        "Parse error: the request body is not valid JSON",
-      );
-    }
-    const reason = invalidJsonRpcReason(body, MAX_BATCH);
-    if (reason !== undefined) {
-      return jsonRpcErrorResponse(400, JsonRpcCode.invalidRequest, `Invalid Request: the body is ${reason}`);
-    }
-    const messages = (Array.isArray(body) ? body : [body]) as JSONRPCMessage[];
-
-    const initializing = messages.some((m) => "method" in m && m.method === "initialize");
-    if (initializing && messages.length > 1) {
-      return jsonRpcErrorResponse(
-        400,
-        JsonRpcCode.invalidRequest,
-        "Invalid Request: initialize must be sent alone, not in a batch",
-      );
-    }
-    const version = c.req.header("mcp-protocol-version");
-    if (!initializing && version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
-      return jsonRpcErrorResponse(
-        400,
-        JsonRpcCode.serverError,
-        `Bad Request: unsupported MCP-Protocol-Version ${version.slice(0, 40)}; supported: ${SUPPORTED_PROTOCOL_VERSIONS.join(", ")}`,
-      );
-    }
+    const requestId = c.get("requestId");
+    const refuse = ({ status, code, message }: Refusal) => {
+      logger.warn({ requestId, status, code, reason: message }, "MCP request refused");
+      return jsonRpcErrorResponse(status, code, message);
+    };
+    const selection = selectionOf(c, server);
+    if ("error" in selection)
+      return refuse({
+        status: 400,
+        code: JsonRpcCode.serverError,
+        message: `Bad Request: ${selection.error}`,
+      });
+    const read = await readMessages(c.req.raw, maxBodyBytes);
+    if ("status" in read) return refuse(read);
+    const { messages, batch } = read;
 
     const requests: JSONRPCRequest[] = [];
     for (const m of messages) {
@@ -109,10 +106,16 @@ export function createMcpPostHandler(deps: {
     }
     if (requests.length === 0) return new Response(null, { status: 202 });
 
-    const requestId = c.get("requestId");
-    const scope = { requestId, traceparent: c.req.header("traceparent"), deadlineAt: Date.now() + timeoutMs };
-    const giveUp = (id: JSONRPCRequest["id"]): JsonRpcReply => {
-      logger.error({ requestId }, "MCP request produced no response in time; abandoned");
+    const scope = {
+      requestId,
+      traceparent: c.req.header("traceparent"),
+      deadlineAt: Date.now() + timeoutMs,
+      selection,
+    };
+    const giveUp = (id: JSONRPCRequest["id"], why: "deadline" | "disconnect"): JsonRpcReply => {
+      if (why === "deadline")
+        logger.error({ requestId }, "MCP request produced no response in time; abandoned");
+      else logger.info({ requestId }, "client disconnected; its MCP request is cancelled");
       return {
         jsonrpc: "2.0",
         id,
@@ -122,10 +125,16 @@ export function createMcpPostHandler(deps: {
         },
       };
     };
+    // Only a tool call holds anything worth cancelling; the signal is made on first use (an AbortController each).
+    const signal = requests.some((r) => r.method === "tools/call") ? c.req.raw.signal : undefined;
     const replies = await Promise.all(
-      requests.map((r) => server.mux.request(r, scope, noExtra, timeoutMs + RESPONSE_GRACE_MS, giveUp)),
+      requests.map((r) =>
+        server.mux
+          .request(r, scope, noExtra, timeoutMs + RESPONSE_GRACE_MS, giveUp, signal)
+          .then((reply) => withErrorParts(reply, r, requestId, mode)),
+      ),
     );
-    return new Response(JSON.stringify(replies.length === 1 ? replies[0] : replies), {
+    return new Response(JSON.stringify(batch ? replies : replies[0]), {
       status: 200,
       headers: { "Content-Type": "application/json" },
     });

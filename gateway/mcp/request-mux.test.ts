@@ -70,6 +70,34 @@ describe("RequestMuxTransport with a real McpServer", () => {
     await server.close();
   });
 
+  it("gives up when the caller's signal aborts (its client hung up), and cancels the handler inside the server", async () => {
+    const { server, mux, seen } = await serverOnMux();
+    const hangUp = new AbortController();
+    const why: string[] = [];
+    const giveUp = (id: JSONRPCRequest["id"], reason: string) => {
+      why.push(reason);
+      return timeoutReply(id);
+    };
+    const waiting = mux.request(
+      call("h", { text: "never" }),
+      { tag: "gone" },
+      {},
+      30_000,
+      giveUp,
+      hangUp.signal,
+    );
+    await new Promise((r) => setTimeout(r, 10));
+    const started = Date.now();
+    hangUp.abort();
+    assert.deepEqual(await waiting, timeoutReply("h"));
+    assert.ok(Date.now() - started < 1_000);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(why, ["disconnect"]);
+    assert.deepEqual(seen, [{ tag: "gone", aborted: true }], "the tool's signal aborted");
+    assert.equal(mux.inFlight, 0);
+    await server.close();
+  });
+
   it("closing answers every waiting caller at once with its give-up reply", async () => {
     const { server, mux } = await serverOnMux();
     const waiting = [

@@ -28,7 +28,8 @@ interface Pending<C> {
  * and closed again for every HTTP request, and that close aborts an AbortController, builds a DOMException and
  * an McpError each time; on Node 20 those objects live until a full GC. Connecting once removes all of that.
  * Server-to-client messages (progress, logging) have no stream to travel on here and are dropped, as the
- * stateless JSON mode of the SDK transport drops them.
+ * stateless JSON mode of the SDK transport drops them. Re-measured on Node 22 (README, Performance): the
+ * per-request transport still costs twice the CPU per call, so the mux stays.
  */
 export class RequestMuxTransport<C> implements Transport {
   onclose?: () => void;
@@ -71,40 +72,56 @@ export class RequestMuxTransport<C> implements Transport {
 
   /**
    * Sends one request to the server and resolves with its response. `abandon` resolves the call early (with
-   * the reply it builds) and tells the server to cancel the request, so a stuck handler cannot hold a caller.
+   * the reply it builds) and tells the server to cancel the request, so a stuck handler cannot hold a caller: after
+   * `abandonAfterMs`, or as soon as `signal` aborts (the HTTP client hung up). The server's cancellation reaches
+   * the tool as its handler's AbortSignal, and from there the bus and the connector.
    */
   request(
     message: JSONRPCRequest,
     context: C,
     extra: MessageExtraInfo,
     abandonAfterMs: number,
-    abandon: (callerId: RequestId) => JsonRpcReply,
+    abandon: (callerId: RequestId, why: "deadline" | "disconnect") => JsonRpcReply,
+    signal?: AbortSignal,
   ): Promise<JsonRpcReply> {
-    if (this.closed || !this.onmessage) return Promise.resolve(abandon(message.id));
+    if (this.closed || !this.onmessage) return Promise.resolve(abandon(message.id, "deadline"));
+    if (signal?.aborted) return Promise.resolve(abandon(message.id, "disconnect"));
     const id = this.nextId++;
     return new Promise<JsonRpcReply>((resolve) => {
-      const timer = setTimeout(() => {
+      const giveUp = (why: "deadline" | "disconnect") => {
         if (!this.pending.delete(id)) return;
-        resolve(abandon(message.id));
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        resolve(abandon(message.id, why));
         this.onmessage?.(
           {
             jsonrpc: "2.0",
             method: "notifications/cancelled",
-            params: { requestId: id, reason: "the gateway stopped waiting" },
+            params: {
+              requestId: id,
+              reason: why === "deadline" ? "the gateway stopped waiting" : "the client disconnected",
+            },
           },
           extra,
         );
-      }, abandonAfterMs);
+      };
+      const onAbort = () => giveUp("disconnect");
+      const timer = setTimeout(() => giveUp("deadline"), abandonAfterMs);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+      };
       this.pending.set(id, {
         callerId: message.id,
         context,
         settle: (reply) => {
-          clearTimeout(timer);
+          done();
           resolve(reply);
         },
         giveUp: () => {
-          clearTimeout(timer);
-          resolve(abandon(message.id));
+          done();
+          resolve(abandon(message.id, "deadline"));
         },
       });
       this.onmessage?.({ ...message, id }, extra);

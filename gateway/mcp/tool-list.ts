@@ -1,27 +1,77 @@
 import { toJsonSchemaCompat } from "@modelcontextprotocol/sdk/server/zod-json-schema-compat.js";
 import type { ListToolsResult } from "@modelcontextprotocol/sdk/types.js";
-import type { ToolDef } from "../../shared/tool-def.ts";
+import type { ToolDef, Toolset } from "../../shared/tool-def.ts";
+
+type Listed = ListToolsResult["tools"][number];
+
+const SAFE_INT = Number.MAX_SAFE_INTEGER;
 
 /**
- * The tools/list answer, converted from zod once. The SDK's own handler converts every schema on every
- * tools/list; the options here are the ones it uses, so the result is the same (a test holds them together).
+ * Drops what says nothing to a client, recursively: `$schema` (MCP fixes the dialect), the ±2^53-1 bounds zod
+ * writes on every integer (JSON numbers cannot say more anyway) and, in output schemas, `additionalProperties:
+ * false` (the server writes the result; a client learns nothing from being told no other field will come). Every
+ * remaining keyword is the SDK's conversion.
  */
-export function buildToolList(tools: readonly ToolDef[]): ListToolsResult {
+export function compactSchema(schema: unknown, output = false): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => compactSchema(s, output));
+  if (typeof schema !== "object" || schema === null) return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === "$schema") continue;
+    if ((key === "minimum" && value === -SAFE_INT) || (key === "maximum" && value === SAFE_INT)) continue;
+    if (output && key === "additionalProperties" && value === false) continue;
+    out[key] = compactSchema(value, output);
+  }
+  return out;
+}
+
+/**
+ * The tools/list entry of one tool, converted from zod once with the options the SDK's own handler uses, then
+ * compacted. `execution` is left out: its absence means taskSupport "forbidden", which is what this server does.
+ */
+function listEntry(t: ToolDef): Listed {
   return {
-    tools: tools.map((t) => ({
-      name: t.name,
-      title: t.title,
-      description: t.description,
-      inputSchema: toJsonSchemaCompat(t.input, {
-        strictUnions: true,
-        pipeStrategy: "input",
-      }) as ListToolsResult["tools"][number]["inputSchema"],
-      outputSchema: toJsonSchemaCompat(t.output, {
-        strictUnions: true,
-        pipeStrategy: "output",
-      }) as ListToolsResult["tools"][number]["outputSchema"],
-      annotations: t.annotations,
-      execution: { taskSupport: "forbidden" as const },
-    })),
+    name: t.name,
+    title: t.title,
+    description: t.description,
+    inputSchema: compactSchema(
+      toJsonSchemaCompat(t.input, { strictUnions: true, pipeStrategy: "input" }),
+    ) as Listed["inputSchema"],
+    outputSchema: compactSchema(
+      toJsonSchemaCompat(t.output, { strictUnions: true, pipeStrategy: "output" }),
+      true,
+    ) as Listed["outputSchema"],
+    annotations: t.annotations,
   };
 }
+
+/** The tools/list answer for these tools. */
+export function buildToolList(tools: readonly ToolDef[]): ListToolsResult {
+  return { tools: tools.map(listEntry) };
+}
+
+/** The tools one URL serves: the catalogue tools of its toolsets, by name, with their tools/list answer. */
+export interface ToolSelection {
+  toolsets: readonly Toolset[];
+  byName: ReadonlyMap<string, ToolDef>;
+  list: ListToolsResult;
+}
+
+/**
+ * Selections of `tools` by toolsets, built once per distinct combination (at most 2^8) and reused: nothing is
+ * converted per request.
+ */
+export function createToolSelector(tools: readonly ToolDef[]) {
+  const cache = new Map<string, ToolSelection>();
+  return function select(toolsets: readonly Toolset[]): ToolSelection {
+    const key = toolsets.join(",");
+    let selection = cache.get(key);
+    if (!selection) {
+      const chosen = tools.filter((t) => t.toolsets.some((s) => toolsets.includes(s)));
+      selection = { toolsets, byName: new Map(chosen.map((t) => [t.name, t])), list: buildToolList(chosen) };
+      cache.set(key, selection);
+    }
+    return selection;
+  };
+}
+export type ToolSelector = ReturnType<typeof createToolSelector>;

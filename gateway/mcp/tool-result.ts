@@ -18,9 +18,14 @@ export function successResult(tool: ToolDef, result: unknown): CallToolResult {
   };
 }
 
-/** A failed call as the agent sees it: `<CODE>: <message> <next step> (request id <id>)`, plus `_meta`. */
+/** The one wording of every error an agent sees: `<CODE>: <message> <next step> (request id <id>)`. */
+export function errorText(err: IbMcpError, mode: TradingMode, requestId: string): string {
+  return `${err.code}: ${err.message} ${nextStepFor(err.toInfo(), mode)} (request id ${requestId})`;
+}
+
+/** A failed call as the agent sees it: the error text, plus `_meta`. */
 export function errorResult(err: IbMcpError, mode: TradingMode, requestId: string): CallToolResult {
   const info = { ...err.toInfo(), requestId };
-  const text = `${info.code}: ${info.message} ${nextStepFor(info, mode)} (request id ${requestId})`;
+  const text = errorText(err, mode, requestId);
   return { isError: true, content: [{ type: "text", text }], _meta: { [ERROR_META_KEY]: info } };
 }

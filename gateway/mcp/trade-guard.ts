@@ -17,8 +17,8 @@ export function guardLiveTrading(
 ): ToolCaller {
   const explained = explainReadOnlyConnector(callTool, mode);
   if (mode !== "live" || allowLiveTrading) return explained;
-  return async function liveTradingGuard(tool, args, scope) {
-    if (tool.access !== "trade") return explained(tool, args, scope);
+  return async function liveTradingGuard(tool, args, scope, signal) {
+    if (tool.access !== "trade") return explained(tool, args, scope, signal);
     const err = new IbMcpError(
       "READ_ONLY",
       `${tool.name} refused: live trading is off on the gateway: GATEWAY_ALLOW_LIVE_TRADING=true is missing (the operator must set it on the gateway serving live)`,
@@ -35,8 +35,8 @@ const codeOf = (r: CallToolResult) => (r._meta?.[ERROR_META_KEY] as ErrorInfo | 
  * with the connector's own reason (naming its switch) instead.
  */
 export function explainReadOnlyConnector(callTool: ToolCaller, mode: TradingMode): ToolCaller {
-  return async function readOnlyConnectorGuard(tool, args, scope: CallScope) {
-    const result = await callTool(tool, args, scope);
+  return async function readOnlyConnectorGuard(tool, args, scope: CallScope, signal) {
+    const result = await callTool(tool, args, scope, signal);
     if (tool.access !== "trade" || codeOf(result) !== "CONNECTOR_UNAVAILABLE") return result;
     const status = await callTool(getConnectionStatus, {}, scope);
     const trading = (

@@ -15,6 +15,7 @@ describe("README tool table", () => {
   it("shows each parameter with its default", () => {
     const table = renderToolTable(catalogue);
     for (const t of catalogue) assert.match(table, new RegExp(`\\| \`${t.name}\` \\|`));
+    assert.match(table, /\| `lookup_contract` \| Look up contract \| contracts, market, history/);
     assert.match(table, /`duration`: string = "1 M"/);
     assert.match(table, /`max_bars`: integer = 20/);
   });

@@ -27,14 +27,19 @@ function paramsOf(tool: ToolDef): string {
   return params.length ? params.join(", ") : "none";
 }
 
-/** The README's tool table: every catalogue tool with its parameters and defaults. */
+/** The README's tool table: every catalogue tool with its toolsets, parameters and defaults. */
 export function renderToolTable(tools: readonly ToolDef[]): string {
   const rows = tools.map(
-    (t) => `| \`${t.name}\` | ${t.title}${t.access === "trade" ? " (trading)" : ""} | ${paramsOf(t)} |`,
+    (t) =>
+      `| \`${t.name}\` | ${t.title}${t.access === "trade" ? " (trading)" : ""} | ${t.toolsets.join(", ")} | ${paramsOf(t)} |`,
   );
-  return [TOOL_TABLE_BEGIN, "| tool | what | parameters |", "|---|---|---|", ...rows, TOOL_TABLE_END].join(
-    "\n",
-  );
+  return [
+    TOOL_TABLE_BEGIN,
+    "| tool | what | toolsets | parameters |",
+    "|---|---|---|---|",
+    ...rows,
+    TOOL_TABLE_END,
+  ].join("\n");
 }
 
 /** README text with the generated table put between its markers (or undefined when the markers are missing). */

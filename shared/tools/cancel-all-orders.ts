@@ -6,6 +6,7 @@ export const cancelAllOrders = tradeTool(
   {
     name: "cancel_all_orders",
     title: "Cancel all orders",
+    toolsets: ["orders"],
     description:
       "Cancels every working order of the account (IB's global cancel, also orders placed elsewhere). Returns the ids that were working.",
     input: z.object({ client_info: ClientInfo }),

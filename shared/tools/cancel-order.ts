@@ -6,6 +6,7 @@ export const cancelOrder = tradeTool(
   {
     name: "cancel_order",
     title: "Cancel an order",
+    toolsets: ["orders"],
     description: "Cancels one working order by its IB order id and returns the status IB reports.",
     input: z.object({
       order_id: z.number().int().positive().describe("The order id place_order returned."),

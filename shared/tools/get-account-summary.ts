@@ -5,8 +5,9 @@ import { readTool } from "../tool-def.ts";
 export const getAccountSummary = readTool({
   name: "get_account_summary",
   title: "Account summary",
+  toolsets: ["account"],
   description:
-    "Balances and margin of the managed accounts: NetLiquidation, TotalCashValue, BuyingPower, AvailableFunds, ExcessLiquidity, GrossPositionValue and the other standard IB summary tags.",
+    "Balances and margin of the managed accounts: NetLiquidation, TotalCashValue, BuyingPower, AvailableFunds, ExcessLiquidity, GrossPositionValue and IB's other summary tags.",
   input: z.object({ account: AccountField.default("") }),
   output: z.object({
     accounts: z.array(

@@ -5,6 +5,7 @@ import { readTool } from "../tool-def.ts";
 export const getArticle = readTool({
   name: "get_article",
   title: "News article",
+  toolsets: ["news"],
   description:
     "The full text of one news article, by the articleId and providerCode that get_historical_news returns. XML articles are turned into readable text unless as_markdown is false.",
   input: z.object({

@@ -8,8 +8,9 @@ export type ConnectionState = z.infer<typeof ConnectionState>;
 export const getConnectionStatus = readTool({
   name: "get_connection_status",
   title: "Connection status",
+  toolsets: ["account"],
   description:
-    "The connector's link to Interactive Brokers: state (connecting, ready, degraded, down), mode, accounts, clientId, IB server version, since when it is connected and the last error. Call it when other tools report IB_UNAVAILABLE.",
+    "The connector's link to IB: state (connecting, ready, degraded, down), mode, accounts, clientId, server version, connected since, last error. Call it when tools report IB_UNAVAILABLE.",
   input: z.object({}),
   output: z.object({
     mode: z.enum(["paper", "live"]),

@@ -27,8 +27,9 @@ export const ContractDetails = z.object({
 export const getContractDetails = readTool({
   name: "get_contract_details",
   title: "Contract details",
+  toolsets: ["contracts"],
   description:
-    "Full IB contract details for an instrument: long name, industry and category, min tick, multiplier, time zone, trading and liquid hours, valid exchanges and order types.",
+    "IB contract details of an instrument: long name, industry, category, min tick, multiplier, time zone, trading and liquid hours, valid exchanges, order types.",
   input: z.object(instrumentFields),
   output: z.object({ symbol: z.string(), details: z.array(ContractDetails) }),
   summarize: (o) =>

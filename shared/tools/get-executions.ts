@@ -21,6 +21,7 @@ export const Execution = z.object({
 export const getExecutions = readTool({
   name: "get_executions",
   title: "Executions",
+  toolsets: ["orders"],
   description:
     "Today's fills (IB keeps executions since midnight) with their commissions and realized P&L, optionally for one account or symbol.",
   input: z.object({

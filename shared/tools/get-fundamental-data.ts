@@ -18,8 +18,9 @@ export const FundamentalReportType = z
 export const getFundamentalData = readTool({
   name: "get_fundamental_data",
   title: "Fundamental data",
+  toolsets: ["fundamentals"],
   description:
-    "A Reuters/Refinitiv fundamental report for a stock (company snapshot, financial summary, ownership, statements, analyst estimates, calendar) as IB's XML, with a readable summary.",
+    "A Refinitiv fundamental report for a stock (snapshot, financial summary, ownership, statements, estimates, calendar) as IB's XML, with a readable summary.",
   input: z.object({
     symbol: instrumentFields.symbol,
     report_type: FundamentalReportType.default("ReportsFinSummary"),

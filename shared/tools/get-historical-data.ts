@@ -6,8 +6,9 @@ import { readTool } from "../tool-def.ts";
 export const getHistoricalData = readTool({
   name: "get_historical_data",
   title: "Historical bars",
+  toolsets: ["history"],
   description:
-    "Historical OHLCV bars for one instrument, ending now. Returns the last max_bars bars of the requested duration. IB paces historical requests (60 per 10 minutes); identical requests within 15 s are answered from cache.",
+    "OHLCV bars for one instrument ending now: the last max_bars bars of the duration. IB allows 60 historical requests per 10 minutes; a repeat within 15 s comes from cache.",
   input: z.object({
     ...instrumentFields,
     duration: DurationField.default("1 M"),

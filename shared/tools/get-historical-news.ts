@@ -12,6 +12,7 @@ const DateField = z
 export const getHistoricalNews = readTool({
   name: "get_historical_news",
   title: "Historical news headlines",
+  toolsets: ["news"],
   description:
     "News headlines for one instrument between two dates, newest first, with the article id and provider code that get_article takes.",
   input: z.object({

@@ -6,6 +6,7 @@ import { readTool } from "../tool-def.ts";
 export const getIndexQuote = readTool({
   name: "get_index_quote",
   title: "Index quote",
+  toolsets: ["market"],
   description:
     "A snapshot of an index (e.g. SPX, XSP, VIX): last value, day range and previous close, saying whether it is live or delayed. Delayed-frozen data by default, which needs no index data subscription.",
   input: z.object({

@@ -4,6 +4,7 @@ import { readTool } from "../tool-def.ts";
 export const getNewsProviders = readTool({
   name: "get_news_providers",
   title: "News providers",
+  toolsets: ["news"],
   description:
     "The news providers the account is subscribed to, with the codes get_historical_news takes in provider_codes.",
   input: z.object({}),

@@ -23,8 +23,9 @@ export const OpenOrder = z.object({
 export const getOpenOrders = readTool({
   name: "get_open_orders",
   title: "Open orders",
+  toolsets: ["orders"],
   description:
-    "Working orders of every API client and TWS (IB's reqAllOpenOrders): contract, side, quantity, type, prices, time in force and status with filled and remaining quantity.",
+    "Working orders of every API client and TWS: contract, side, quantity, type, prices, time in force, status, filled and remaining quantity.",
   input: z.object({}),
   output: z.object({ orders: z.array(OpenOrder) }),
   summarize: (o) =>

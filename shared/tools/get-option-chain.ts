@@ -21,8 +21,9 @@ export const OptionChain = z.object({
 export const getOptionChain = readTool({
   name: "get_option_chain",
   title: "Option chain",
+  toolsets: ["options"],
   description:
-    "Expiries and strikes of the options on an underlying (via IB's secDefOptParams), one chain per exchange and trading class. Strikes can be bounded (min_strike, max_strike) and paged (max_strikes, strike_offset). Use get_option_quotes for prices and greeks.",
+    "Expiries and strikes of the options on an underlying, one chain per exchange and trading class; strikes bounded by min_strike/max_strike and paged by max_strikes/strike_offset. Prices and greeks: get_option_quotes.",
   input: z.object({
     symbol: SymbolField.describe("Underlying symbol or conId (e.g. XSP, SPX, AAPL)"),
     sec_type: SecType.optional().describe(

@@ -8,8 +8,9 @@ export const OptionQuote = Quote.extend({ strike: z.number(), greeks: OptionGree
 export const getOptionQuotes = readTool({
   name: "get_option_quotes",
   title: "Option quotes",
+  toolsets: ["options"],
   description:
-    "Quotes and model greeks (implied volatility, delta, gamma, theta, vega) for chosen strikes of one expiry and right. Duplicate strikes are ignored; at most 20 strikes per call. Delayed-frozen data by default (no OPRA subscription needed). Take expiries and strikes from get_option_chain.",
+    "Quotes and model greeks (IV, delta, gamma, theta, vega) for up to 20 strikes of one expiry and right (duplicates ignored). Delayed-frozen data by default (no OPRA subscription needed). Expiries and strikes come from get_option_chain.",
   input: z.object({
     symbol: SymbolField.describe("Underlying symbol (e.g. XSP, AAPL)"),
     expiry: z

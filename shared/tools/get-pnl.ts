@@ -19,6 +19,7 @@ export const AccountPnl = z.object({
 export const getPnl = readTool({
   name: "get_pnl",
   title: "Profit and loss",
+  toolsets: ["account"],
   description:
     "Daily, unrealized and realized P&L per account and per position (IB's reqPnL and reqPnLSingle), in the account's base currency.",
   input: z.object({

@@ -16,8 +16,9 @@ export const PortfolioItem = z.object({
 export const getPortfolio = readTool({
   name: "get_portfolio",
   title: "Portfolio",
+  toolsets: ["account"],
   description:
-    "Positions of the managed accounts (or one account) valued by IB: market price, market value, average cost, unrealized and realized P&L (IB's account updates).",
+    "Positions of the managed accounts (or one) valued by IB: market price and value, average cost, unrealized and realized P&L.",
   input: z.object({ account: AccountField.default("") }),
   output: z.object({ items: z.array(PortfolioItem) }),
   summarize: (o) =>

@@ -5,6 +5,7 @@ import { readTool } from "../tool-def.ts";
 export const getPositions = readTool({
   name: "get_positions",
   title: "Positions",
+  toolsets: ["account"],
   description:
     "Current positions of the managed accounts (or one account): contract, quantity and average cost.",
   input: z.object({ account: AccountField.default("") }),

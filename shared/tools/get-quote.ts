@@ -6,8 +6,9 @@ import { readTool } from "../tool-def.ts";
 export const getQuote = readTool({
   name: "get_quote",
   title: "Quotes",
+  toolsets: ["market"],
   description:
-    "Snapshot quotes for one or many symbols (up to 50): bid, ask, last with sizes, volume, day range and previous close. Each quote says whether its data is live, frozen, delayed or delayed-frozen; with market_data_type auto, symbols without a live subscription fall back to delayed data. Symbols that fail are listed under failures.",
+    "Snapshot quotes for 1-50 symbols: bid, ask, last with sizes, volume, day range, previous close, and whether the data is live, frozen, delayed or delayed-frozen (auto falls back to delayed without a live subscription). Failed symbols are listed under failures.",
   input: z.object({
     symbols: z
       .array(SymbolField)

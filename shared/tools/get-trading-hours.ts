@@ -13,6 +13,7 @@ export const TradingSession = z.object({
 export const getTradingHours = readTool({
   name: "get_trading_hours",
   title: "Trading hours",
+  toolsets: ["contracts", "market"],
   description:
     "Trading and liquid (regular) hours of an instrument for the coming days, from its contract details, in the exchange's time zone.",
   input: z.object(instrumentFields),

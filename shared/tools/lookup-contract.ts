@@ -5,8 +5,9 @@ import { readTool } from "../tool-def.ts";
 export const lookupContract = readTool({
   name: "lookup_contract",
   title: "Look up contract",
+  toolsets: ["contracts", "market", "history", "fundamentals", "news", "options", "orders"],
   description:
-    "Resolve a ticker symbol (with optional security type, exchange and currency) to the IB contracts it names: conId, exchange, primary exchange, currency, trading class, local symbol. Use it before other tools when a symbol is ambiguous.",
+    "Resolve a symbol (optionally with security type, exchange, currency) to its IB contracts: conId, exchange, primary exchange, currency, trading class, local symbol. Use it first when a symbol is ambiguous.",
   input: z.object(instrumentFields),
   output: z.object({ symbol: z.string(), contracts: z.array(ContractSummary) }),
   summarize: (o) =>

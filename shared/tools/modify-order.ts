@@ -8,6 +8,7 @@ export const modifyOrder = tradeTool(
   {
     name: "modify_order",
     title: "Modify a working order",
+    toolsets: ["orders"],
     description:
       "Applies a change previewed with preview_order(modify_order_id=...) to that working order. Only the token is taken; the same token twice changes the order once.",
     input: z.object({

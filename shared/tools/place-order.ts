@@ -13,6 +13,7 @@ export const placeOrder = tradeTool(
   {
     name: "place_order",
     title: "Place a previewed order",
+    toolsets: ["orders"],
     description:
       "Sends the order a preview_order token stands for, exactly as previewed. Only the token is taken. Calling again with the same token does not send a second order: it returns the same order id.",
     input: z.object({

@@ -6,6 +6,7 @@ export const previewOrder = tradeTool(
   {
     name: "preview_order",
     title: "Preview an order",
+    toolsets: ["orders"],
     description:
       "Checks an order without sending it: resolves the contract, applies this server's limits, runs IB's what-if check (commission, margin impact) and returns a confirmation token valid for a short time. Nothing reaches the market; place it with place_order(token), or with modify_order(token) when modify_order_id is set. Types: MKT, LMT, STP, STP LMT; take_profit_price with stop_loss_price make a bracket.",
     input: OrderRequest,

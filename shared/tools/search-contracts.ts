@@ -5,8 +5,9 @@ import { readTool } from "../tool-def.ts";
 export const searchContracts = readTool({
   name: "search_contracts",
   title: "Search contracts",
+  toolsets: ["contracts"],
   description:
-    "Search IB's instrument list by partial symbol or company name (e.g. 'APP' or 'Apple'). Returns up to 16 matches with conId, type, primary exchange, currency and the derivative types that trade on them.",
+    "Search instruments by partial symbol or company name (e.g. 'APP', 'Apple'): up to 16 matches with conId, type, primary exchange, currency and derivative types.",
   input: z.object({
     pattern: SearchPatternField.describe("Search pattern: symbol prefix or company name"),
   }),

@@ -5,6 +5,7 @@ import { readTool } from "../tool-def.ts";
 export const tickerToConid = readTool({
   name: "ticker_to_conid",
   title: "Ticker to conId",
+  toolsets: ["contracts"],
   description:
     "Convert a ticker symbol to its IB contract id (conId). Returns the primary conId and every match when the symbol is ambiguous.",
   input: z.object(instrumentFields),

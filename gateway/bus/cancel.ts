@@ -1,0 +1,26 @@
+import { randomUUID } from "node:crypto";
+import type { MsgHdrs, NatsConnection } from "@nats-io/nats-core";
+import type { CallContext } from "../../shared/bus.ts";
+import type { TradingMode } from "../../shared/mode.ts";
+import { CANCEL_ENDPOINT, Headers, subjectFor } from "../../shared/subjects.ts";
+
+const encoder = new TextEncoder();
+
+/**
+ * Makes a bus request cancellable: gives it an X-Cancel-Id and, when the caller cancels (ctx.onCancel), publishes
+ * that id on `ib.<mode>._cancel` so the connector aborts the call. The id is random, not the request id: a client
+ * chooses its X-Request-Id, and must not be able to cancel another client's call with it. Returns what disarms
+ * it once the reply is in; a call without onCancel gets nothing (no header, no listener).
+ */
+export function armCancel(nc: NatsConnection, mode: TradingMode, h: MsgHdrs, ctx: CallContext): () => void {
+  if (!ctx.onCancel) return () => undefined;
+  const id = randomUUID();
+  h.set(Headers.cancelId, id);
+  return ctx.onCancel(() => {
+    try {
+      nc.publish(subjectFor(mode, CANCEL_ENDPOINT), encoder.encode(id));
+    } catch {
+      // the connection is closing: the connector's deadline frees the call instead
+    }
+  });
+}
