@@ -14,9 +14,9 @@ import { IbMcpError } from "../../shared/errors.ts";
 import type { TradingMode } from "../../shared/mode.ts";
 import { Headers, subjectFor } from "../../shared/subjects.ts";
 import { decodeReply } from "../../shared/wire.ts";
+import { armCancel } from "./cancel.ts";
 import { deniedError, isPermissionDenied } from "./denied.ts";
 import { createLiveness, type LivenessOptions } from "./liveness.ts";
-import { armCancel } from "./cancel.ts";
 import { createTurnBatcher } from "./turn-batcher.ts";
 
 export interface NatsBusOptions {
