@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { MsgHdrs, NatsConnection } from "@nats-io/nats-core";
 import type { CallContext } from "../../shared/bus.ts";
 import type { TradingMode } from "../../shared/mode.ts";
@@ -14,7 +13,7 @@ const encoder = new TextEncoder();
  */
 export function armCancel(nc: NatsConnection, mode: TradingMode, h: MsgHdrs, ctx: CallContext): () => void {
   if (!ctx.onCancel) return () => undefined;
-  const id = randomUUID();
+  const id = crypto.randomUUID(); // Web Crypto: the same on every runtime the gateway serves on
   h.set(Headers.cancelId, id);
   return ctx.onCancel(() => {
     try {
