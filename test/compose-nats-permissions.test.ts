@@ -146,7 +146,7 @@ describe("compose/nats/nats.conf permissions", () => {
   it("lists in nats.conf exactly the catalogue's tools for the gateways, and its order tools as trade", () => {
     assert.deepEqual(
       confList("GATEWAY_TOOLS").sort(),
-      ["ib.*._ping", ...catalogue.map((t) => `ib.*.${t.name}`)].sort(),
+      ["ib.*._ping", "ib.*._cancel", ...catalogue.map((t) => `ib.*.${t.name}`)].sort(),
     );
     assert.deepEqual(confList("TRADE_TOOLS").sort(), tradeTools.map((t) => `ib.*.${t}`).sort());
     assert.deepEqual(
@@ -183,6 +183,8 @@ describe("compose/nats/nats.conf permissions", () => {
     assert.equal(reply.json<{ subject: string }>().subject, "ib.paper.lookup_contract");
     const ping = await gateway.nc.request("ib.paper._ping", "", { timeout: 3_000 });
     assert.equal(ping.json<{ instance: string }>().instance, service.info().id);
+    // a client that hangs up: the gateway tells the connector to cancel that call
+    gateway.nc.publish("ib.paper._cancel", "d6f1c0de-0000-4000-8000-000000000000");
     await gateway.nc.flush();
     assert.deepEqual(gateway.violations, []);
     assert.deepEqual(connector.violations, []);
