@@ -67,7 +67,8 @@ function runtimeSuite(name: string, deploy: () => Promise<Deployed>): void {
     before(async () => {
       deployed = await deploy();
       await waitForOk(`${deployed.authed}/ready`, 30_000);
-      client = await mcpClient(`${deployed.authed}/mcp`, { Authorization: `Bearer ${TOKEN}` });
+      // every read tool, as the seed checks expect (the default /mcp lists the default toolsets)
+      client = await mcpClient(`${deployed.authed}/mcp?toolsets=all`, { Authorization: `Bearer ${TOKEN}` });
     });
     after(async () => {
       await client?.close();
