@@ -305,6 +305,27 @@ describe("agent journeys (MCP client → gateway → NATS → connector → simu
     );
   });
 
+  it("every position is marked where its quote trades: stocks, ETFs and the ES future", async () => {
+    const { items } = await ok<{
+      items: Array<{ contract: Contract; position: number; marketPrice: number; marketValue: number }>;
+    }>("get_portfolio", {});
+    const marked = items.filter((i) => i.contract.secType === "STK" || i.contract.secType === "FUT");
+    assert.ok(
+      marked.some((i) => i.contract.secType === "FUT"),
+      "the book holds a future",
+    );
+    for (const item of marked) {
+      const extra = item.contract.secType === "FUT" ? { sec_type: "FUT", exchange: "CME" } : {};
+      const q = await quoteOf(item.contract.symbol, extra);
+      assert.equal(q.contract.conId, item.contract.conId, item.contract.symbol);
+      // IB marks the portfolio every 3 minutes: within 1% of the quote, on the same price path
+      assert.ok(
+        near(item.marketPrice, q.last!, 0.01),
+        `${item.contract.symbol} marked ${item.marketPrice} vs ${q.last}`,
+      );
+    }
+  });
+
   it("net liquidation is cash plus the portfolio's values, and positions resolve by conId", async () => {
     type Item = { contract: Contract; marketValue: number; unrealizedPnL?: number };
     const summary = async () => {
