@@ -143,6 +143,14 @@ describe("the simulator's clock, calendar and one price path, through the real @
     assert.match(time, /^2026-11-26/, `the newest headline (${time}) is from the day before the clock's`);
   });
 
+  it("the account's update time is the simulated clock's", async () => {
+    const stamp = waitFor<[string]>(api, EventName.updateAccountTime, () => true);
+    api.reqAccountUpdates(true, "DU1234567");
+    const [time] = await stamp;
+    api.reqAccountUpdates(false, "DU1234567");
+    assert.equal(time, "16:00", "IB's HH:MM of the replay clock");
+  });
+
   it("every reply decoded cleanly", () => {
     assert.deepEqual(s.decodeProblems(), []);
   });
