@@ -6,6 +6,8 @@ import {
   EventName,
   type IBApi,
   type IBApiNext,
+  OrderAction,
+  OrderType,
   IBApiTickType as TickType,
   WhatToShow,
 } from "@stoqey/ib";
@@ -149,6 +151,20 @@ describe("the simulator's clock, calendar and one price path, through the real @
     const [time] = await stamp;
     api.reqAccountUpdates(false, "DU1234567");
     assert.equal(time, "16:00", "IB's HH:MM of the replay clock");
+  });
+
+  it("a fill is stamped with the simulated clock, at the price on its path", async () => {
+    const exec = waitFor<[number, unknown, { time?: string; price?: number }]>(api, EventName.execDetails);
+    api.placeOrder(71, AAPL, {
+      action: OrderAction.BUY,
+      orderType: OrderType.MKT,
+      totalQuantity: 1,
+      transmit: true,
+    });
+    const [, , e] = await exec;
+    assert.equal(e.time, "20261127 11:00:00 US/Eastern");
+    const ask = liveQuote(aapl, NOW).ask;
+    assert.ok(Math.abs((e.price ?? 0) / ask - 1) < 0.01, `filled at ${e.price}, ask ${ask}`);
   });
 
   it("every reply decoded cleanly", () => {
