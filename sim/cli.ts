@@ -157,10 +157,9 @@ export async function runSimulatorCli(argv: string[]): Promise<void> {
   }).catch((err: unknown) => fail(`cannot start: ${err instanceof Error ? err.message : String(err)}`));
   const control = sim.controlPort === undefined ? "" : `, control http://${sim.host}:${sim.controlPort}`;
   const clock = market ? `, simulated clock at ${new Date(market.now()).toISOString()}` : "";
-  process.stdout.write(
-    `ib-sim listening on ${sim.host}:${sim.port} (server version ${sim.serverVersion}, accounts ${sim.accounts.join(",")}${control}${clock})\n`,
-  );
-  await new Promise<void>((resolve) => {
+  // listen for the signals before the ready line: a supervisor may send SIGTERM the moment it reads it,
+  // and until a handler is installed the default action kills the process (exit code null, not 0)
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
@@ -169,4 +168,8 @@ export async function runSimulatorCli(argv: string[]): Promise<void> {
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   });
+  process.stdout.write(
+    `ib-sim listening on ${sim.host}:${sim.port} (server version ${sim.serverVersion}, accounts ${sim.accounts.join(",")}${control}${clock})\n`,
+  );
+  await stopped;
 }

@@ -14,9 +14,8 @@ import { openSession, type SimSession } from "./testing/session.ts";
 import { generateBars } from "./universe/bars.ts";
 import { fundamentalXml, REPORT_TYPES } from "./universe/fundamentals.ts";
 import { findInstrument, universe } from "./universe/instruments.ts";
-import { liveQuote } from "./universe/live-price.ts";
+import { liveOptionModel, liveQuote } from "./universe/live-price.ts";
 import { formatNewsTime, headlinesFor } from "./universe/news.ts";
-import { optionModel } from "./universe/quotes.ts";
 
 describe("the simulator serves historical, fundamental, news and market data to the real @stoqey/ib client", {
   timeout: 30_000,
@@ -169,13 +168,19 @@ describe("the simulator serves historical, fundamental, news and market data to 
     const opt = universe().instruments.find(
       (i) => i.secType === "OPT" && i.symbol === "AAPL" && i.right === "C",
     )!;
+    const t0 = Date.now();
     const md = await next.getMarketDataSnapshot({ conId: opt.conId, exchange: "SMART" }, "", false);
-    const m = optionModel(opt)!;
-    assert.equal(md.get(IBApiNextTickType.MODEL_OPTION_IV)?.value, m.impliedVol);
-    assert.equal(md.get(IBApiNextTickType.MODEL_OPTION_DELTA)?.value, m.delta);
-    assert.equal(md.get(IBApiNextTickType.MODEL_OPTION_GAMMA)?.value, m.gamma);
-    assert.equal(md.get(IBApiNextTickType.MODEL_OPTION_PRICE)?.value, m.optPrice);
-    assert.equal(m.undPrice, 230.5);
+    // priced off AAPL's live price at the instant the simulator answered, somewhere in [t0, t1]
+    const [m0, m1] = [t0, Date.now()].map((t) => liveOptionModel(opt, t)!);
+    const within = (got: number | undefined, k: "impliedVol" | "delta" | "gamma" | "optPrice") =>
+      assert.ok(
+        got !== undefined && got >= Math.min(m0![k], m1![k]) - 1e-9 && got <= Math.max(m0![k], m1![k]) + 1e-9,
+        `${k} ${got} vs ${m0![k]}..${m1![k]}`,
+      );
+    within(md.get(IBApiNextTickType.MODEL_OPTION_IV)?.value, "impliedVol");
+    within(md.get(IBApiNextTickType.MODEL_OPTION_DELTA)?.value, "delta");
+    within(md.get(IBApiNextTickType.MODEL_OPTION_GAMMA)?.value, "gamma");
+    within(md.get(IBApiNextTickType.MODEL_OPTION_PRICE)?.value, "optPrice");
   });
 
   it("reqMktData streaming ticks until cancelled, freeing the line", async () => {

@@ -243,7 +243,7 @@ describe("agent journeys (MCP client → gateway → NATS → connector → simu
     );
     const q = await quoteOf("NVDA");
     assert.ok(
-      near(h.bars.at(-1)!.close, q.last!, 0.25),
+      near(h.bars.at(-1)!.close, q.last!, 0.02),
       `last bar ${h.bars.at(-1)!.close} vs quote ${q.last}`,
     );
   });
@@ -257,7 +257,7 @@ describe("agent journeys (MCP client → gateway → NATS → connector → simu
     const q = await quoteOf("PLTR");
     assert.equal(h.contract.conId, q.contract.conId);
     assert.ok(
-      near(h.bars.at(-1)!.close, q.last!, 0.25),
+      near(h.bars.at(-1)!.close, q.last!, 0.02),
       `last close ${h.bars.at(-1)!.close} vs quote ${q.last}`,
     );
   });
@@ -305,15 +305,57 @@ describe("agent journeys (MCP client → gateway → NATS → connector → simu
     );
   });
 
-  it("net liquidation is about cash plus positions, and positions resolve by conId", async () => {
-    const s = await ok<{ accounts: Array<{ values: Array<{ tag: string; value: string }> }> }>(
-      "get_account_summary",
-      {},
+  it("every position is marked where its quote trades: stocks, ETFs and the ES future", async () => {
+    const { items } = await ok<{
+      items: Array<{ contract: Contract; position: number; marketPrice: number; marketValue: number }>;
+    }>("get_portfolio", {});
+    const marked = items.filter((i) => i.contract.secType === "STK" || i.contract.secType === "FUT");
+    assert.ok(
+      marked.some((i) => i.contract.secType === "FUT"),
+      "the book holds a future",
     );
-    const v = (tag: string) => Number(s.accounts[0]!.values.find((x) => x.tag === tag)!.value);
-    const [net, cash, gross] = [v("NetLiquidation"), v("TotalCashValue"), v("GrossPositionValue")];
-    // futures add their open P&L, not their notional value, so the sum is close rather than exact
-    assert.ok(near(net, cash + gross, 0.02), `net ${net}, cash ${cash}, positions ${gross}`);
+    for (const item of marked) {
+      const extra = item.contract.secType === "FUT" ? { sec_type: "FUT", exchange: "CME" } : {};
+      const q = await quoteOf(item.contract.symbol, extra);
+      assert.equal(q.contract.conId, item.contract.conId, item.contract.symbol);
+      // IB marks the portfolio every 3 minutes: within 1% of the quote, on the same price path
+      assert.ok(
+        near(item.marketPrice, q.last!, 0.01),
+        `${item.contract.symbol} marked ${item.marketPrice} vs ${q.last}`,
+      );
+    }
+  });
+
+  it("net liquidation is cash plus the portfolio's values, and positions resolve by conId", async () => {
+    type Item = { contract: Contract; marketValue: number; unrealizedPnL?: number };
+    const summary = async () => {
+      const s = await ok<{ accounts: Array<{ values: Array<{ tag: string; value: string }> }> }>(
+        "get_account_summary",
+        {},
+      );
+      const v = (tag: string) => Number(s.accounts[0]!.values.find((x) => x.tag === tag)!.value);
+      return { net: v("NetLiquidation"), cash: v("TotalCashValue"), gross: v("GrossPositionValue") };
+    };
+    // IB refreshes account values every 3 minutes: read the portfolio between two equal summaries (same marks)
+    let s = await summary();
+    let items: Item[] = [];
+    for (let k = 0; k < 3; k++) {
+      items = (await ok<{ items: Item[] }>("get_portfolio", {})).items;
+      const again = await summary();
+      if (again.net === s.net) break;
+      s = again;
+    }
+    // a future adds its open P&L to the account, not its notional value; everything else its market value
+    const fut = items.filter((i) => i.contract.secType === "FUT");
+    const rest = items.filter((i) => i.contract.secType !== "FUT");
+    const gross = rest.reduce((a, i) => a + Math.abs(i.marketValue), 0);
+    const futPnl = fut.reduce((a, i) => a + (i.unrealizedPnL ?? 0), 0);
+    assert.ok(fut.length > 0 && rest.length > 0, "the book holds a future and other positions");
+    assert.ok(Math.abs(s.gross - gross) < 1, `GrossPositionValue ${s.gross} vs portfolio ${gross}`);
+    assert.ok(
+      Math.abs(s.net - (s.cash + gross + futPnl)) < 1,
+      `net ${s.net}, cash ${s.cash}, positions ${gross}, futures P&L ${futPnl}`,
+    );
     const { positions } = await ok<{ positions: Array<{ contract: Contract }> }>("get_positions", {});
     for (const p of positions) {
       const [c] = await lookup({ symbol: String(p.contract.conId) });

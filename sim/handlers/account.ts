@@ -116,7 +116,7 @@ export const reqAccountUpdates: HandlerFn = (conn, r) => {
       accountName,
     );
   }
-  const now = new Date();
+  const now = new Date(conn.core.market.now()); // the simulated clock (a replay's day)
   conn.send(
     ServerMsg.acctUpdateTime,
     1,

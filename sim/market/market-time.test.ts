@@ -6,6 +6,8 @@ import {
   EventName,
   type IBApi,
   type IBApiNext,
+  OrderAction,
+  OrderType,
   IBApiTickType as TickType,
   WhatToShow,
 } from "@stoqey/ib";
@@ -141,6 +143,28 @@ describe("the simulator's clock, calendar and one price path, through the real @
     api.reqHistoricalNews(51, aapl.conId, "BRFG+BRFUPDN+DJNL", "", "", 5);
     const [, time] = await first;
     assert.match(time, /^2026-11-26/, `the newest headline (${time}) is from the day before the clock's`);
+  });
+
+  it("the account's update time is the simulated clock's", async () => {
+    const stamp = waitFor<[string]>(api, EventName.updateAccountTime, () => true);
+    api.reqAccountUpdates(true, "DU1234567");
+    const [time] = await stamp;
+    api.reqAccountUpdates(false, "DU1234567");
+    assert.equal(time, "16:00", "IB's HH:MM of the replay clock");
+  });
+
+  it("a fill is stamped with the simulated clock, at the price on its path", async () => {
+    const exec = waitFor<[number, unknown, { time?: string; price?: number }]>(api, EventName.execDetails);
+    api.placeOrder(71, AAPL, {
+      action: OrderAction.BUY,
+      orderType: OrderType.MKT,
+      totalQuantity: 1,
+      transmit: true,
+    });
+    const [, , e] = await exec;
+    assert.equal(e.time, "20261127 11:00:00 US/Eastern");
+    const ask = liveQuote(aapl, NOW).ask;
+    assert.ok(Math.abs((e.price ?? 0) / ask - 1) < 0.01, `filled at ${e.price}, ask ${ask}`);
   });
 
   it("every reply decoded cleanly", () => {

@@ -91,7 +91,7 @@ function fill(core: SimCore, o: SimOrder, i: Instrument, price: number): void {
     side: o.action === "BUY" ? "BOT" : "SLD",
     shares: qty,
     price,
-    time: Date.now(),
+    time: core.market.now(), // the simulated clock (a replay's day), as the quotes it filled on
     commission,
     orderRef: o.orderRef,
   };

@@ -1,6 +1,7 @@
 import { IbMcpError } from "../../shared/errors.ts";
 import type { Duration, WhatToShow } from "./bar-spec.ts";
 import type { Instrument } from "./instrument.ts";
+import { pathSeed } from "./path-seed.ts";
 import { pathPrice, pathVolume, volScale } from "./price-path.ts";
 import { dayWindow, inSession, isTradingDay } from "./sessions.ts";
 import { fromLocal, localClock, localParts } from "./time-zone.ts";
@@ -9,7 +10,8 @@ import { fromLocal, localClock, localParts } from "./time-zone.ts";
 export const MAX_BARS = 20_000;
 
 export interface BarRequest {
-  instrument: Pick<Instrument, "conId" | "price" | "session" | "timeZoneId" | "secType" | "minTick">;
+  instrument: Pick<Instrument, "conId" | "price" | "session" | "timeZoneId" | "secType" | "minTick"> &
+    Partial<Pick<Instrument, "tradingClass">>;
   /** End of the window, ms. */
   endMs: number;
   duration: Duration;
@@ -70,9 +72,10 @@ export function windowStart(req: BarRequest): number {
 
 function ohlc(req: BarRequest, t0: number, t1: number, seconds: number) {
   const { conId, price, minTick, secType } = req.instrument;
+  const seed = pathSeed(req.instrument);
   const samples: number[] = [];
   for (let k = 0; k <= 6; k++)
-    samples.push(pathPrice(conId, price, t0 + ((t1 - t0) * k) / 6, volScale(secType)));
+    samples.push(pathPrice(seed, price, t0 + ((t1 - t0) * k) / 6, volScale(secType)));
   const spread = Math.max(minTick, price * 0.0002);
   const shift = req.whatToShow === "BID" ? -spread / 2 : req.whatToShow === "ASK" ? spread / 2 : 0;
   const dec = decimalsOf(minTick);

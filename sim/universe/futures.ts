@@ -27,6 +27,8 @@ interface FutureRoot {
   /** CBOT products show "YM   DEC 26" as their local symbol; the rest "ESZ6". */
   cbotStyle?: boolean;
   underConId?: number;
+  /** The index the future tracks (its price follows that index's path, at its own basis). */
+  tracks?: string;
 }
 
 const Q = [2, 5, 8, 11];
@@ -34,10 +36,10 @@ const ALL = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
 
 // biome-ignore format: one root per line reads as a table
 const ROOTS: FutureRoot[] = [
-  { symbol: "ES", tradingClass: "ES", exchange: "CME", multiplier: "50", minTick: 0.25, longName: "E-mini S&P 500", price: 5905.1, carry: 0.01, months: Q, count: 4, lastTrade: "third-friday", underConId: 11004968 },
-  { symbol: "NQ", tradingClass: "NQ", exchange: "CME", multiplier: "20", minTick: 0.25, longName: "E-mini NASDAQ 100", price: 20810.4, carry: 0.01, months: Q, count: 4, lastTrade: "third-friday" },
-  { symbol: "RTY", tradingClass: "RTY", exchange: "CME", multiplier: "50", minTick: 0.1, longName: "E-mini Russell 2000 Index", price: 2385.6, carry: 0.008, months: Q, count: 4, lastTrade: "third-friday" },
-  { symbol: "YM", tradingClass: "YM", exchange: "CBOT", multiplier: "5", minTick: 1, longName: "Mini Sized Dow Jones Industrial Average $5", price: 44512, carry: 0.009, months: Q, count: 4, lastTrade: "third-friday", cbotStyle: true },
+  { symbol: "ES", tradingClass: "ES", exchange: "CME", multiplier: "50", minTick: 0.25, longName: "E-mini S&P 500", price: 5905.1, carry: 0.01, months: Q, count: 4, lastTrade: "third-friday", underConId: 11004968, tracks: "SPX" },
+  { symbol: "NQ", tradingClass: "NQ", exchange: "CME", multiplier: "20", minTick: 0.25, longName: "E-mini NASDAQ 100", price: 20810.4, carry: 0.01, months: Q, count: 4, lastTrade: "third-friday", tracks: "NDX" },
+  { symbol: "RTY", tradingClass: "RTY", exchange: "CME", multiplier: "50", minTick: 0.1, longName: "E-mini Russell 2000 Index", price: 2385.6, carry: 0.008, months: Q, count: 4, lastTrade: "third-friday", tracks: "RUT" },
+  { symbol: "YM", tradingClass: "YM", exchange: "CBOT", multiplier: "5", minTick: 1, longName: "Mini Sized Dow Jones Industrial Average $5", price: 44512, carry: 0.009, months: Q, count: 4, lastTrade: "third-friday", cbotStyle: true, tracks: "DJX" },
   { symbol: "CL", tradingClass: "CL", exchange: "NYMEX", multiplier: "1000", minTick: 0.01, longName: "Light Sweet Crude Oil", price: 68.42, carry: -0.004, months: ALL, count: 6, lastTrade: "crude" },
   { symbol: "GC", tradingClass: "GC", exchange: "COMEX", multiplier: "100", minTick: 0.1, longName: "Gold", price: 2648.3, carry: 0.006, months: [1, 3, 5, 7, 9, 11], count: 4, lastTrade: "metal" },
   { symbol: "SI", tradingClass: "SI", exchange: "COMEX", multiplier: "5000", minTick: 0.005, longName: "Silver", price: 31.215, carry: 0.008, months: [2, 4, 6, 8, 11], count: 4, lastTrade: "metal" },
@@ -129,4 +131,9 @@ function contractsOf(root: FutureRoot, today: Date): Instrument[] {
 /** The front month and the next few of each futures root, as of `today`. */
 export function futures(today: Date): Instrument[] {
   return ROOTS.flatMap((r) => contractsOf(r, today));
+}
+
+/** The index whose path a future of this trading class follows (ES the S&P 500, YM the Dow via DJX), if any. */
+export function trackedIndex(tradingClass: string): string | undefined {
+  return ROOTS.find((r) => r.tradingClass === tradingClass)?.tracks;
 }

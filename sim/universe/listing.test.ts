@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { bonds } from "./bonds.ts";
 import { chainSpecs } from "./derivatives.ts";
+import { dayKind } from "./exchange-calendar.ts";
 import { SIM_CONID_MIN } from "./hash.ts";
 import { buildUniverse, matchContracts, matchSymbols, optionChainParams, universe } from "./instruments.ts";
 import { chainStrikes } from "./option-contracts.ts";
@@ -131,13 +132,16 @@ describe("the listed universe", { timeout: 30_000 }, () => {
     for (const e of vix)
       assert.equal(new Date(Date.UTC(+e.slice(0, 4), +e.slice(4, 6) - 1, +e.slice(6, 8))).getUTCDay(), 3, e);
     for (const row of [...optionChainParams("SPX", 416904), ...optionChainParams("QQQ", 320227571)])
-      for (const e of row.expirations)
-        assert.ok(
-          !isMarketHoliday(new Date(Date.UTC(+e.slice(0, 4), +e.slice(4, 6) - 1, +e.slice(6, 8)))),
-          e,
-        );
+      for (const e of row.expirations) {
+        // the calendar the sessions, bars and fills use: an option never expires on a day they call closed
+        const wd = new Date(Date.UTC(+e.slice(0, 4), +e.slice(4, 6) - 1, +e.slice(6, 8))).getUTCDay();
+        assert.notEqual(dayKind("us-index", e, wd), "closed", e);
+      }
     assert.ok(isMarketHoliday(new Date(Date.UTC(2027, 2, 26))), "Good Friday 2027");
     assert.ok(isMarketHoliday(new Date(Date.UTC(2026, 10, 26))), "Thanksgiving 2026");
+    // Easter 2029 is April 1: Good Friday is March 30, and the Friday after Easter trades
+    assert.ok(isMarketHoliday(new Date(Date.UTC(2029, 2, 30))), "Good Friday 2029");
+    assert.ok(!isMarketHoliday(new Date(Date.UTC(2029, 3, 6))), "the Friday after Easter 2029");
   });
 
   it("prices options on one volatility surface: parity, put skew, strikes on the price grid", () => {

@@ -1,11 +1,13 @@
 import type { Instrument } from "./instrument.ts";
 import { universe } from "./instruments.ts";
+import { pathSeed } from "./path-seed.ts";
 import { pathPrice, volScale } from "./price-path.ts";
 import { type OptionModel, optionModel, type Quote, quoteOf, roundToTick } from "./quotes.ts";
 import { dayWindow } from "./sessions.ts";
 import { fromLocal, localParts } from "./time-zone.ts";
 
-type Priced = Pick<Instrument, "conId" | "price" | "session" | "timeZoneId" | "secType">;
+type Priced = Pick<Instrument, "conId" | "price" | "session" | "timeZoneId" | "secType"> &
+  Partial<Pick<Instrument, "tradingClass">>;
 
 const sessionCache = new Map<string, { start: number; end: number } | undefined>();
 
@@ -50,7 +52,7 @@ export function lastTradeTime(i: Priced, t: number): number {
  * deterministic path, frozen at the last trade while the market is closed.
  */
 export function livePrice(i: Priced, t: number): number {
-  return pathPrice(i.conId, i.price, lastTradeTime(i, t), volScale(i.secType));
+  return pathPrice(pathSeed(i), i.price, lastTradeTime(i, t), volScale(i.secType));
 }
 
 /** An option's model values at `t`, priced off its underlying's price on the shared path at that instant. */
@@ -80,13 +82,15 @@ export function liveQuote(i: Instrument, t: number): Quote {
   const samples = [last];
   if (to >= rth.start)
     for (let k = 0; k <= 12; k++)
-      samples.push(pathPrice(i.conId, i.price, rth.start + ((to - rth.start) * k) / 12, volScale(i.secType)));
+      samples.push(
+        pathPrice(pathSeed(i), i.price, rth.start + ((to - rth.start) * k) / 12, volScale(i.secType)),
+      );
   const open = to >= rth.start ? samples[1]! : last;
   return {
     ...q,
     open: r(open),
     high: r(Math.max(...samples)),
     low: r(Math.min(...samples)),
-    close: prev ? r(pathPrice(i.conId, i.price, prev.end, volScale(i.secType))) : q.close,
+    close: prev ? r(pathPrice(pathSeed(i), i.price, prev.end, volScale(i.secType))) : q.close,
   };
 }
