@@ -8,6 +8,7 @@ import { getFundamentalDataHandler } from "./get-fundamental-data.ts";
 import { getHistoricalDataHandler } from "./get-historical-data.ts";
 import { getHistoricalNewsHandler } from "./get-historical-news.ts";
 import { getIndexQuoteHandler } from "./get-index-quote.ts";
+import { getMarketRuleHandler } from "./get-market-rule.ts";
 import { getNewsProvidersHandler } from "./get-news-providers.ts";
 import { getOpenOrdersHandler } from "./get-open-orders.ts";
 import { getOptionChainHandler } from "./get-option-chain.ts";
@@ -46,6 +47,7 @@ export const handlers: ReadonlyMap<string, HandlerEntry> = new Map(
     getExecutionsHandler,
     getNewsProvidersHandler,
     getTradingHoursHandler,
+    getMarketRuleHandler,
     ...orderHandlers,
   ].map((h) => [h.tool.name, h]),
 );

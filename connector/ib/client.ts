@@ -17,6 +17,7 @@ import { accountRequests } from "./requests/account.ts";
 import { contractRequests } from "./requests/contracts.ts";
 import { historyRequests } from "./requests/history.ts";
 import { marketDataRequests } from "./requests/market-data.ts";
+import { marketRuleRequests } from "./requests/market-rules.ts";
 import { newsRequests } from "./requests/news.ts";
 import type { IbSession } from "./session.ts";
 
@@ -116,6 +117,8 @@ export interface IbClient {
   /** Today's executions joined with their commission reports. */
   executions(scope: RequestScope): Promise<Execution[]>;
   newsProviderList(scope: RequestScope): Promise<NewsProviderInfo[]>;
+  /** A market rule's price increments, lowest price level first. */
+  marketRule(ruleId: number, scope: RequestScope): Promise<Array<{ lowEdge: number; increment: number }>>;
 }
 
 /** The IB client over a session: every call is paced, bounded by the caller's deadline, and failed on disconnect. */
@@ -127,5 +130,6 @@ export function createIbClient(currentSession: () => IbSession, pacer: Pacer): I
     ...newsRequests(call),
     ...accountRequests(call),
     ...marketDataRequests(call),
+    ...marketRuleRequests(call),
   };
 }

@@ -8,6 +8,7 @@ import { getFundamentalData } from "./get-fundamental-data.ts";
 import { getHistoricalData } from "./get-historical-data.ts";
 import { getHistoricalNews } from "./get-historical-news.ts";
 import { getIndexQuote } from "./get-index-quote.ts";
+import { getMarketRule } from "./get-market-rule.ts";
 import { getNewsProviders } from "./get-news-providers.ts";
 import { getOpenOrders } from "./get-open-orders.ts";
 import { getOptionChain } from "./get-option-chain.ts";
@@ -32,6 +33,7 @@ export {
   getHistoricalData,
   getHistoricalNews,
   getIndexQuote,
+  getMarketRule,
   getNewsProviders,
   getOpenOrders,
   getOptionChain,
@@ -69,6 +71,7 @@ export const catalogue: readonly ToolDef[] = [
   getExecutions,
   getNewsProviders,
   getTradingHours,
+  getMarketRule,
   ...orderTools,
 ];
 

@@ -6,6 +6,7 @@ import * as fundamentals from "./fundamentals.ts";
 import * as historical from "./historical.ts";
 import * as historicalTicks from "./historical-ticks.ts";
 import * as marketData from "./market-data.ts";
+import * as marketRule from "./market-rule.ts";
 import * as news from "./news.ts";
 import * as orders from "./orders.ts";
 import * as session from "./session.ts";
@@ -47,6 +48,7 @@ const handlers: Partial<Record<ClientMsgName, HandlerFn>> = {
   reqAutoOpenOrders: (_conn, r) => void r.int(),
   reqExecutions: orders.reqExecutions,
   reqGlobalCancel: orders.reqGlobalCancel,
+  reqMarketRule: marketRule.reqMarketRule,
 };
 
 /** Message id → handler, for every request the simulator serves. */

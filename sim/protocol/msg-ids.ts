@@ -36,6 +36,7 @@ export const ClientMsg = {
   reqPnLSingle: 94,
   cancelPnLSingle: 95,
   reqHistoricalTicks: 96,
+  reqMarketRule: 91,
 } as const;
 export type ClientMsgName = keyof typeof ClientMsg;
 
@@ -85,6 +86,7 @@ export const ServerMsg = {
   historicalTicks: 96,
   historicalTicksBidAsk: 97,
   historicalTicksLast: 98,
+  marketRule: 93,
 } as const;
 
 /** Server versions at which reply layouts change (from the TWS API's MIN_SERVER_VER table). */

@@ -1,0 +1,121 @@
+/**
+ * Scanner, order history and price-increment tools end to end: the MCP SDK client → a gateway process → a real
+ * nats-server → a connector process → the simulator process. One stack for every case.
+ */
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { mcpClient, type NatsStack, startNatsStack, textOf } from "./support/stack.ts";
+
+type Row = Record<string, unknown>;
+type ToolResult = { isError?: boolean; structuredContent?: Row };
+
+describe("scanner, order history and market rules (MCP client → gateway → NATS → connector → simulator)", {
+  timeout: 90_000,
+}, () => {
+  let stack: NatsStack;
+  let client: Client;
+  let dir: string;
+
+  const call = async (name: string, args: Row) =>
+    (await client.callTool({ name, arguments: args })) as ToolResult;
+  const ok = async <T = Row>(name: string, args: Row): Promise<T> => {
+    const r = await call(name, args);
+    assert.notEqual(r.isError, true, `${name} ${JSON.stringify(args)}: ${textOf(r)}`);
+    assert.ok(r.structuredContent, `${name} returns structured content`);
+    return r.structuredContent as T;
+  };
+  /** Calls a tool that must fail with `code`; returns its message. */
+  const fails = async (name: string, args: Row, code: string): Promise<string> => {
+    const r = await call(name, args);
+    assert.equal(r.isError, true, `${name} ${JSON.stringify(args)} fails`);
+    const text = textOf(r);
+    assert.match(text, new RegExp(code), text);
+    return text;
+  };
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "ibmcp-e2e-scanner-"));
+    stack = await startNatsStack({
+      clientId: "41",
+      connectorEnv: {
+        IB_READONLY: "false",
+        ORDER_TOKEN_SECRET: "e2e-scanner-orders-rules-secret-0123456789",
+        AUDIT_LOG_PATH: join(dir, "audit.jsonl"),
+      },
+      gatewayEnv: { MCP_ENABLE_TRADING: "true" },
+    });
+    client = await mcpClient(`${stack.gateways[0]!.base}/mcp?toolsets=all`);
+  });
+
+  after(async () => {
+    await client?.close();
+    await stack?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  describe("get_market_rule", () => {
+    type Rules = {
+      contract: { conId: number; symbol: string };
+      rules: Array<{
+        ruleId: number;
+        exchanges: string[];
+        increments: Array<{ lowEdge: number; increment: number }>;
+      }>;
+      atPrice?: { price: number; increment: number; valid: boolean; below: number; above: number };
+    };
+
+    it("gives a US stock a penny increment and snaps an off-tick price to its neighbours", async () => {
+      const out = await ok<Rules>("get_market_rule", { symbol: "AAPL", price: 187.123 });
+      assert.equal(out.contract.symbol, "AAPL");
+      assert.deepEqual(out.rules[0]?.increments, [{ lowEdge: 0, increment: 0.01 }]);
+      assert.ok(out.rules[0]?.exchanges.includes("NASDAQ"));
+      assert.deepEqual(out.atPrice, {
+        price: 187.123,
+        ruleId: 26,
+        increment: 0.01,
+        valid: false,
+        below: 187.12,
+        above: 187.13,
+      });
+    });
+
+    it("gives an SPX option a nickel below 3 and a dime from 3", async () => {
+      const chain = await ok<{
+        chains: Array<{ tradingClass: string; expirations: string[]; strikes: number[] }>;
+      }>("get_option_chain", { symbol: "SPX", sec_type: "IND", trading_class: "SPX" });
+      const c = chain.chains[0]!;
+      const strike = c.strikes[Math.floor(c.strikes.length / 2)]!;
+      const quotes = await ok<{ quotes: Array<{ contract: { conId: number } }> }>("get_option_quotes", {
+        symbol: "SPX",
+        sec_type: "IND",
+        expiry: c.expirations[0],
+        strikes: [strike],
+        right: "C",
+        trading_class: "SPX",
+      });
+      const conId = quotes.quotes[0]!.contract.conId;
+      const out = await ok<Rules>("get_market_rule", { symbol: String(conId), sec_type: "OPT", price: 4.07 });
+      assert.deepEqual(out.rules.find((r) => r.ruleId === 32)?.increments, [
+        { lowEdge: 0, increment: 0.05 },
+        { lowEdge: 3, increment: 0.1 },
+      ]);
+      assert.equal(out.atPrice?.increment, 0.1);
+      assert.equal(out.atPrice?.below, 4);
+      assert.equal(out.atPrice?.above, 4.1);
+    });
+
+    it("answers NOT_FOUND naming the instrument for an unknown symbol", async () => {
+      const text = await fails("get_market_rule", { symbol: "NOSUCHX" }, "NOT_FOUND");
+      assert.match(text, /NOSUCHX/);
+    });
+
+    it("refuses a negative price with INVALID_ARGUMENT naming the field", async () => {
+      const text = await fails("get_market_rule", { symbol: "AAPL", price: -1 }, "INVALID_ARGUMENT|price");
+      assert.match(text, /price/);
+    });
+  });
+});
