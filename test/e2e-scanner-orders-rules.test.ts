@@ -118,4 +118,105 @@ describe("scanner, order history and market rules (MCP client → gateway → NA
       assert.match(text, /price/);
     });
   });
+  describe("order history: get_completed_orders and get_order_status", () => {
+    type Placed = { order_id: number; order_ref: string };
+    type Status = {
+      orderId?: number;
+      orderRef?: string;
+      status: string;
+      working: boolean;
+      filled: number;
+      remaining: number;
+      avgFillPrice?: number;
+      commission?: number;
+      executions: Array<{ shares: number; price: number; commission?: number }>;
+    };
+    type Completed = {
+      orderId?: number;
+      orderRef?: string;
+      status: string;
+      filled: number;
+      completedTime?: string;
+    };
+    let market: Placed;
+    let limit: Placed;
+
+    const place = async (args: Row): Promise<Placed> => {
+      const preview = await ok<{ token: string }>("preview_order", {
+        symbol: "AAPL",
+        side: "BUY",
+        quantity: 2,
+        ...args,
+      });
+      return ok<Placed>("place_order", { token: preview.token });
+    };
+
+    before(async () => {
+      market = await place({ order_type: "MKT" });
+      const quote = await ok<{ quotes: Array<{ last?: number; close?: number }> }>("get_quote", {
+        symbols: ["AAPL"],
+      });
+      const last = quote.quotes[0]?.last ?? quote.quotes[0]?.close ?? 100;
+      limit = await place({ order_type: "LMT", limit_price: Math.round(last * 96) / 100 });
+    });
+
+    it("shows a working order by its order_ref with nothing filled", async () => {
+      const out = await ok<{ orders: Status[] }>("get_order_status", { order_ref: limit.order_ref });
+      assert.equal(out.orders.length, 1);
+      assert.equal(out.orders[0]?.orderId, limit.order_id);
+      assert.equal(out.orders[0]?.working, true);
+      assert.equal(out.orders[0]?.filled, 0);
+      assert.equal(out.orders[0]?.remaining, 2);
+      assert.deepEqual(out.orders[0]?.executions, []);
+    });
+
+    it("shows a filled order by its id with the fills, average price and commission behind it", async () => {
+      const until = Date.now() + 10_000;
+      let s: Status | undefined;
+      do {
+        s = (await ok<{ orders: Status[] }>("get_order_status", { order_id: market.order_id })).orders[0];
+        if (s?.status === "Filled") break;
+        await new Promise((r) => setTimeout(r, 200));
+      } while (Date.now() < until);
+      assert.equal(s?.status, "Filled");
+      assert.equal(s?.working, false);
+      assert.equal(s?.filled, 2);
+      assert.equal(s?.remaining, 0);
+      const shares = s?.executions.reduce((n, e) => n + e.shares, 0);
+      assert.equal(shares, 2);
+      const avg = s!.executions.reduce((n, e) => n + e.shares * e.price, 0) / 2;
+      assert.ok(Math.abs((s?.avgFillPrice ?? 0) - avg) < 1e-6);
+      assert.ok((s?.commission ?? 0) > 0, "the commission IB reported for the fills");
+    });
+
+    it("lists filled and cancelled orders as completed, with their ids and refs", async () => {
+      const cancelled = await call("cancel_order", { order_id: limit.order_id });
+      assert.notEqual(cancelled.isError, true, textOf(cancelled));
+      const out = await ok<{ orders: Completed[] }>("get_completed_orders", { symbol: "AAPL" });
+      const byRef = new Map(out.orders.map((o) => [o.orderRef, o]));
+      assert.equal(byRef.get(market.order_ref)?.status, "Filled");
+      assert.equal(byRef.get(market.order_ref)?.filled, 2);
+      assert.equal(byRef.get(market.order_ref)?.orderId, market.order_id);
+      assert.equal(byRef.get(limit.order_ref)?.status, "Cancelled");
+      assert.match(byRef.get(limit.order_ref)?.completedTime ?? "", /^\d{8} \d{2}:\d{2}:\d{2} /);
+      const status = await ok<{ orders: Status[] }>("get_order_status", { order_id: limit.order_id });
+      assert.equal(status.orders[0]?.status, "Cancelled");
+      assert.equal(status.orders[0]?.remaining, 2);
+      const other = await ok<{ orders: Completed[] }>("get_completed_orders", { symbol: "MSFT" });
+      assert.ok(
+        !other.orders.some((o) => o.orderRef === market.order_ref),
+        "a symbol filter keeps other symbols out",
+      );
+    });
+
+    it("refuses neither or both of order_id and order_ref, and answers NOT_FOUND for an unknown order", async () => {
+      assert.match(await fails("get_order_status", {}, "INVALID_ARGUMENT"), /order_id.*order_ref/);
+      assert.match(
+        await fails("get_order_status", { order_id: 1, order_ref: "x" }, "INVALID_ARGUMENT"),
+        /exactly one/,
+      );
+      assert.match(await fails("get_order_status", { order_id: 987654 }, "NOT_FOUND"), /987654/);
+      assert.match(await fails("get_completed_orders", { account: "U0000000" }, "NOT_FOUND"), /U0000000/);
+    });
+  });
 });

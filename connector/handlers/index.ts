@@ -1,6 +1,7 @@
 import type { HandlerEntry } from "./context.ts";
 import { getAccountSummaryHandler } from "./get-account-summary.ts";
 import { getArticleHandler } from "./get-article.ts";
+import { getCompletedOrdersHandler } from "./get-completed-orders.ts";
 import { getConnectionStatusHandler } from "./get-connection-status.ts";
 import { getContractDetailsHandler } from "./get-contract-details.ts";
 import { getExecutionsHandler } from "./get-executions.ts";
@@ -13,6 +14,7 @@ import { getNewsProvidersHandler } from "./get-news-providers.ts";
 import { getOpenOrdersHandler } from "./get-open-orders.ts";
 import { getOptionChainHandler } from "./get-option-chain.ts";
 import { getOptionQuotesHandler } from "./get-option-quotes.ts";
+import { getOrderStatusHandler } from "./get-order-status.ts";
 import { getPnlHandler } from "./get-pnl.ts";
 import { getPortfolioHandler } from "./get-portfolio.ts";
 import { getPositionsHandler } from "./get-positions.ts";
@@ -48,6 +50,8 @@ export const handlers: ReadonlyMap<string, HandlerEntry> = new Map(
     getNewsProvidersHandler,
     getTradingHoursHandler,
     getMarketRuleHandler,
+    getCompletedOrdersHandler,
+    getOrderStatusHandler,
     ...orderHandlers,
   ].map((h) => [h.tool.name, h]),
 );

@@ -3,6 +3,7 @@ import type { Bar } from "../../shared/schemas/history.ts";
 import type { DataType, OptionGreeks, QuoteFields } from "../../shared/schemas/market-data.ts";
 import type { ToolOutput } from "../../shared/tool-def.ts";
 import type { getAccountSummary } from "../../shared/tools/get-account-summary.ts";
+import type { getCompletedOrders } from "../../shared/tools/get-completed-orders.ts";
 import type { getExecutions } from "../../shared/tools/get-executions.ts";
 import type { getHistoricalNews } from "../../shared/tools/get-historical-news.ts";
 import type { getNewsProviders } from "../../shared/tools/get-news-providers.ts";
@@ -14,6 +15,7 @@ import type { Pacer } from "../pacing/index.ts";
 import type { ContractDetails, SymbolMatch } from "./convert.ts";
 import { createCall, type RequestScope } from "./request.ts";
 import { accountRequests } from "./requests/account.ts";
+import { completedOrderRequests } from "./requests/completed-orders.ts";
 import { contractRequests } from "./requests/contracts.ts";
 import { historyRequests } from "./requests/history.ts";
 import { marketDataRequests } from "./requests/market-data.ts";
@@ -58,6 +60,7 @@ export type AccountSummary = ToolOutput<typeof getAccountSummary>["accounts"];
 export type Positions = ToolOutput<typeof getPositions>["positions"];
 export type PortfolioItem = ToolOutput<typeof getPortfolio>["items"][number];
 export type OpenOrder = ToolOutput<typeof getOpenOrders>["orders"][number];
+export type CompletedOrderInfo = ToolOutput<typeof getCompletedOrders>["orders"][number];
 export type Execution = ToolOutput<typeof getExecutions>["executions"][number];
 export type NewsProviderInfo = ToolOutput<typeof getNewsProviders>["providers"][number];
 /** One row of secDefOptParams, before the tool's strike bounds and paging. */
@@ -119,6 +122,8 @@ export interface IbClient {
   newsProviderList(scope: RequestScope): Promise<NewsProviderInfo[]>;
   /** A market rule's price increments, lowest price level first. */
   marketRule(ruleId: number, scope: RequestScope): Promise<Array<{ lowEdge: number; increment: number }>>;
+  /** Today's filled and cancelled orders of every client. */
+  completedOrders(scope: RequestScope): Promise<CompletedOrderInfo[]>;
 }
 
 /** The IB client over a session: every call is paced, bounded by the caller's deadline, and failed on disconnect. */
@@ -131,5 +136,6 @@ export function createIbClient(currentSession: () => IbSession, pacer: Pacer): I
     ...accountRequests(call),
     ...marketDataRequests(call),
     ...marketRuleRequests(call),
+    ...completedOrderRequests(call),
   };
 }

@@ -38,6 +38,7 @@ const PARAMS: Readonly<Record<string, readonly string[]>> = {
   reqPnL: ["reqId", "account", "modelCode"],
   reqPnLSingle: ["reqId", "account", "modelCode", "conId"],
   reqMarketRule: ["marketRuleId"],
+  reqCompletedOrders: ["apiOnly"],
   reqSecDefOptParams: ["reqId", "underlyingSymbol", "futFopExchange", "underlyingSecType", "underlyingConId"],
   reqExecutions: ["reqId", "filter"],
   // IBApiNext

@@ -1,6 +1,7 @@
 import type { ToolDef } from "../tool-def.ts";
 import { getAccountSummary } from "./get-account-summary.ts";
 import { getArticle } from "./get-article.ts";
+import { getCompletedOrders } from "./get-completed-orders.ts";
 import { getConnectionStatus } from "./get-connection-status.ts";
 import { getContractDetails } from "./get-contract-details.ts";
 import { getExecutions } from "./get-executions.ts";
@@ -13,6 +14,7 @@ import { getNewsProviders } from "./get-news-providers.ts";
 import { getOpenOrders } from "./get-open-orders.ts";
 import { getOptionChain } from "./get-option-chain.ts";
 import { getOptionQuotes } from "./get-option-quotes.ts";
+import { getOrderStatus } from "./get-order-status.ts";
 import { getPnl } from "./get-pnl.ts";
 import { getPortfolio } from "./get-portfolio.ts";
 import { getPositions } from "./get-positions.ts";
@@ -26,6 +28,7 @@ import { tickerToConid } from "./ticker-to-conid.ts";
 export {
   getAccountSummary,
   getArticle,
+  getCompletedOrders,
   getConnectionStatus,
   getContractDetails,
   getExecutions,
@@ -38,6 +41,7 @@ export {
   getOpenOrders,
   getOptionChain,
   getOptionQuotes,
+  getOrderStatus,
   getPnl,
   getPortfolio,
   getPositions,
@@ -72,6 +76,8 @@ export const catalogue: readonly ToolDef[] = [
   getNewsProviders,
   getTradingHours,
   getMarketRule,
+  getCompletedOrders,
+  getOrderStatus,
   ...orderTools,
 ];
 

@@ -1,6 +1,7 @@
 import type { HandlerFn } from "../connection.ts";
 import { ClientMsg, type ClientMsgName } from "../protocol/msg-ids.ts";
 import * as account from "./account.ts";
+import * as completedOrders from "./completed-orders.ts";
 import * as contracts from "./contracts.ts";
 import * as fundamentals from "./fundamentals.ts";
 import * as historical from "./historical.ts";
@@ -49,6 +50,7 @@ const handlers: Partial<Record<ClientMsgName, HandlerFn>> = {
   reqExecutions: orders.reqExecutions,
   reqGlobalCancel: orders.reqGlobalCancel,
   reqMarketRule: marketRule.reqMarketRule,
+  reqCompletedOrders: completedOrders.reqCompletedOrders,
 };
 
 /** Message id → handler, for every request the simulator serves. */

@@ -37,6 +37,7 @@ export const ClientMsg = {
   cancelPnLSingle: 95,
   reqHistoricalTicks: 96,
   reqMarketRule: 91,
+  reqCompletedOrders: 99,
 } as const;
 export type ClientMsgName = keyof typeof ClientMsg;
 
@@ -87,6 +88,8 @@ export const ServerMsg = {
   historicalTicksBidAsk: 97,
   historicalTicksLast: 98,
   marketRule: 93,
+  completedOrder: 101,
+  completedOrdersEnd: 102,
 } as const;
 
 /** Server versions at which reply layouts change (from the TWS API's MIN_SERVER_VER table). */
