@@ -219,4 +219,68 @@ describe("scanner, order history and market rules (MCP client → gateway → NA
       assert.match(await fails("get_completed_orders", { account: "U0000000" }, "NOT_FOUND"), /U0000000/);
     });
   });
+  describe("run_scanner", () => {
+    type Scan = {
+      scanCode: string;
+      rows: Array<{ rank: number; contract: { conId: number; symbol: string; secType: string } }>;
+    };
+    type Quote = { contract: { symbol: string }; last?: number; close?: number; volume?: number };
+    const quotesOf = async (symbols: string[]) =>
+      (await ok<{ quotes: Quote[] }>("get_quote", { symbols })).quotes;
+
+    it("ranks top gainers by their change on the day, highest first, each up on its close", async () => {
+      const out = await ok<Scan>("run_scanner", { scan_code: "TOP_PERC_GAIN", rows: 10 });
+      assert.equal(out.rows.length, 10);
+      assert.deepEqual(
+        out.rows.map((r) => r.rank),
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+      );
+      const quotes = await quotesOf(out.rows.slice(0, 3).map((r) => r.contract.symbol));
+      for (const q of quotes) assert.ok((q.last ?? 0) > (q.close ?? Infinity), `${q.contract.symbol} is up`);
+    });
+
+    it("applies price filters and the row count", async () => {
+      const out = await ok<Scan>("run_scanner", {
+        scan_code: "MOST_ACTIVE",
+        above_price: 50,
+        below_price: 300,
+        rows: 5,
+      });
+      assert.equal(out.rows.length, 5);
+      const quotes = await quotesOf(out.rows.map((r) => r.contract.symbol));
+      for (const q of quotes) {
+        const p = q.last ?? q.close ?? 0;
+        assert.ok(p > 49 && p < 301, `${q.contract.symbol} at ${p} is inside the filter`);
+      }
+    });
+
+    it("serves twelve concurrent scans through IB's ten scanner subscriptions", async () => {
+      const runs = await Promise.all(
+        Array.from({ length: 12 }, (_, k) =>
+          call("run_scanner", { scan_code: k % 2 ? "TOP_PERC_LOSE" : "HOT_BY_VOLUME", rows: 3 }),
+        ),
+      );
+      for (const r of runs) assert.notEqual(r.isError, true, textOf(r));
+    });
+
+    it("refuses a malformed, an unknown or an unservable scan with INVALID_ARGUMENT naming the fix", async () => {
+      assert.match(
+        await fails("run_scanner", { scan_code: "top gain!" }, "INVALID_ARGUMENT"),
+        /get_scanner_parameters/,
+      );
+      assert.match(await fails("run_scanner", { scan_code: "NOT_A_SCAN" }, "INVALID_ARGUMENT"), /NOT_A_SCAN/);
+      assert.match(
+        await fails("run_scanner", { scan_code: "TOP_PERC_GAIN", location: "STK.MARS" }, "INVALID_ARGUMENT"),
+        /STK\.MARS/,
+      );
+      assert.match(
+        await fails(
+          "run_scanner",
+          { scan_code: "TOP_PERC_GAIN", above_price: 100, below_price: 50 },
+          "INVALID_ARGUMENT",
+        ),
+        /price_above/,
+      );
+    });
+  });
 });

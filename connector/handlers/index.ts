@@ -22,6 +22,7 @@ import { getQuoteHandler } from "./get-quote.ts";
 import { getTradingHoursHandler } from "./get-trading-hours.ts";
 import { lookupContractHandler } from "./lookup-contract.ts";
 import { orderHandlers } from "./order-handlers.ts";
+import { runScannerHandler } from "./run-scanner.ts";
 import { searchContractsHandler } from "./search-contracts.ts";
 import { tickerToConidHandler } from "./ticker-to-conid.ts";
 
@@ -52,6 +53,7 @@ export const handlers: ReadonlyMap<string, HandlerEntry> = new Map(
     getMarketRuleHandler,
     getCompletedOrdersHandler,
     getOrderStatusHandler,
+    runScannerHandler,
     ...orderHandlers,
   ].map((h) => [h.tool.name, h]),
 );

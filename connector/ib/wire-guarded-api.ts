@@ -39,6 +39,12 @@ const PARAMS: Readonly<Record<string, readonly string[]>> = {
   reqPnLSingle: ["reqId", "account", "modelCode", "conId"],
   reqMarketRule: ["marketRuleId"],
   reqCompletedOrders: ["apiOnly"],
+  reqScannerSubscription: [
+    "reqId",
+    "subscription",
+    "scannerSubscriptionOptions",
+    "scannerSubscriptionFilterOptions",
+  ],
   reqSecDefOptParams: ["reqId", "underlyingSymbol", "futFopExchange", "underlyingSecType", "underlyingConId"],
   reqExecutions: ["reqId", "filter"],
   // IBApiNext

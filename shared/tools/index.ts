@@ -22,6 +22,7 @@ import { getQuote } from "./get-quote.ts";
 import { getTradingHours } from "./get-trading-hours.ts";
 import { lookupContract } from "./lookup-contract.ts";
 import { orderTools } from "./order-tools.ts";
+import { runScanner } from "./run-scanner.ts";
 import { searchContracts } from "./search-contracts.ts";
 import { tickerToConid } from "./ticker-to-conid.ts";
 
@@ -48,6 +49,7 @@ export {
   getQuote,
   getTradingHours,
   lookupContract,
+  runScanner,
   searchContracts,
   tickerToConid,
 };
@@ -78,6 +80,7 @@ export const catalogue: readonly ToolDef[] = [
   getMarketRule,
   getCompletedOrders,
   getOrderStatus,
+  runScanner,
   ...orderTools,
 ];
 

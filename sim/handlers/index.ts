@@ -10,6 +10,7 @@ import * as marketData from "./market-data.ts";
 import * as marketRule from "./market-rule.ts";
 import * as news from "./news.ts";
 import * as orders from "./orders.ts";
+import * as scanner from "./scanner.ts";
 import * as session from "./session.ts";
 
 const handlers: Partial<Record<ClientMsgName, HandlerFn>> = {
@@ -51,6 +52,9 @@ const handlers: Partial<Record<ClientMsgName, HandlerFn>> = {
   reqGlobalCancel: orders.reqGlobalCancel,
   reqMarketRule: marketRule.reqMarketRule,
   reqCompletedOrders: completedOrders.reqCompletedOrders,
+  reqScannerParameters: scanner.reqScannerParameters,
+  reqScannerSubscription: scanner.reqScannerSubscription,
+  cancelScannerSubscription: scanner.cancelScannerSubscription,
 };
 
 /** Message id → handler, for every request the simulator serves. */

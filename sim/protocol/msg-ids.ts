@@ -36,6 +36,9 @@ export const ClientMsg = {
   reqPnLSingle: 94,
   cancelPnLSingle: 95,
   reqHistoricalTicks: 96,
+  reqScannerSubscription: 22,
+  cancelScannerSubscription: 23,
+  reqScannerParameters: 24,
   reqMarketRule: 91,
   reqCompletedOrders: 99,
 } as const;
@@ -87,6 +90,8 @@ export const ServerMsg = {
   historicalTicks: 96,
   historicalTicksBidAsk: 97,
   historicalTicksLast: 98,
+  scannerParameters: 19,
+  scannerData: 20,
   marketRule: 93,
   completedOrder: 101,
   completedOrdersEnd: 102,
