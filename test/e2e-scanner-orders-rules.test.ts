@@ -283,4 +283,35 @@ describe("scanner, order history and market rules (MCP client → gateway → NA
       );
     });
   });
+  describe("get_scanner_parameters", () => {
+    type Params = {
+      instruments: Array<{ code: string }>;
+      locations: Array<{ code: string }>;
+      scanCodes: Array<{ code: string; name: string }>;
+      filters: Array<{ code: string }>;
+    };
+
+    it("summarises IB's XML into the codes run_scanner takes, and each listed code runs", async () => {
+      const out = await ok<Params>("get_scanner_parameters", {});
+      assert.ok(out.instruments.some((i) => i.code === "STK"));
+      assert.ok(out.locations.some((l) => l.code === "STK.US.MAJOR"));
+      assert.ok(out.filters.some((f) => f.code === "priceAbove"));
+      const codes = out.scanCodes.map((s) => s.code);
+      assert.ok(codes.includes("TOP_PERC_GAIN") && codes.includes("HOT_BY_VOLUME"), codes.join());
+      for (const scan_code of codes) {
+        const r = await call("run_scanner", { scan_code, rows: 1 });
+        assert.notEqual(r.isError, true, `${scan_code}: ${textOf(r)}`);
+      }
+    });
+
+    it("narrows scan codes by search text", async () => {
+      const out = await ok<Params>("get_scanner_parameters", { search: "loser" });
+      assert.ok(out.scanCodes.length > 0);
+      for (const s of out.scanCodes) assert.match(`${s.code} ${s.name}`, /lose/i);
+    });
+
+    it("answers NOT_FOUND listing the instruments for one IB does not list", async () => {
+      assert.match(await fails("get_scanner_parameters", { instrument: "BOND.US" }, "NOT_FOUND"), /STK/);
+    });
+  });
 });

@@ -19,6 +19,7 @@ import { getPnlHandler } from "./get-pnl.ts";
 import { getPortfolioHandler } from "./get-portfolio.ts";
 import { getPositionsHandler } from "./get-positions.ts";
 import { getQuoteHandler } from "./get-quote.ts";
+import { getScannerParametersHandler } from "./get-scanner-parameters.ts";
 import { getTradingHoursHandler } from "./get-trading-hours.ts";
 import { lookupContractHandler } from "./lookup-contract.ts";
 import { orderHandlers } from "./order-handlers.ts";
@@ -54,6 +55,7 @@ export const handlers: ReadonlyMap<string, HandlerEntry> = new Map(
     getCompletedOrdersHandler,
     getOrderStatusHandler,
     runScannerHandler,
+    getScannerParametersHandler,
     ...orderHandlers,
   ].map((h) => [h.tool.name, h]),
 );

@@ -19,6 +19,7 @@ import { getPnl } from "./get-pnl.ts";
 import { getPortfolio } from "./get-portfolio.ts";
 import { getPositions } from "./get-positions.ts";
 import { getQuote } from "./get-quote.ts";
+import { getScannerParameters } from "./get-scanner-parameters.ts";
 import { getTradingHours } from "./get-trading-hours.ts";
 import { lookupContract } from "./lookup-contract.ts";
 import { orderTools } from "./order-tools.ts";
@@ -47,6 +48,7 @@ export {
   getPortfolio,
   getPositions,
   getQuote,
+  getScannerParameters,
   getTradingHours,
   lookupContract,
   runScanner,
@@ -81,6 +83,7 @@ export const catalogue: readonly ToolDef[] = [
   getCompletedOrders,
   getOrderStatus,
   runScanner,
+  getScannerParameters,
   ...orderTools,
 ];
 
