@@ -17,7 +17,6 @@ function fillsOf(execs: Execution[]): Pick<Status, "executions" | "avgFillPrice"
     shares: e.shares,
     price: e.price,
     ...(e.commission !== undefined ? { commission: e.commission } : {}),
-    ...(e.realizedPnL !== undefined ? { realizedPnL: e.realizedPnL } : {}),
   }));
   const shares = execs.reduce((s, e) => s + e.shares, 0);
   const paid = execs.filter((e) => e.commission !== undefined);

@@ -15,7 +15,7 @@ export const getMarketRule = readTool({
     "Valid price increments by price level (IB market rules). Use before placing a limit/stop price; `price` gets its increment and nearest valid prices. symbol may be a conId.",
   input: z.object({
     ...instrumentFields,
-    price: z.number().positive().max(1e9).optional(),
+    price: z.number().positive().optional(),
   }),
   output: z.object({
     contract: ContractSummary,

@@ -25,7 +25,6 @@ export const OrderStatus = z.object({
       shares: z.number(),
       price: z.number(),
       commission: z.number().optional(),
-      realizedPnL: z.number().optional(),
     }),
   ),
 });
@@ -35,7 +34,7 @@ export const getOrderStatus = readTool({
   title: "Order status",
   toolsets: ["orders"],
   description:
-    "One order's status by order_id or order_ref (place_order's): filled, remaining, average price, and the fills and commissions behind it, working or completed today. A bracket's order_ref gives each of its orders.",
+    "An order's status by order_id or order_ref (from place_order): filled, remaining, average price, its fills and commissions; working or completed today. A bracket's order_ref gives all its orders.",
   input: z.object({
     order_id: z.number().int().positive().optional(),
     order_ref: z

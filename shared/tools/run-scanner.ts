@@ -11,12 +11,11 @@ const code = (what: string, pattern: RegExp, example: string) =>
     .max(40)
     .regex(pattern, `${what} is an IB code like ${example}; get_scanner_parameters lists them`);
 
-const limit = z.number().positive().max(1e12).optional();
+const limit = z.number().positive().optional();
 
 export const ScanRow = z.object({
-  rank: z.number().int().describe("0 is the top"),
+  rank: z.number().int(),
   contract: ContractSummary,
-  marketName: z.string().optional(),
   distance: z.string().optional(),
   benchmark: z.string().optional(),
   projection: z.string().optional(),
@@ -27,7 +26,7 @@ export const runScanner = readTool({
   title: "Market scanner",
   toolsets: ["market"],
   description:
-    "A snapshot of IB's market scanner: up to 50 contracts ranked by a scan code (e.g. TOP_PERC_GAIN, TOP_PERC_LOSE, MOST_ACTIVE, HOT_BY_VOLUME) in a location, with optional price, volume and market-cap filters. get_scanner_parameters lists the valid codes.",
+    "IB market scanner snapshot: up to 50 contracts ranked (0 = top) by a scan code (TOP_PERC_GAIN, MOST_ACTIVE, HOT_BY_VOLUME...) in a location; optional filters, market caps in USD millions. get_scanner_parameters lists valid codes.",
   input: z.object({
     scan_code: code("scan_code", /^[A-Z0-9_]+$/, "TOP_PERC_GAIN"),
     instrument: code("instrument", /^[A-Z0-9.]+$/, "STK").default("STK"),
@@ -35,9 +34,9 @@ export const runScanner = readTool({
     rows: z.number().int().min(1).max(50).default(20),
     above_price: limit,
     below_price: limit,
-    above_volume: z.number().int().positive().max(1e12).optional(),
-    market_cap_above: limit.describe("USD millions"),
-    market_cap_below: limit.describe("USD millions"),
+    above_volume: z.number().int().positive().optional(),
+    market_cap_above: limit,
+    market_cap_below: limit,
   }),
   output: z.object({ scanCode: z.string(), location: z.string(), rows: z.array(ScanRow) }),
   summarize: (o) =>

@@ -43,7 +43,6 @@ export function scannerRequests(call: Call): Pick<IbClient, "scan" | "scannerPar
               compact({
                 rank,
                 contract: toContractSummary(d.contract),
-                marketName: ibString(d.marketName),
                 distance: ibString(distance),
                 benchmark: ibString(benchmark),
                 projection: ibString(projection),
