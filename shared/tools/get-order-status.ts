@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ContractSummary } from "../schemas/fields.ts";
+import { ContractSummary, trimSpaces } from "../schemas/fields.ts";
 import { readTool } from "../tool-def.ts";
 
 export const OrderStatus = z.object({
@@ -39,7 +39,7 @@ export const getOrderStatus = readTool({
     order_id: z.number().int().positive().optional(),
     order_ref: z
       .string()
-      .trim()
+      .overwrite(trimSpaces)
       .min(1)
       .max(64)
       .regex(/^[\x20-\x7e]+$/, "order_ref is printable ASCII, as place_order returned it")

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { printableText, trimSpaces } from "../schemas/fields.ts";
 import { readTool } from "../tool-def.ts";
 
 const Named = z.object({ code: z.string(), name: z.string() });
@@ -12,12 +13,12 @@ export const getScannerParameters = readTool({
   input: z.object({
     instrument: z
       .string()
-      .trim()
-      .toUpperCase()
+      .overwrite(trimSpaces)
       .max(40)
-      .regex(/^[A-Z0-9.]*$/, "instrument is an IB code like STK")
+      .regex(/^[A-Za-z0-9.]*$/, "instrument is an IB code like STK")
+      .toUpperCase()
       .default(""),
-    search: z.string().trim().max(40).default(""),
+    search: printableText("search", 40).overwrite(trimSpaces).default(""),
   }),
   output: z.object({
     instruments: z.array(Named),

@@ -1,15 +1,15 @@
 import { z } from "zod";
-import { ContractSummary } from "../schemas/fields.ts";
+import { ContractSummary, trimSpaces } from "../schemas/fields.ts";
 import { readTool } from "../tool-def.ts";
 
 const code = (what: string, pattern: RegExp, example: string) =>
   z
     .string()
-    .trim()
-    .toUpperCase()
+    .overwrite(trimSpaces)
     .min(1)
     .max(40)
-    .regex(pattern, `${what} is an IB code like ${example}; get_scanner_parameters lists them`);
+    .regex(pattern, `${what} is an IB code like ${example}; get_scanner_parameters lists them`)
+    .toUpperCase();
 
 const limit = z.number().positive().optional();
 
@@ -28,9 +28,9 @@ export const runScanner = readTool({
   description:
     "IB market scanner snapshot: up to 50 contracts ranked (0 = top) by a scan code (TOP_PERC_GAIN, MOST_ACTIVE, HOT_BY_VOLUME...) in a location; optional filters, market caps in USD millions. get_scanner_parameters lists valid codes.",
   input: z.object({
-    scan_code: code("scan_code", /^[A-Z0-9_]+$/, "TOP_PERC_GAIN"),
-    instrument: code("instrument", /^[A-Z0-9.]+$/, "STK").default("STK"),
-    location: code("location", /^[A-Z0-9._]+$/, "STK.US.MAJOR").default("STK.US.MAJOR"),
+    scan_code: code("scan_code", /^[A-Za-z0-9_]+$/, "TOP_PERC_GAIN"),
+    instrument: code("instrument", /^[A-Za-z0-9.]+$/, "STK").default("STK"),
+    location: code("location", /^[A-Za-z0-9._]+$/, "STK.US.MAJOR").default("STK.US.MAJOR"),
     rows: z.number().int().min(1).max(50).default(20),
     above_price: limit,
     below_price: limit,
