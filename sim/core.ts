@@ -38,6 +38,8 @@ export interface SimOrder {
   owner: SimConnection;
   /** Stops the limit-order price watcher. */
   stopWatch?: () => void;
+  /** When it filled or was cancelled (epoch ms), for reqCompletedOrders. */
+  completedAt?: number;
 }
 
 /** One fill, for reqExecutions and commission reports. */

@@ -1,6 +1,7 @@
 import type { HandlerEntry } from "./context.ts";
 import { getAccountSummaryHandler } from "./get-account-summary.ts";
 import { getArticleHandler } from "./get-article.ts";
+import { getCompletedOrdersHandler } from "./get-completed-orders.ts";
 import { getConnectionStatusHandler } from "./get-connection-status.ts";
 import { getContractDetailsHandler } from "./get-contract-details.ts";
 import { getExecutionsHandler } from "./get-executions.ts";
@@ -8,17 +9,21 @@ import { getFundamentalDataHandler } from "./get-fundamental-data.ts";
 import { getHistoricalDataHandler } from "./get-historical-data.ts";
 import { getHistoricalNewsHandler } from "./get-historical-news.ts";
 import { getIndexQuoteHandler } from "./get-index-quote.ts";
+import { getMarketRuleHandler } from "./get-market-rule.ts";
 import { getNewsProvidersHandler } from "./get-news-providers.ts";
 import { getOpenOrdersHandler } from "./get-open-orders.ts";
 import { getOptionChainHandler } from "./get-option-chain.ts";
 import { getOptionQuotesHandler } from "./get-option-quotes.ts";
+import { getOrderStatusHandler } from "./get-order-status.ts";
 import { getPnlHandler } from "./get-pnl.ts";
 import { getPortfolioHandler } from "./get-portfolio.ts";
 import { getPositionsHandler } from "./get-positions.ts";
 import { getQuoteHandler } from "./get-quote.ts";
+import { getScannerParametersHandler } from "./get-scanner-parameters.ts";
 import { getTradingHoursHandler } from "./get-trading-hours.ts";
 import { lookupContractHandler } from "./lookup-contract.ts";
 import { orderHandlers } from "./order-handlers.ts";
+import { runScannerHandler } from "./run-scanner.ts";
 import { searchContractsHandler } from "./search-contracts.ts";
 import { tickerToConidHandler } from "./ticker-to-conid.ts";
 
@@ -46,6 +51,11 @@ export const handlers: ReadonlyMap<string, HandlerEntry> = new Map(
     getExecutionsHandler,
     getNewsProvidersHandler,
     getTradingHoursHandler,
+    getMarketRuleHandler,
+    getCompletedOrdersHandler,
+    getOrderStatusHandler,
+    runScannerHandler,
+    getScannerParametersHandler,
     ...orderHandlers,
   ].map((h) => [h.tool.name, h]),
 );

@@ -3,6 +3,7 @@ import type { Bar } from "../../shared/schemas/history.ts";
 import type { DataType, OptionGreeks, QuoteFields } from "../../shared/schemas/market-data.ts";
 import type { ToolOutput } from "../../shared/tool-def.ts";
 import type { getAccountSummary } from "../../shared/tools/get-account-summary.ts";
+import type { getCompletedOrders } from "../../shared/tools/get-completed-orders.ts";
 import type { getExecutions } from "../../shared/tools/get-executions.ts";
 import type { getHistoricalNews } from "../../shared/tools/get-historical-news.ts";
 import type { getNewsProviders } from "../../shared/tools/get-news-providers.ts";
@@ -10,14 +11,18 @@ import type { getOpenOrders } from "../../shared/tools/get-open-orders.ts";
 import type { getOptionChain } from "../../shared/tools/get-option-chain.ts";
 import type { getPortfolio } from "../../shared/tools/get-portfolio.ts";
 import type { getPositions } from "../../shared/tools/get-positions.ts";
+import type { runScanner } from "../../shared/tools/run-scanner.ts";
 import type { Pacer } from "../pacing/index.ts";
 import type { ContractDetails, SymbolMatch } from "./convert.ts";
 import { createCall, type RequestScope } from "./request.ts";
 import { accountRequests } from "./requests/account.ts";
+import { completedOrderRequests } from "./requests/completed-orders.ts";
 import { contractRequests } from "./requests/contracts.ts";
 import { historyRequests } from "./requests/history.ts";
 import { marketDataRequests } from "./requests/market-data.ts";
+import { marketRuleRequests } from "./requests/market-rules.ts";
 import { newsRequests } from "./requests/news.ts";
+import { scannerRequests } from "./requests/scanner.ts";
 import type { IbSession } from "./session.ts";
 
 export type { RequestScope } from "./request.ts";
@@ -57,6 +62,22 @@ export type AccountSummary = ToolOutput<typeof getAccountSummary>["accounts"];
 export type Positions = ToolOutput<typeof getPositions>["positions"];
 export type PortfolioItem = ToolOutput<typeof getPortfolio>["items"][number];
 export type OpenOrder = ToolOutput<typeof getOpenOrders>["orders"][number];
+export type ScanResultRow = ToolOutput<typeof runScanner>["rows"][number];
+
+/** One scanner snapshot: IB's codes and the filters that are set. */
+export interface ScanQuery {
+  scanCode: string;
+  instrument: string;
+  location: string;
+  rows: number;
+  abovePrice?: number;
+  belowPrice?: number;
+  aboveVolume?: number;
+  /** USD millions, IB's unit. */
+  marketCapAbove?: number;
+  marketCapBelow?: number;
+}
+export type CompletedOrderInfo = ToolOutput<typeof getCompletedOrders>["orders"][number];
 export type Execution = ToolOutput<typeof getExecutions>["executions"][number];
 export type NewsProviderInfo = ToolOutput<typeof getNewsProviders>["providers"][number];
 /** One row of secDefOptParams, before the tool's strike bounds and paging. */
@@ -116,6 +137,14 @@ export interface IbClient {
   /** Today's executions joined with their commission reports. */
   executions(scope: RequestScope): Promise<Execution[]>;
   newsProviderList(scope: RequestScope): Promise<NewsProviderInfo[]>;
+  /** A market rule's price increments, lowest price level first. */
+  marketRule(ruleId: number, scope: RequestScope): Promise<Array<{ lowEdge: number; increment: number }>>;
+  /** Today's filled and cancelled orders of every client. */
+  completedOrders(scope: RequestScope): Promise<CompletedOrderInfo[]>;
+  /** The first batch of a scanner subscription, then its cancel; holds one of IB's scanner subscriptions meanwhile. */
+  scan(q: ScanQuery, scope: RequestScope): Promise<ScanResultRow[]>;
+  /** IB's scanner parameter XML, cached for a day. */
+  scannerParameters(scope: RequestScope): Promise<string>;
 }
 
 /** The IB client over a session: every call is paced, bounded by the caller's deadline, and failed on disconnect. */
@@ -127,5 +156,8 @@ export function createIbClient(currentSession: () => IbSession, pacer: Pacer): I
     ...newsRequests(call),
     ...accountRequests(call),
     ...marketDataRequests(call),
+    ...marketRuleRequests(call),
+    ...completedOrderRequests(call),
+    ...scannerRequests(call),
   };
 }

@@ -66,6 +66,7 @@ export function toContractDetails(d: IbContractDetails): ContractDetails {
     tradingHours: str(d.tradingHours),
     liquidHours: str(d.liquidHours),
     validExchanges: str(d.validExchanges),
+    marketRuleIds: str(d.marketRuleIds),
     orderTypes: str(d.orderTypes),
     contractMonth: str(d.contractMonth),
     underConId: num(d.underConId) || undefined,

@@ -37,6 +37,14 @@ const PARAMS: Readonly<Record<string, readonly string[]>> = {
   reqAccountSummary: ["reqId", "group", "tags"],
   reqPnL: ["reqId", "account", "modelCode"],
   reqPnLSingle: ["reqId", "account", "modelCode", "conId"],
+  reqMarketRule: ["marketRuleId"],
+  reqCompletedOrders: ["apiOnly"],
+  reqScannerSubscription: [
+    "reqId",
+    "subscription",
+    "scannerSubscriptionOptions",
+    "scannerSubscriptionFilterOptions",
+  ],
   reqSecDefOptParams: ["reqId", "underlyingSymbol", "futFopExchange", "underlyingSecType", "underlyingConId"],
   reqExecutions: ["reqId", "filter"],
   // IBApiNext

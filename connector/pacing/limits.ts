@@ -25,6 +25,8 @@ export interface PacingLimits {
   fundamental: WindowLimit;
   /** Same reasoning for news headlines and articles: undocumented, so one per second is assumed. */
   news: WindowLimit;
+  /** IB allows at most 10 scanner subscriptions at once (error 420 beyond). */
+  scannerSubscriptions: number;
 }
 
 export const ibPacingLimits: PacingLimits = {
@@ -34,4 +36,5 @@ export const ibPacingLimits: PacingLimits = {
   historicalOpen: 50,
   fundamental: { limit: 1, windowMs: 1_000 },
   news: { limit: 1, windowMs: 1_000 },
+  scannerSubscriptions: 10,
 };

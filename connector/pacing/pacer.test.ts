@@ -290,6 +290,25 @@ describe("pacer: capacities and other kinds", () => {
     assert.equal(c?.at, 0);
   });
 
+  it("holds at most the scanner subscription limit at once and frees one on release", async () => {
+    const { clock, track } = setup({ scannerSubscriptions: 2 }, { autoRelease: false });
+    const [a, b, c] = [track({ kind: "scanner" }), track({ kind: "scanner" }), track({ kind: "scanner" })];
+    await clock.advance(0);
+    assert.deepEqual([a?.at, b?.at, c?.at], [0, 0, undefined]);
+    a?.release?.();
+    await clock.advance(0);
+    assert.equal(c?.at, 0);
+  });
+
+  it("rejects a scan waiting for a subscription when its deadline passes, naming the limit", async () => {
+    const { clock, t0, track } = setup({ scannerSubscriptions: 1 }, { autoRelease: false });
+    track({ kind: "scanner" });
+    const late = track({ kind: "scanner" }, t0 + 500);
+    await clock.advance(600);
+    assert.ok(late.error instanceof IbMcpError);
+    assert.match(late.error.message, /scanner subscriptions/);
+  });
+
   it("paces fundamental and news requests per second and never holds general ones", async () => {
     const { clock, pacer, track } = setup();
     const f = [track({ kind: "fundamental" }), track({ kind: "fundamental" })];
@@ -303,6 +322,7 @@ describe("pacer: capacities and other kinds", () => {
       marketData: 0,
       fundamental: 1,
       news: 1,
+      scanner: 0,
       general: 0,
     });
     await clock.advance(1_000);

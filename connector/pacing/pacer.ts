@@ -30,7 +30,7 @@ interface Budget {
   weight: number;
 }
 
-type Capacity = "marketDataLines" | "historicalOpen";
+type Capacity = "marketDataLines" | "historicalOpen" | "scannerSubscriptions";
 
 interface Waiter {
   req: PacedRequest;
@@ -42,7 +42,7 @@ interface Waiter {
   cleanup: () => void;
 }
 
-const kinds: readonly PacedKind[] = ["historical", "marketData", "fundamental", "news", "general"];
+const kinds: readonly PacedKind[] = ["historical", "marketData", "fundamental", "news", "scanner", "general"];
 const perKind = (): Record<PacedKind, number> =>
   Object.fromEntries(kinds.map((k) => [k, 0])) as Record<PacedKind, number>;
 
@@ -83,10 +83,11 @@ export function createPacer(opts: PacerOptions): Pacer {
   // Send times per budget key, kept only while they can still count against a window.
   const sends = new Map<string, { spanMs: number; times: number[] }>();
   let nextSweepAt = 0;
-  const held: Record<Capacity, number> = { marketDataLines: 0, historicalOpen: 0 };
+  const held: Record<Capacity, number> = { marketDataLines: 0, historicalOpen: 0, scannerSubscriptions: 0 };
   const maxOf: Record<Capacity, number> = {
     marketDataLines: opts.maxMarketDataLines,
     historicalOpen: limits.historicalOpen,
+    scannerSubscriptions: limits.scannerSubscriptions,
   };
   const queue: Waiter[] = [];
   // Granted windowed requests not yet released: IB counts them when they arrive, which is somewhere
@@ -129,12 +130,20 @@ export function createPacer(opts: PacerOptions): Pacer {
   };
 
   const capacityOf = (req: PacedRequest): Capacity | undefined =>
-    req.kind === "marketData" ? "marketDataLines" : req.kind === "historical" ? "historicalOpen" : undefined;
+    req.kind === "marketData"
+      ? "marketDataLines"
+      : req.kind === "historical"
+        ? "historicalOpen"
+        : req.kind === "scanner"
+          ? "scannerSubscriptions"
+          : undefined;
 
   const capacityMessage = (c: Capacity) =>
     c === "marketDataLines"
       ? `all ${maxOf.marketDataLines} market data lines are in use; a line frees when a subscription or snapshot ends`
-      : `IB's ${maxOf.historicalOpen} open historical requests are all in flight`;
+      : c === "scannerSubscriptions"
+        ? `IB's ${maxOf.scannerSubscriptions} concurrent scanner subscriptions are all in use`
+        : `IB's ${maxOf.historicalOpen} open historical requests are all in flight`;
 
   const remove = (w: Waiter) => {
     const i = queue.indexOf(w);
@@ -212,6 +221,7 @@ export function createPacer(opts: PacerOptions): Pacer {
     const free: Record<Capacity, number> = {
       marketDataLines: maxOf.marketDataLines - held.marketDataLines,
       historicalOpen: maxOf.historicalOpen - held.historicalOpen,
+      scannerSubscriptions: maxOf.scannerSubscriptions - held.scannerSubscriptions,
     };
     let wakeAt = Number.POSITIVE_INFINITY;
 

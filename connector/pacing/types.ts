@@ -12,6 +12,8 @@ export type PacedRequest =
   | { kind: "marketData" }
   | { kind: "fundamental" }
   | { kind: "news" }
+  /** Holds one of IB's few concurrent scanner subscriptions until its Release. */
+  | { kind: "scanner" }
   | { kind: "general" };
 
 export type PacedKind = PacedRequest["kind"];

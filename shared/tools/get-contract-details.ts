@@ -15,6 +15,8 @@ export const ContractDetails = z.object({
   tradingHours: z.string().optional(),
   liquidHours: z.string().optional(),
   validExchanges: z.string().optional(),
+  /** IB's market rule ids, one per valid exchange, in the same order (see get_market_rule). */
+  marketRuleIds: z.string().optional(),
   orderTypes: z.string().optional(),
   contractMonth: z.string().optional(),
   underConId: z.number().int().optional(),

@@ -7,6 +7,7 @@ export const OpenOrder = z.object({
   permId: z.number().int().optional(),
   clientId: z.number().int().optional(),
   account: z.string().optional(),
+  orderRef: z.string().optional(),
   contract: ContractSummary,
   action: z.string(),
   totalQuantity: z.number(),

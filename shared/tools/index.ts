@@ -1,6 +1,7 @@
 import type { ToolDef } from "../tool-def.ts";
 import { getAccountSummary } from "./get-account-summary.ts";
 import { getArticle } from "./get-article.ts";
+import { getCompletedOrders } from "./get-completed-orders.ts";
 import { getConnectionStatus } from "./get-connection-status.ts";
 import { getContractDetails } from "./get-contract-details.ts";
 import { getExecutions } from "./get-executions.ts";
@@ -8,23 +9,28 @@ import { getFundamentalData } from "./get-fundamental-data.ts";
 import { getHistoricalData } from "./get-historical-data.ts";
 import { getHistoricalNews } from "./get-historical-news.ts";
 import { getIndexQuote } from "./get-index-quote.ts";
+import { getMarketRule } from "./get-market-rule.ts";
 import { getNewsProviders } from "./get-news-providers.ts";
 import { getOpenOrders } from "./get-open-orders.ts";
 import { getOptionChain } from "./get-option-chain.ts";
 import { getOptionQuotes } from "./get-option-quotes.ts";
+import { getOrderStatus } from "./get-order-status.ts";
 import { getPnl } from "./get-pnl.ts";
 import { getPortfolio } from "./get-portfolio.ts";
 import { getPositions } from "./get-positions.ts";
 import { getQuote } from "./get-quote.ts";
+import { getScannerParameters } from "./get-scanner-parameters.ts";
 import { getTradingHours } from "./get-trading-hours.ts";
 import { lookupContract } from "./lookup-contract.ts";
 import { orderTools } from "./order-tools.ts";
+import { runScanner } from "./run-scanner.ts";
 import { searchContracts } from "./search-contracts.ts";
 import { tickerToConid } from "./ticker-to-conid.ts";
 
 export {
   getAccountSummary,
   getArticle,
+  getCompletedOrders,
   getConnectionStatus,
   getContractDetails,
   getExecutions,
@@ -32,16 +38,20 @@ export {
   getHistoricalData,
   getHistoricalNews,
   getIndexQuote,
+  getMarketRule,
   getNewsProviders,
   getOpenOrders,
   getOptionChain,
   getOptionQuotes,
+  getOrderStatus,
   getPnl,
   getPortfolio,
   getPositions,
   getQuote,
+  getScannerParameters,
   getTradingHours,
   lookupContract,
+  runScanner,
   searchContracts,
   tickerToConid,
 };
@@ -69,6 +79,11 @@ export const catalogue: readonly ToolDef[] = [
   getExecutions,
   getNewsProviders,
   getTradingHours,
+  getMarketRule,
+  getCompletedOrders,
+  getOrderStatus,
+  runScanner,
+  getScannerParameters,
   ...orderTools,
 ];
 

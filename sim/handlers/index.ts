@@ -1,13 +1,16 @@
 import type { HandlerFn } from "../connection.ts";
 import { ClientMsg, type ClientMsgName } from "../protocol/msg-ids.ts";
 import * as account from "./account.ts";
+import * as completedOrders from "./completed-orders.ts";
 import * as contracts from "./contracts.ts";
 import * as fundamentals from "./fundamentals.ts";
 import * as historical from "./historical.ts";
 import * as historicalTicks from "./historical-ticks.ts";
 import * as marketData from "./market-data.ts";
+import * as marketRule from "./market-rule.ts";
 import * as news from "./news.ts";
 import * as orders from "./orders.ts";
+import * as scanner from "./scanner.ts";
 import * as session from "./session.ts";
 
 const handlers: Partial<Record<ClientMsgName, HandlerFn>> = {
@@ -47,6 +50,11 @@ const handlers: Partial<Record<ClientMsgName, HandlerFn>> = {
   reqAutoOpenOrders: (_conn, r) => void r.int(),
   reqExecutions: orders.reqExecutions,
   reqGlobalCancel: orders.reqGlobalCancel,
+  reqMarketRule: marketRule.reqMarketRule,
+  reqCompletedOrders: completedOrders.reqCompletedOrders,
+  reqScannerParameters: scanner.reqScannerParameters,
+  reqScannerSubscription: scanner.reqScannerSubscription,
+  cancelScannerSubscription: scanner.cancelScannerSubscription,
 };
 
 /** Message id → handler, for every request the simulator serves. */

@@ -80,6 +80,7 @@ function fill(core: SimCore, o: SimOrder, i: Instrument, price: number): void {
   o.filled = o.quantity;
   o.avgFillPrice = price;
   o.status = "Filled";
+  o.completedAt = Date.now();
   o.stopWatch?.();
   const exec: SimExecution = {
     execId: `0000e0d5.${o.permId.toString(16)}.01.01`,
@@ -214,6 +215,7 @@ export function cancelSimOrder(core: SimCore, o: SimOrder, i: Instrument): void 
   o.stopWatch?.();
   o.held = false;
   o.status = "Cancelled";
+  o.completedAt = Date.now();
   const conn = sessionFor(core, o);
   sendOrderStatus(conn, o);
   sendOpenOrder(conn, o, i);

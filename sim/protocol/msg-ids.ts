@@ -36,6 +36,11 @@ export const ClientMsg = {
   reqPnLSingle: 94,
   cancelPnLSingle: 95,
   reqHistoricalTicks: 96,
+  reqScannerSubscription: 22,
+  cancelScannerSubscription: 23,
+  reqScannerParameters: 24,
+  reqMarketRule: 91,
+  reqCompletedOrders: 99,
 } as const;
 export type ClientMsgName = keyof typeof ClientMsg;
 
@@ -85,6 +90,11 @@ export const ServerMsg = {
   historicalTicks: 96,
   historicalTicksBidAsk: 97,
   historicalTicksLast: 98,
+  scannerParameters: 19,
+  scannerData: 20,
+  marketRule: 93,
+  completedOrder: 101,
+  completedOrdersEnd: 102,
 } as const;
 
 /** Server versions at which reply layouts change (from the TWS API's MIN_SERVER_VER table). */

@@ -125,6 +125,7 @@ export function accountRequests(
             permId: ibNumber(o.order.permId),
             clientId: ibNumber(o.order.clientId),
             account: ibString(o.order.account),
+            orderRef: ibString(o.order.orderRef),
             contract: toContractSummary(o.contract),
             action: String(o.order.action ?? ""),
             totalQuantity: o.order.totalQuantity ?? 0,
