@@ -13,6 +13,7 @@ export const Toolset = z.enum([
   "account",
   "options",
   "orders",
+  "scanner",
 ]);
 export type Toolset = z.infer<typeof Toolset>;
 

@@ -10,7 +10,7 @@ export const PriceIncrement = z.object({
 export const getMarketRule = readTool({
   name: "get_market_rule",
   title: "Price increments",
-  toolsets: ["contracts"],
+  toolsets: ["orders", "options"],
   description:
     "Valid price increments by price level (IB market rules). Use before placing a limit/stop price; `price` gets its increment and nearest valid prices. symbol may be a conId.",
   input: z.object({

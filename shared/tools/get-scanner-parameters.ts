@@ -7,7 +7,7 @@ const Named = z.object({ code: z.string(), name: z.string() });
 export const getScannerParameters = readTool({
   name: "get_scanner_parameters",
   title: "Scanner parameters",
-  toolsets: ["market"],
+  toolsets: ["scanner"],
   description:
     "The valid run_scanner inputs, summarised from IB's scanner parameter XML: instruments, locations, scan codes and filter codes. Narrow with instrument (e.g. STK) and search (matches scan code or name).",
   input: z.object({

@@ -24,7 +24,7 @@ export const ScanRow = z.object({
 export const runScanner = readTool({
   name: "run_scanner",
   title: "Market scanner",
-  toolsets: ["market"],
+  toolsets: ["scanner"],
   description:
     "IB market scanner snapshot: up to 50 contracts ranked (0 = top) by a scan code (TOP_PERC_GAIN, MOST_ACTIVE, HOT_BY_VOLUME...) in a location; optional filters, market caps in USD millions. get_scanner_parameters lists valid codes.",
   input: z.object({
