@@ -119,7 +119,7 @@ describe("resources, prompts and option calculators end to end (gateway → NATS
       name: "pre_trade_check",
       arguments: { symbol: "MSFT", action: "BUY", quantity: "10", limit_price: "400" },
     });
-    const text = (got.messages[0]?.content as { text: string }).text;
+    const text = (got.messages[0]!.content as { text: string }).text;
     assert.match(text, /BUY 10 MSFT at a limit of 400/);
     assert.match(text, /preview_order/);
     assert.match(text, /get_trading_hours/);
