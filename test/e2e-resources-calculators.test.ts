@@ -6,10 +6,12 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
-import { findInstrument, initialPositions } from "../sim/index.ts";
-import { mcpClient, type NatsStack, startNatsStack } from "./support/stack.ts";
+import { findInstrument, initialPositions, optionChainParams } from "../sim/index.ts";
+import { mcpClient, type NatsStack, startNatsStack, textOf } from "./support/stack.ts";
 
 type Row = Record<string, unknown>;
+type ToolResult = { isError?: boolean; structuredContent?: Row; content?: unknown };
+type Calc = { contract: { conId: number; right: string; strike: number }; greeks: Record<string, number> };
 
 describe("resources, prompts and option calculators end to end (gateway → NATS → connector → simulator)", {
   timeout: 90_000,
@@ -36,6 +38,25 @@ describe("resources, prompts and option calculators end to end (gateway → NATS
       return err;
     }
     assert.fail("expected a refusal");
+  };
+
+  const call = async (name: string, args: Row) =>
+    (await client.callTool({ name, arguments: args })) as ToolResult;
+  const ok = async <T>(name: string, args: Row): Promise<T> => {
+    const r = await call(name, args);
+    assert.notEqual(r.isError, true, `${name}: ${textOf(r)}`);
+    return r.structuredContent as T;
+  };
+  const refused = async (name: string, args: Row): Promise<string> => {
+    const r = await call(name, args);
+    assert.equal(r.isError, true, `${name} refuses ${JSON.stringify(args)}`);
+    return textOf(r);
+  };
+  /** An at-the-money AAPL option a few expiries out, as the simulator lists it. */
+  const atm = (right: "C" | "P") => {
+    const row = optionChainParams("AAPL", aapl.conId).find((p) => p.exchange === "SMART")!;
+    const strike = [...row.strikes].sort((a, b) => Math.abs(a - aapl.price) - Math.abs(b - aapl.price))[0]!;
+    return { symbol: "AAPL", expiry: [...row.expirations].sort()[2]!, strike, right };
   };
 
   before(async () => {
@@ -134,5 +155,69 @@ describe("resources, prompts and option calculators end to end (gateway → NATS
     );
     assert.equal(bad.code, -32602);
     assert.match(bad.message, /action/);
+  });
+
+  it("calculate_option_price prices an option at a chosen volatility with IB's greeks", async () => {
+    const option = atm("C");
+    const out = await ok<Calc>("calculate_option_price", {
+      ...option,
+      volatility: 0.3,
+      underlying_price: aapl.price,
+    });
+    assert.ok(out.contract.conId > 0);
+    assert.equal(out.contract.right, "C");
+    assert.equal(out.contract.strike, option.strike);
+    assert.equal(out.greeks.impliedVol, 0.3);
+    assert.equal(out.greeks.underlyingPrice, aapl.price);
+    assert.ok(out.greeks.modelPrice! > 0 && out.greeks.gamma! > 0 && out.greeks.vega! > 0);
+    assert.ok(out.greeks.delta! > 0.3 && out.greeks.delta! < 0.8, `ATM call delta ${out.greeks.delta}`);
+    const dearer = await ok<Calc>("calculate_option_price", {
+      ...option,
+      volatility: 0.5,
+      underlying_price: aapl.price,
+    });
+    assert.ok(dearer.greeks.modelPrice! > out.greeks.modelPrice!, "more volatility, a dearer option");
+  });
+
+  it("calculate_implied_volatility solves back the volatility a price came from", async () => {
+    const option = atm("P");
+    const priced = await ok<Calc>("calculate_option_price", {
+      ...option,
+      volatility: 0.42,
+      underlying_price: aapl.price,
+    });
+    const out = await ok<Calc>("calculate_implied_volatility", {
+      ...option,
+      option_price: priced.greeks.modelPrice,
+      underlying_price: aapl.price,
+    });
+    assert.ok(Math.abs(out.greeks.impliedVol! - 0.42) < 0.002, `IV ${out.greeks.impliedVol}`);
+    assert.ok(out.greeks.delta! < 0, "a put's delta is negative");
+    assert.equal(out.contract.conId, priced.contract.conId);
+  });
+
+  it("refuses calculator input clearly: a percentage for a fraction, an unlisted strike, a price no volatility gives", async () => {
+    const option = atm("C");
+    assert.match(
+      await refused("calculate_option_price", { ...option, volatility: 30, underlying_price: aapl.price }),
+      /INVALID_ARGUMENT: .*volatility is a fraction/,
+    );
+    assert.match(
+      await refused("calculate_option_price", {
+        ...option,
+        strike: 1.37,
+        volatility: 0.3,
+        underlying_price: aapl.price,
+      }),
+      /NOT_FOUND: .*get_option_chain/,
+    );
+    assert.match(
+      await refused("calculate_implied_volatility", {
+        ...option,
+        option_price: aapl.price * 3,
+        underlying_price: aapl.price,
+      }),
+      /INVALID_ARGUMENT: .*IB 321/,
+    );
   });
 });

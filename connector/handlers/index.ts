@@ -1,3 +1,5 @@
+import { calculateImpliedVolatilityHandler } from "./calculate-implied-volatility.ts";
+import { calculateOptionPriceHandler } from "./calculate-option-price.ts";
 import type { HandlerEntry } from "./context.ts";
 import { getAccountSummaryHandler } from "./get-account-summary.ts";
 import { getArticleHandler } from "./get-article.ts";
@@ -46,6 +48,8 @@ export const handlers: ReadonlyMap<string, HandlerEntry> = new Map(
     getExecutionsHandler,
     getNewsProvidersHandler,
     getTradingHoursHandler,
+    calculateOptionPriceHandler,
+    calculateImpliedVolatilityHandler,
     ...orderHandlers,
   ].map((h) => [h.tool.name, h]),
 );

@@ -18,6 +18,7 @@ import { contractRequests } from "./requests/contracts.ts";
 import { historyRequests } from "./requests/history.ts";
 import { marketDataRequests } from "./requests/market-data.ts";
 import { newsRequests } from "./requests/news.ts";
+import { optionCalcRequests } from "./requests/option-calc.ts";
 import type { IbSession } from "./session.ts";
 
 export type { RequestScope } from "./request.ts";
@@ -69,6 +70,9 @@ export interface Snapshot {
   greeks?: OptionGreeks;
 }
 
+/** What a calculator answers: the model's price, implied volatility and greeks. */
+export type OptionCalculation = OptionGreeks;
+
 export interface PnlValues {
   dailyPnL?: number;
   unrealizedPnL?: number;
@@ -116,6 +120,14 @@ export interface IbClient {
   /** Today's executions joined with their commission reports. */
   executions(scope: RequestScope): Promise<Execution[]>;
   newsProviderList(scope: RequestScope): Promise<NewsProviderInfo[]>;
+  /** IB's calculators: the option's price and greeks at a volatility ("price"), or its implied volatility ("iv"). */
+  optionCalculation(
+    c: ContractSummary,
+    kind: "price" | "iv",
+    value: number,
+    underPrice: number,
+    scope: RequestScope,
+  ): Promise<OptionCalculation>;
 }
 
 /** The IB client over a session: every call is paced, bounded by the caller's deadline, and failed on disconnect. */
@@ -127,5 +139,6 @@ export function createIbClient(currentSession: () => IbSession, pacer: Pacer): I
     ...newsRequests(call),
     ...accountRequests(call),
     ...marketDataRequests(call),
+    ...optionCalcRequests(call),
   };
 }

@@ -1,4 +1,6 @@
 import type { ToolDef } from "../tool-def.ts";
+import { calculateImpliedVolatility } from "./calculate-implied-volatility.ts";
+import { calculateOptionPrice } from "./calculate-option-price.ts";
 import { getAccountSummary } from "./get-account-summary.ts";
 import { getArticle } from "./get-article.ts";
 import { getConnectionStatus } from "./get-connection-status.ts";
@@ -69,6 +71,8 @@ export const catalogue: readonly ToolDef[] = [
   getExecutions,
   getNewsProviders,
   getTradingHours,
+  calculateOptionPrice,
+  calculateImpliedVolatility,
   ...orderTools,
 ];
 
