@@ -7,6 +7,7 @@ import { after, before, describe, it } from "node:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { findInstrument, initialPositions, optionChainParams } from "../sim/index.ts";
+import { optionBook } from "../sim/universe/option-book.ts";
 import { mcpClient, type NatsStack, startNatsStack, textOf } from "./support/stack.ts";
 
 type Row = Record<string, unknown>;
@@ -60,7 +61,8 @@ describe("resources, prompts and option calculators end to end (gateway → NATS
   };
 
   before(async () => {
-    stack = await startNatsStack({ clientId: "47" });
+    // the simulator's option book: the default account holds no options, and option orders are another tool's work
+    stack = await startNatsStack({ clientId: "47", simArgs: ["--option-book"] });
     client = await mcpClient(`${stack.gateways[0]!.base}/mcp?toolsets=all`);
   });
   after(async () => {
@@ -218,6 +220,57 @@ describe("resources, prompts and option calculators end to end (gateway → NATS
         underlying_price: aapl.price,
       }),
       /INVALID_ARGUMENT: .*IB 321/,
+    );
+  });
+
+  it("get_portfolio_greeks gives each option position's greeks and sums them per underlying with its shares", async () => {
+    type Greeks = {
+      positions: Array<{
+        contract: { conId: number; symbol: string; right: string };
+        position: number;
+        multiplier: number;
+        greeks: Record<string, number>;
+        total: Record<string, number>;
+      }>;
+      underlyings: Array<{ symbol: string; delta: number; gamma: number; shares: number; netDelta: number }>;
+      failures: unknown[];
+    };
+    const out = await ok<Greeks>("get_portfolio_greeks", {});
+    assert.deepEqual(out.failures, []);
+    const book = optionBook();
+    assert.deepEqual(
+      out.positions.map((p) => [p.contract.conId, p.position]).sort(),
+      book.map((p) => [p.instrument.conId, p.quantity]).sort(),
+    );
+    for (const p of out.positions) {
+      assert.equal(p.multiplier, 100);
+      const d = p.greeks.delta!;
+      assert.ok(
+        p.contract.right === "C" ? d > 0 && d < 1 : d < 0 && d > -1,
+        `${p.contract.right} delta ${d}`,
+      );
+      assert.ok(p.greeks.impliedVol! > 0 && p.greeks.gamma! > 0);
+      assert.ok(
+        Math.abs(p.total.delta! - d * p.position * 100) < 1e-6,
+        "position delta = delta × qty × multiplier",
+      );
+    }
+    const held = new Map(initialPositions().map((p) => [p.instrument.symbol, p.quantity]));
+    assert.deepEqual(out.underlyings.map((u) => u.symbol).sort(), ["AAPL", "SPY"]);
+    for (const u of out.underlyings) {
+      const mine = out.positions.filter((p) => p.contract.symbol === u.symbol);
+      const sum = mine.reduce((s, p) => s + p.total.delta!, 0);
+      assert.ok(Math.abs(u.delta - sum) < 1e-3, `${u.symbol} options delta ${u.delta} = ${sum}`);
+      assert.equal(u.shares, held.get(u.symbol));
+      assert.ok(Math.abs(u.netDelta - (sum + u.shares)) < 1e-3);
+    }
+  });
+
+  it("get_portfolio_greeks refuses an account that is not managed here or not an account id", async () => {
+    assert.match(await refused("get_portfolio_greeks", { account: "DU0000000" }), /DU0000000/);
+    assert.match(
+      await refused("get_portfolio_greeks", { account: "no such!" }),
+      /INVALID_ARGUMENT: .*account/,
     );
   });
 });

@@ -16,6 +16,7 @@ import { getOptionChainHandler } from "./get-option-chain.ts";
 import { getOptionQuotesHandler } from "./get-option-quotes.ts";
 import { getPnlHandler } from "./get-pnl.ts";
 import { getPortfolioHandler } from "./get-portfolio.ts";
+import { getPortfolioGreeksHandler } from "./get-portfolio-greeks.ts";
 import { getPositionsHandler } from "./get-positions.ts";
 import { getQuoteHandler } from "./get-quote.ts";
 import { getTradingHoursHandler } from "./get-trading-hours.ts";
@@ -50,6 +51,7 @@ export const handlers: ReadonlyMap<string, HandlerEntry> = new Map(
     getTradingHoursHandler,
     calculateOptionPriceHandler,
     calculateImpliedVolatilityHandler,
+    getPortfolioGreeksHandler,
     ...orderHandlers,
   ].map((h) => [h.tool.name, h]),
 );

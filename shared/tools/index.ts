@@ -16,6 +16,7 @@ import { getOptionChain } from "./get-option-chain.ts";
 import { getOptionQuotes } from "./get-option-quotes.ts";
 import { getPnl } from "./get-pnl.ts";
 import { getPortfolio } from "./get-portfolio.ts";
+import { getPortfolioGreeks } from "./get-portfolio-greeks.ts";
 import { getPositions } from "./get-positions.ts";
 import { getQuote } from "./get-quote.ts";
 import { getTradingHours } from "./get-trading-hours.ts";
@@ -73,6 +74,7 @@ export const catalogue: readonly ToolDef[] = [
   getTradingHours,
   calculateOptionPrice,
   calculateImpliedVolatility,
+  getPortfolioGreeks,
   ...orderTools,
 ];
 
