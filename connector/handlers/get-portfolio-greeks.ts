@@ -9,6 +9,8 @@ type Output = ToolOutput<typeof getPortfolioGreeks>;
 type Totals = Output["positions"][number]["total"];
 
 const round = (x: number) => Number(x.toFixed(4));
+/** The contract fields the tool returns: enough to name the option, no more. */
+const OptionName = getPortfolioGreeks.output.shape.positions.element.shape.contract;
 
 /** A position's greeks: each option greek × quantity × multiplier (absent when IB sent none). */
 export function positionTotals(g: OptionGreeks, quantity: number, multiplier: number): Totals {
@@ -62,7 +64,14 @@ export const getPortfolioGreeksHandler = defineHandler(getPortfolioGreeks, async
       const snap = await snapshotOf(contract, args.use_delayed ? "delayed-frozen" : "auto", ctx, "stream");
       const greeks = snap.greeks ?? {};
       const multiplier = Number(p.contract.multiplier) || 100;
-      return { ...p, multiplier, greeks, total: positionTotals(greeks, p.position, multiplier) };
+      return {
+        account: p.account,
+        contract: OptionName.parse(p.contract),
+        position: p.position,
+        multiplier,
+        greeks,
+        total: positionTotals(greeks, p.position, multiplier),
+      };
     },
     ctx.signal,
   );

@@ -11,9 +11,9 @@ export const optionContractFields = {
     .describe("Expiration date, YYYYMMDD"),
   strike: z.number().positive("strike is a positive price"),
   right: z.enum(["C", "P"]).describe("C (call) or P (put)"),
-  exchange: ExchangeField.default("SMART"),
+  exchange: ExchangeField.default("SMART").describe("Option exchange"),
   currency: CurrencyField.default("USD"),
-  trading_class: TradingClassField.default("").describe("Option trading class (defaults to the symbol)"),
+  trading_class: TradingClassField.default("").describe("e.g. SPXW; default: the symbol"),
 };
 
 export const UnderlyingPriceField = z

@@ -28,7 +28,14 @@ export const getPortfolioGreeks = readTool({
     positions: z.array(
       z.object({
         account: z.string(),
-        contract: ContractSummary,
+        contract: ContractSummary.pick({
+          conId: true,
+          symbol: true,
+          localSymbol: true,
+          lastTradeDateOrContractMonth: true,
+          strike: true,
+          right: true,
+        }),
         position: z.number(),
         multiplier: z.number(),
         greeks: OptionGreeks,
@@ -38,8 +45,8 @@ export const getPortfolioGreeks = readTool({
     underlyings: z.array(
       PositionGreeks.extend({
         symbol: z.string(),
-        shares: z.number().describe("Shares held, each one delta"),
-        netDelta: z.number().describe("Options' delta plus shares"),
+        shares: z.number(),
+        netDelta: z.number(),
       }),
     ),
     failures: z.array(QuoteFailure),
