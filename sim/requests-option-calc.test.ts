@@ -72,7 +72,7 @@ describe("the simulator serves IB's option calculators to the real @stoqey/ib cl
     assert.ok(((await dearer)[3] as number) > price!);
   });
 
-  it("calculateImpliedVolatility inverts calculateOptionPrice, and calls and puts keep put-call parity", async () => {
+  it("calculateImpliedVolatility inverts calculateOptionPrice for a put", async () => {
     const id = ++reqId;
     const priced = answer(id);
     api.calculateOptionPrice(id, put, 0.25, spot);
