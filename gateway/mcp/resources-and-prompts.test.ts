@@ -65,6 +65,42 @@ describe("resources over the bus", () => {
   });
 });
 
+describe("a client that hangs up on a resource read", () => {
+  it("cancels the tool call underneath at once, not at the deadline", async () => {
+    let cancelled = false;
+    let started = false;
+    const { bus } = createFakeBus((call) => {
+      started = true;
+      call.ctx.onCancel?.(() => {
+        cancelled = true;
+      });
+      return new Promise(() => {}); // a call that would only end at its deadline
+    });
+    const slow = parseEnv(GatewayEnv, { LOG_LEVEL: "silent", MCP_REQUEST_TIMEOUT_MS: "20000" });
+    const { app, close } = createGatewayApp({ bus, env: slow, logger });
+    const client = new AbortController();
+    const req = new Request("http://127.0.0.1:48012/mcp", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream" },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "resources/read",
+        params: { uri: "ib://positions" },
+      }),
+      signal: client.signal,
+    });
+    const answer = Promise.resolve(app.request(req)).catch(() => undefined);
+    for (let i = 0; i < 100 && !started; i++) await new Promise((r) => setTimeout(r, 5));
+    assert.ok(started, "the read reached the bus");
+    client.abort();
+    await answer;
+    for (let i = 0; i < 40 && !cancelled; i++) await new Promise((r) => setTimeout(r, 5));
+    assert.ok(cancelled, "the bus heard the cancel within 200 ms of the hang-up");
+    await close();
+  });
+});
+
 describe("initialize", () => {
   it("announces tools, resources and prompts, none with listChanged or subscribe", async () => {
     const { bus } = createFakeBus(() => ({}));
