@@ -22,6 +22,7 @@ Usage: npm run sim -- [flags]
   --max-lines N       market data lines before error 101 (default 100)
   --latency-ms N      extra delay before every reply (default 0)
   --no-live-data      no live market data permission (354, or 10167 with delayed data)
+  --option-book       start every account with a few AAPL and SPY option positions
   --replay DIR        serve bars and quotes of SYMBOL.csv files in DIR (see sim/README.md, "Market replay")
   --replay-start T    start the simulated clock at T ("2026-11-27 09:30:00" US/Eastern, or ISO 8601 with Z);
                       default: the first row of the replay files (without --replay: the synthetic market)
@@ -63,6 +64,7 @@ const CliFlags = z.object({
   "max-lines": intText("max-lines", 1, 100_000).default(100),
   "latency-ms": intText("latency-ms", 0, 600_000).default(0),
   "no-live-data": z.boolean().default(false),
+  "option-book": z.boolean().default(false),
   replay: z.string().min(1, "--replay must name a directory").optional(),
   "replay-start": z.string().optional(),
   "replay-speed": z
@@ -125,6 +127,7 @@ export async function runSimulatorCli(argv: string[]): Promise<void> {
         "max-lines": { type: "string" },
         "latency-ms": { type: "string" },
         "no-live-data": { type: "boolean" },
+        "option-book": { type: "boolean" },
         replay: { type: "string" },
         "replay-start": { type: "string" },
         "replay-speed": { type: "string" },
@@ -152,6 +155,7 @@ export async function runSimulatorCli(argv: string[]): Promise<void> {
     maxMarketDataLines: flags["max-lines"],
     latencyMs: flags["latency-ms"],
     liveDataPermission: !flags["no-live-data"],
+    optionBook: flags["option-book"],
     log: (level, msg) =>
       process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg })}\n`),
   }).catch((err: unknown) => fail(`cannot start: ${err instanceof Error ? err.message : String(err)}`));

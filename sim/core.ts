@@ -4,6 +4,7 @@ import type { SimConfig, SimLog } from "./options.ts";
 import { HistoricalPacing } from "./pacing/historical-pacing.ts";
 import type { StatsCounter } from "./stats.ts";
 import { initialPositions, type SimPosition, STARTING_CASH } from "./universe/accounts.ts";
+import { optionBook } from "./universe/option-book.ts";
 import { WireLog } from "./wire-log.ts";
 
 /** An order as the simulator keeps it. */
@@ -92,7 +93,12 @@ export class SimCore {
     for (const a of config.accounts) {
       this.accounts.set(a, {
         cash: STARTING_CASH,
-        positions: new Map(initialPositions().map((p) => [p.instrument.conId, p])),
+        positions: new Map(
+          [...initialPositions(), ...(config.optionBook ? optionBook() : [])].map((p) => [
+            p.instrument.conId,
+            p,
+          ]),
+        ),
       });
     }
   }

@@ -30,6 +30,8 @@ export const SimOptions = z.object({
   liveDataPermission: z.boolean().default(true),
   /** How often streaming market data ticks, before timeScale. */
   tickIntervalMs: z.number().int().positive().default(250),
+  /** Start every account with a small option book beside its shares (sim/universe/option-book.ts). */
+  optionBook: z.boolean().default(false),
   log: z.custom<SimLog>((v) => typeof v === "function").optional(),
   /** Where prices and the clock come from: the synthetic market by default, or a replay (sim/market/replay-market.ts). */
   market: z.custom<Market>((v) => typeof v === "object" && v !== null && "price" in v).optional(),

@@ -1,3 +1,5 @@
+import { calculateImpliedVolatilityHandler } from "./calculate-implied-volatility.ts";
+import { calculateOptionPriceHandler } from "./calculate-option-price.ts";
 import type { HandlerEntry } from "./context.ts";
 import { getAccountSummaryHandler } from "./get-account-summary.ts";
 import { getArticleHandler } from "./get-article.ts";
@@ -17,6 +19,7 @@ import { getOptionQuotesHandler } from "./get-option-quotes.ts";
 import { getOrderStatusHandler } from "./get-order-status.ts";
 import { getPnlHandler } from "./get-pnl.ts";
 import { getPortfolioHandler } from "./get-portfolio.ts";
+import { getPortfolioGreeksHandler } from "./get-portfolio-greeks.ts";
 import { getPositionsHandler } from "./get-positions.ts";
 import { getQuoteHandler } from "./get-quote.ts";
 import { getScannerParametersHandler } from "./get-scanner-parameters.ts";
@@ -56,6 +59,9 @@ export const handlers: ReadonlyMap<string, HandlerEntry> = new Map(
     getOrderStatusHandler,
     runScannerHandler,
     getScannerParametersHandler,
+    calculateOptionPriceHandler,
+    calculateImpliedVolatilityHandler,
+    getPortfolioGreeksHandler,
     ...orderHandlers,
   ].map((h) => [h.tool.name, h]),
 );

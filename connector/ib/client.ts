@@ -23,6 +23,7 @@ import { marketDataRequests } from "./requests/market-data.ts";
 import { marketRuleRequests } from "./requests/market-rules.ts";
 import { newsRequests } from "./requests/news.ts";
 import { scannerRequests } from "./requests/scanner.ts";
+import { optionCalcRequests } from "./requests/option-calc.ts";
 import type { IbSession } from "./session.ts";
 
 export type { RequestScope } from "./request.ts";
@@ -90,6 +91,9 @@ export interface Snapshot {
   greeks?: OptionGreeks;
 }
 
+/** What a calculator answers: the model's price, implied volatility and greeks. */
+export type OptionCalculation = OptionGreeks;
+
 export interface PnlValues {
   dailyPnL?: number;
   unrealizedPnL?: number;
@@ -145,6 +149,14 @@ export interface IbClient {
   scan(q: ScanQuery, scope: RequestScope): Promise<ScanResultRow[]>;
   /** IB's scanner parameter XML, cached for a day. */
   scannerParameters(scope: RequestScope): Promise<string>;
+  /** IB's calculators: the option's price and greeks at a volatility ("price"), or its implied volatility ("iv"). */
+  optionCalculation(
+    c: ContractSummary,
+    kind: "price" | "iv",
+    value: number,
+    underPrice: number,
+    scope: RequestScope,
+  ): Promise<OptionCalculation>;
 }
 
 /** The IB client over a session: every call is paced, bounded by the caller's deadline, and failed on disconnect. */
@@ -159,5 +171,6 @@ export function createIbClient(currentSession: () => IbSession, pacer: Pacer): I
     ...marketRuleRequests(call),
     ...completedOrderRequests(call),
     ...scannerRequests(call),
+    ...optionCalcRequests(call),
   };
 }

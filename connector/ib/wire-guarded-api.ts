@@ -11,6 +11,8 @@ const PARAMS: Readonly<Record<string, readonly string[]>> = {
   reqContractDetails: ["reqId", "contract"],
   reqMatchingSymbols: ["reqId", "pattern"],
   reqMktData: ["reqId", "contract", "genericTickList", "snapshot", "regulatorySnapshot", "mktDataOptions"],
+  calculateOptionPrice: ["reqId", "contract", "volatility", "underPrice"],
+  calculateImpliedVolatility: ["reqId", "contract", "optionPrice", "underPrice"],
   reqHistoricalData: [
     "reqId",
     "contract",

@@ -125,8 +125,11 @@ export function createMcpPostHandler(deps: {
         },
       };
     };
-    // Only a tool call holds anything worth cancelling; the signal is made on first use (an AbortController each).
-    const signal = requests.some((r) => r.method === "tools/call") ? c.req.raw.signal : undefined;
+    // Only a tool call or a resource read (a tool call underneath) holds anything worth cancelling; the signal is
+    // made on first use (an AbortController each).
+    const signal = requests.some((r) => r.method === "tools/call" || r.method === "resources/read")
+      ? c.req.raw.signal
+      : undefined;
     const replies = await Promise.all(
       requests.map((r) =>
         server.mux

@@ -13,6 +13,7 @@ import type { ToolDef, Toolset } from "../../shared/tool-def.ts";
 import { findTool } from "../../shared/tools/index.ts";
 import type { CallScope, ToolCaller } from "./call-tool.ts";
 import { RequestMuxTransport } from "./request-mux.ts";
+import { registerResourcesAndPrompts } from "./resources-and-prompts.ts";
 import { createToolSelector, type ToolSelection } from "./tool-list.ts";
 import { errorResult, errorText } from "./tool-result.ts";
 
@@ -63,6 +64,7 @@ export function createMcpServer(opts: {
   // No listChanged: the list never changes while the process runs, and stateless HTTP has no stream to say so on.
   server.server.registerCapabilities({ tools: {} });
   const mux = new RequestMuxTransport<CallScope>();
+  registerResourcesAndPrompts(server, mux, opts.callTool, mode);
 
   server.server.setRequestHandler(
     ListToolsRequestSchema,

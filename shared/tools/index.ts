@@ -1,4 +1,6 @@
 import type { ToolDef } from "../tool-def.ts";
+import { calculateImpliedVolatility } from "./calculate-implied-volatility.ts";
+import { calculateOptionPrice } from "./calculate-option-price.ts";
 import { getAccountSummary } from "./get-account-summary.ts";
 import { getArticle } from "./get-article.ts";
 import { getCompletedOrders } from "./get-completed-orders.ts";
@@ -17,6 +19,7 @@ import { getOptionQuotes } from "./get-option-quotes.ts";
 import { getOrderStatus } from "./get-order-status.ts";
 import { getPnl } from "./get-pnl.ts";
 import { getPortfolio } from "./get-portfolio.ts";
+import { getPortfolioGreeks } from "./get-portfolio-greeks.ts";
 import { getPositions } from "./get-positions.ts";
 import { getQuote } from "./get-quote.ts";
 import { getScannerParameters } from "./get-scanner-parameters.ts";
@@ -84,6 +87,9 @@ export const catalogue: readonly ToolDef[] = [
   getOrderStatus,
   runScanner,
   getScannerParameters,
+  calculateOptionPrice,
+  calculateImpliedVolatility,
+  getPortfolioGreeks,
   ...orderTools,
 ];
 

@@ -9,6 +9,7 @@ import * as historicalTicks from "./historical-ticks.ts";
 import * as marketData from "./market-data.ts";
 import * as marketRule from "./market-rule.ts";
 import * as news from "./news.ts";
+import * as optionCalc from "./option-calc.ts";
 import * as orders from "./orders.ts";
 import * as scanner from "./scanner.ts";
 import * as session from "./session.ts";
@@ -42,6 +43,10 @@ const handlers: Partial<Record<ClientMsgName, HandlerFn>> = {
   reqHistoricalNews: news.reqHistoricalNews,
   reqNewsArticle: news.reqNewsArticle,
   reqMktData: marketData.reqMktData,
+  reqCalcOptionPrice: optionCalc.reqCalcOptionPrice,
+  reqCalcImpliedVolat: optionCalc.reqCalcImpliedVolat,
+  cancelCalcOptionPrice: optionCalc.cancelCalculation,
+  cancelCalcImpliedVolat: optionCalc.cancelCalculation,
   cancelMktData: marketData.cancelMktData,
   placeOrder: orders.placeOrder,
   cancelOrder: orders.cancelOrder,
