@@ -22,8 +22,8 @@ import { historyRequests } from "./requests/history.ts";
 import { marketDataRequests } from "./requests/market-data.ts";
 import { marketRuleRequests } from "./requests/market-rules.ts";
 import { newsRequests } from "./requests/news.ts";
-import { scannerRequests } from "./requests/scanner.ts";
 import { optionCalcRequests } from "./requests/option-calc.ts";
+import { scannerRequests } from "./requests/scanner.ts";
 import type { IbSession } from "./session.ts";
 
 export type { RequestScope } from "./request.ts";
