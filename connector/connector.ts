@@ -94,9 +94,10 @@ export async function startConnector(
   session = newSession();
   const audit = createAuditLog(env.AUDIT_LOG_PATH);
   const ibOrders = createIbOrders(() => session, pacer);
-  const journal = opts.nc ? kvJournal(opts.nc, mode) : memoryJournal();
+  const kvOpts = { replicas: env.NATS_JS_REPLICAS, logger };
+  const journal = opts.nc ? kvJournal(opts.nc, mode, kvOpts) : memoryJournal();
   // shared by every connector of the mode (the standby too) when there is NATS; this process only without
-  const risk = opts.nc ? kvRiskStore(opts.nc, mode) : memoryRiskStore();
+  const risk = opts.nc ? kvRiskStore(opts.nc, mode, undefined, kvOpts) : memoryRiskStore();
   const trading = createTradingDesk(env, opts.wrapOrders?.(ibOrders) ?? ibOrders, audit, journal, risk);
   const services: ConnectorServices = {
     trading,
@@ -167,6 +168,7 @@ export async function startConnector(
       mode,
       holderId: env.CONNECTOR_ID ?? `${hostname()}:${process.pid}`,
       ttlMs: env.LEASE_TTL_MS,
+      replicas: env.NATS_JS_REPLICAS,
       logger,
     });
     lease = activeLease;

@@ -123,6 +123,9 @@ export const ConnectorEnv = z
     IB_MAX_MARKET_DATA_LINES: intFromEnv(100, 1, 10_000),
     IB_RECONNECT_MAX_MS: intFromEnv(30_000, 100, 600_000),
     LEASE_TTL_MS: intFromEnv(10_000, 1_000, 600_000),
+    // Copies of every KV bucket the connector creates (lease, order journal, risk state): 1 on a lone
+    // nats-server, 3 on a three-node cluster so losing one node loses no bucket. Existing buckets are raised.
+    NATS_JS_REPLICAS: intFromEnv(1, 1, 5),
     CONNECTOR_ID: optionalString,
     // Second live switch on the connector side: order tools in TRADING_MODE=live need it as well as IB_READONLY=false.
     CONNECTOR_ALLOW_LIVE_TRADING: boolFromEnv(false),
