@@ -182,6 +182,9 @@ export const GatewayEnv = z
     MCP_ALLOWED_HOSTS: listFromEnv,
     MCP_MAX_BODY_BYTES: intFromEnv(1_048_576, 1_024, 67_108_864),
     MCP_REQUEST_TIMEOUT_MS: intFromEnv(20_000, 100, 600_000),
+    // How long a call that finds no connector (or this gateway between two NATS servers) waits for one, within
+    // its deadline, before CONNECTOR_UNAVAILABLE: rides out a NATS node loss or a standby's takeover. 0: at once.
+    CONNECTOR_WAIT_MS: intFromEnv(3_000, 0, 600_000),
     GATEWAY_ALLOW_LIVE: boolFromEnv(false),
     // Lists and serves the order tools (access "trade"); read-only without it.
     MCP_ENABLE_TRADING: boolFromEnv(false),
