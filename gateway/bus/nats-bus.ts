@@ -14,8 +14,8 @@ import { IbMcpError } from "../../shared/errors.ts";
 import type { TradingMode } from "../../shared/mode.ts";
 import { Headers, subjectFor } from "../../shared/subjects.ts";
 import { decodeReply } from "../../shared/wire.ts";
-import { deniedError, isPermissionDenied } from "./denied.ts";
 import { withConnectorWait } from "./connector-wait.ts";
+import { deniedError, isPermissionDenied } from "./denied.ts";
 import { createLiveness, type LivenessOptions } from "./liveness.ts";
 import { createTurnBatcher } from "./turn-batcher.ts";
 
