@@ -212,9 +212,12 @@ export async function startConnector(
           reason = `the NATS service could not start: ${(err as Error).message}`;
           await activeLease.release().catch(() => undefined);
         }
-        await service?.stop().catch(() => undefined);
+        // IB first and without waiting for NATS: cut off from NATS, stopping the service (an unsubscribe and a
+        // flush) waits for a server it cannot reach, while a standby may take the lease once it lapses.
+        const stopping = service?.stop().catch(() => undefined);
         service = undefined;
         await session.close();
+        await stopping;
         if (closing.signal.aborted) return;
         logger.error({ reason }, "stopped serving and dropped IB; waiting for the lease again");
         await pause(1_000);

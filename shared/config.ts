@@ -94,6 +94,9 @@ export const NatsEnv = z.object({
   NATS_TLS_CERT_FILE: optionalString,
   NATS_TLS_KEY_FILE: optionalString,
   NATS_NAME: optionalString,
+  // Connect to the servers of NATS_URL in the order listed instead of a random one: pins a connector and its
+  // standby to different nodes of a cluster (list them in different orders).
+  NATS_NO_RANDOMIZE: boolFromEnv(false),
   // Where this process's replies arrive; nats.conf lets each user subscribe only its own prefix. Default
   // _INBOX_<NATS_USER>, or _INBOX_<role> without a user (shared/nats-options.ts).
   NATS_INBOX_PREFIX: inboxPrefix,

@@ -111,7 +111,11 @@ export async function startNatsCluster(opts: { size?: number } = {}): Promise<Na
         `server_name: ${s.name}`,
         `listen: "127.0.0.1:${s.port}"`,
         `jetstream { store_dir: "${join(dir, s.name)}" }`,
-        `cluster { name: ibmcp, listen: "127.0.0.1:${s.route}", routes: [${routes.join(", ")}] }`,
+        // no_advertise: clients use only the servers they were given (a test proxy in front of a node stays in the path)
+        `cluster { name: ibmcp, listen: "127.0.0.1:${s.route}", no_advertise: true, routes: [${routes.join(", ")}] }`,
+        // a client cut off by a partition is dropped within seconds, not the default 4 minutes
+        `ping_interval: "1s"`,
+        `ping_max: 3`,
         `leafnodes { listen: "127.0.0.1:${s.leaf}" }`,
       ].join("\n"),
     );
