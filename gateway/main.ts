@@ -49,7 +49,10 @@ export async function runGateway(rawEnv: Record<string, string | undefined>): Pr
   checkGatewaySafety(env, tokens); // before any connection, so a bad setting fails at once
   logger.info({ servers: env.NATS_URL.split(",").length }, "connecting to NATS");
   const nc = await connectNats(env);
-  const bus = createNatsBus(nc, { connectorWaitMs: env.CONNECTOR_WAIT_MS });
+  const bus = createNatsBus(nc, {
+    connectorWaitMs: env.CONNECTOR_WAIT_MS,
+    resendReadsAfterMs: env.READ_RESEND_MS,
+  });
   const gateway = createGatewayApp({ bus, env, logger, tokens });
   const served = await serveGateway(gateway.app, env, logger);
   console.log(`ib-mcp gateway (${env.TRADING_MODE}) ready at ${served.url}`);

@@ -107,6 +107,14 @@ export const LogEnv = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 
+/** OpenTelemetry: spans are exported over OTLP/HTTP when an endpoint is set, and not made at all otherwise. */
+export const TracingEnv = z.object({
+  // e.g. http://otel-collector:4318 (the exporter posts to <endpoint>/v1/traces)
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
+  // the service.name of this process's spans; default ib-mcp-gateway / ib-mcp-connector-<mode>
+  OTEL_SERVICE_NAME: optionalString,
+});
+
 /** Default IB API port and clientId per mode: IB Gateway's own ports (the gnzsnz image publishes them too). */
 export const modeDefaults = {
   paper: { port: 4002, clientId: 1 },
@@ -188,6 +196,9 @@ export const GatewayEnv = z
     // How long a call that finds no connector (or this gateway between two NATS servers) waits for one, within
     // its deadline, before CONNECTOR_UNAVAILABLE: rides out a NATS node loss or a standby's takeover. 0: at once.
     CONNECTOR_WAIT_MS: intFromEnv(3_000, 0, 600_000),
+    // A read tool call unanswered this long is sent once more (twice at most): replies lost with a NATS node
+    // are recovered; the connector joins identical reads, so IB sees one request. 0 never resends.
+    READ_RESEND_MS: intFromEnv(1_500, 0, 600_000),
     GATEWAY_ALLOW_LIVE: boolFromEnv(false),
     // Lists and serves the order tools (access "trade"); read-only without it.
     MCP_ENABLE_TRADING: boolFromEnv(false),

@@ -13,10 +13,13 @@ import type { Bus, CallContext } from "../../shared/bus.ts";
 import { IbMcpError } from "../../shared/errors.ts";
 import type { TradingMode } from "../../shared/mode.ts";
 import { Headers, subjectFor } from "../../shared/subjects.ts";
+import { activeTraceparent, inSpan } from "../../shared/tracing.ts";
 import { decodeReply } from "../../shared/wire.ts";
 import { withConnectorWait } from "./connector-wait.ts";
 import { deniedError, isPermissionDenied } from "./denied.ts";
 import { createLiveness, type LivenessOptions } from "./liveness.ts";
+import { isReadTool, resendUnanswered } from "./resend-reads.ts";
+import { natsRequestSpan } from "./trace-span.ts";
 import { createTurnBatcher } from "./turn-batcher.ts";
 
 export interface NatsBusOptions {
@@ -26,6 +29,8 @@ export interface NatsBusOptions {
   liveness?: LivenessOptions;
   /** How long a call that finds no connector, or no NATS server, waits for one (gateway/bus/connector-wait.ts). */
   connectorWaitMs?: number;
+  /** A read unanswered this long is sent again (gateway/bus/resend-reads.ts); 0 never. */
+  resendReadsAfterMs?: number;
 }
 
 /**
@@ -61,6 +66,7 @@ function isConnectionGone(err: unknown): boolean {
 export function createNatsBus(nc: NatsConnection, opts: NatsBusOptions = {}): Bus {
   const recentMs = opts.recentMs ?? 5_000;
   const connectorWaitMs = opts.connectorWaitMs ?? 0;
+  const resendReadsAfterMs = opts.resendReadsAfterMs ?? 0;
   const lastReplyAt = new Map<TradingMode, number>();
   let connected = !nc.isClosed();
   const batcher = createTurnBatcher();
@@ -128,7 +134,11 @@ export function createNatsBus(nc: NatsConnection, opts: NatsBusOptions = {}): Bu
     try {
       const payload = payloadOf(args);
       const msg = await withConnectorWait(
-        () => send(mode, tool, payload, ctx, Math.max(1, deadlineAt - Date.now())),
+        () => {
+          const once = () => send(mode, tool, payload, ctx, Math.max(1, deadlineAt - Date.now()));
+          if (!isReadTool(tool)) return once();
+          return resendUnanswered(once, { afterMs: resendReadsAfterMs, deadlineAt });
+        },
         { waitMs, deadlineAt, undelivered: (e) => isNoResponders(e) || unsent.has(e as object) },
         ctx.timeoutMs,
       );
@@ -165,8 +175,12 @@ export function createNatsBus(nc: NatsConnection, opts: NatsBusOptions = {}): Bu
 
   return {
     async call(mode, tool, args, ctx) {
-      const msg = await request(mode, tool, args, ctx);
-      return decodeReply(msg.data, msg.headers?.get("Nats-Service-Error") || undefined);
+      // a client span around the NATS request; its traceparent replaces the caller's in the header
+      return inSpan(natsRequestSpan(mode, tool, ctx), async () => {
+        const traceparent = activeTraceparent() ?? ctx.traceparent;
+        const msg = await request(mode, tool, args, traceparent ? { ...ctx, traceparent } : ctx);
+        return decodeReply(msg.data, msg.headers?.get("Nats-Service-Error") || undefined);
+      });
     },
 
     async ping(mode, timeoutMs) {
