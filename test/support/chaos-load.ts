@@ -56,6 +56,10 @@ export function startLoad(clients: Client[], workers: number) {
   };
 }
 
+/** Calls that were running at some instant of [from, to): in flight at a fault, or started during it. */
+export const runningIn = (records: CallRecord[], from: number, to: number) =>
+  records.filter((r) => r.end >= from && r.start < to);
+
 /** Calls started in [from, to). */
 export const startedIn = (records: CallRecord[], from: number, to: number) =>
   records.filter((r) => r.start >= from && r.start < to);

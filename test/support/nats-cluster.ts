@@ -166,7 +166,8 @@ export async function startNatsCluster(opts: { size?: number } = {}): Promise<Na
         [
           `server_name: ${name}`,
           `listen: "127.0.0.1:${port}"`,
-          `leafnodes { reconnect: 1, remotes: [ { urls: [${remotes}] } ] }`,
+          // in list order: the leaf attaches to n1 first, so a test knows which node to kill under it
+          `leafnodes { reconnect: 1, remotes: [ { urls: [${remotes}], dont_randomize: true } ] }`,
         ].join("\n"),
       );
       const leaf = node(name, port, conf);
