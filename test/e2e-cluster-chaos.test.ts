@@ -64,9 +64,14 @@ describe("ib-mcp on a three-node NATS cluster under chaos", { timeout: 170_000 }
     }
   };
 
+  const t0 = Date.now();
+  /** Progress in the TAP output, so a run that stalls shows where. */
+  const step = (what: string) => console.log(`chaos step +${Date.now() - t0} ms: ${what}`);
+
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "ibmcp-chaos-"));
     cluster = await startNatsCluster();
+    step("cluster up");
     sim = await startSimulator({ port: 0, timeScale: 0.01 });
     nc = await connect({
       servers: cluster.urls().split(","),
@@ -112,6 +117,7 @@ describe("ib-mcp on a three-node NATS cluster under chaos", { timeout: 170_000 }
         }),
       );
       await waitForOk(`http://127.0.0.1:${port}/ready`, 30_000);
+      step(`gateway ${gateways.length} ready`);
       clients.push(await mcpClient(`http://127.0.0.1:${port}/mcp`));
     }
   });
@@ -151,11 +157,13 @@ describe("ib-mcp on a three-node NATS cluster under chaos", { timeout: 170_000 }
   const killAndRestart = async (name: string, nodeIndex: number, during?: () => Promise<void>) => {
     const node = cluster.nodes[nodeIndex]!;
     const from = Date.now();
+    step(`${name}: SIGKILL ${node.name}`);
     await node.kill();
     const work = during?.();
     await sleep(NODE_DOWN_MS);
     await node.start();
     await cluster.waitForJetStream();
+    step(`${name}: ${node.name} restarted, JetStream answers`);
     await work;
     await sleep(3_000);
     phases.push({ name, from, to: Date.now() });
@@ -202,7 +210,9 @@ describe("ib-mcp on a three-node NATS cluster under chaos", { timeout: 170_000 }
     for (const p of connectors.get(serving)!.proxies) p.heal();
     await sleep(4_000);
     phases.push({ name: "partition", from: cutAt, to: Date.now() });
+    step("partition healed");
     const records = await load.stop();
+    step("load stopped");
 
     const report: Record<string, unknown> = { total: figures(records) };
     for (const p of phases) report[p.name] = figures(runningIn(records, p.from, p.to));
