@@ -110,7 +110,7 @@ export const LogEnv = z.object({
 /** OpenTelemetry: spans are exported over OTLP/HTTP when an endpoint is set, and not made at all otherwise. */
 export const TracingEnv = z.object({
   // e.g. http://otel-collector:4318 (the exporter posts to <endpoint>/v1/traces)
-  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   // the service.name of this process's spans; default ib-mcp-gateway / ib-mcp-connector-<mode>
   OTEL_SERVICE_NAME: optionalString,
 });
