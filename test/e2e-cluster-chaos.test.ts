@@ -15,7 +15,7 @@ import { Kvm } from "@nats-io/kv";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { signToken } from "../connector/orders/token.ts";
 import { findInstrument, type Simulator, startSimulator } from "../sim/index.ts";
-import { figures, runningIn, startedIn, startLoad } from "./support/chaos-load.ts";
+import { endedIn, figures, startedIn, startLoad } from "./support/chaos-load.ts";
 import { freePort } from "./support/free-port.ts";
 import { type NatsCluster, startNatsCluster } from "./support/nats-cluster.ts";
 import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
@@ -215,7 +215,7 @@ describe("ib-mcp on a three-node NATS cluster under chaos", { timeout: 170_000 }
     step("load stopped");
 
     const report: Record<string, unknown> = { total: figures(records) };
-    for (const p of phases) report[p.name] = figures(runningIn(records, p.from, p.to));
+    for (const p of phases) report[p.name] = figures(endedIn(records, p.from, p.to));
     console.log(`chaos figures ${JSON.stringify(report)}`);
     const t0 = phases[0]?.from ?? 0;
     const timeline = phases.map((p) => `${p.name} ${p.from - t0}..${p.to - t0}`);
@@ -229,7 +229,7 @@ describe("ib-mcp on a three-node NATS cluster under chaos", { timeout: 170_000 }
     }
     // fewer than 1 % fail while a node is lost
     for (const p of phases.filter((x) => x.name !== "partition")) {
-      const f = figures(runningIn(records, p.from, p.to));
+      const f = figures(endedIn(records, p.from, p.to));
       assert.ok(f.calls >= 100, `${p.name}: load kept running (${f.calls} calls)`);
       assert.ok(f.failures / f.calls < 0.01, `${p.name}: ${f.failures} of ${f.calls} calls failed`);
     }

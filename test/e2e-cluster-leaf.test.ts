@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { findInstrument, type Simulator, startSimulator } from "../sim/index.ts";
-import { figures, runningIn, startLoad } from "./support/chaos-load.ts";
+import { endedIn, figures, startLoad } from "./support/chaos-load.ts";
 import { freePort } from "./support/free-port.ts";
 import { type NatsCluster, type NatsNode, startNatsCluster } from "./support/nats-cluster.ts";
 import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
@@ -82,7 +82,7 @@ describe("a gateway at an edge site, through a NATS leaf node", { timeout: 150_0
     await sleep(3_000);
     const to = Date.now();
     const records = await load.stop();
-    const f = figures(runningIn(records, from, to));
+    const f = figures(endedIn(records, from, to));
     console.log(`leaf node-loss figures ${JSON.stringify({ total: figures(records), nodeLoss: f })}`);
     for (const r of records) {
       assert.ok(r.end - r.start <= REQUEST_TIMEOUT_MS + SLACK_MS, `a call took ${r.end - r.start} ms`);

@@ -56,9 +56,9 @@ export function startLoad(clients: Client[], workers: number) {
   };
 }
 
-/** Calls that were running at some instant of [from, to): in flight at a fault, or started during it. */
-export const runningIn = (records: CallRecord[], from: number, to: number) =>
-  records.filter((r) => r.end >= from && r.start < to);
+/** Calls that ended in [from, to]: in flight at a fault or started during it, and judged before the next one. */
+export const endedIn = (records: CallRecord[], from: number, to: number) =>
+  records.filter((r) => r.end >= from && r.end <= to);
 
 /** Calls started in [from, to). */
 export const startedIn = (records: CallRecord[], from: number, to: number) =>
