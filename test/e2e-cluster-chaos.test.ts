@@ -116,13 +116,20 @@ describe("ib-mcp on a three-node NATS cluster under chaos", { timeout: 170_000 }
           CONNECTOR_WAIT_MS: "3000",
         }),
       );
+      const g = gateways.at(-1)!;
+      // a gateway must never exit under chaos; if one does, its last words are in the TAP output
+      g.proc.once("exit", (code, signal) => {
+        if (!stopping) console.log(`gateway exited (${code ?? signal}): ${g.output().slice(-4000)}`);
+      });
       await waitForOk(`http://127.0.0.1:${port}/ready`, 30_000);
       step(`gateway ${gateways.length} ready`);
       clients.push(await mcpClient(`http://127.0.0.1:${port}/mcp`));
     }
   });
 
+  let stopping = false;
   after(async () => {
+    stopping = true;
     // CHAOS_DUMP=/tmp/x (with CHAOS_LOG_LEVEL=info) keeps each connector's log for a look at a failed run
     if (process.env.CHAOS_DUMP)
       for (const [id, c] of connectors)
@@ -176,7 +183,10 @@ describe("ib-mcp on a three-node NATS cluster under chaos", { timeout: 170_000 }
 
     await killAndRestart("random node", Math.floor(Math.random() * 3));
 
-    const leader = await cluster.streamLeader("KV_ib_mcp_leases");
+    step("asking for the lease bucket's leader");
+    let leader: string | undefined;
+    for (let i = 0; i < 5 && !leader; i++) leader = await cluster.streamLeader("KV_ib_mcp_leases");
+    step(`lease bucket leader: ${leader}`);
     const leaderIndex = cluster.nodes.findIndex((n) => n.name === leader);
     assert.ok(leaderIndex >= 0, `the lease bucket has a leader (${leader})`);
     const order = {
@@ -222,6 +232,7 @@ describe("ib-mcp on a three-node NATS cluster under chaos", { timeout: 170_000 }
     const failed = records.filter((r) => !r.ok).map((r) => `${r.start - t0}+${r.end - r.start} ${r.code}`);
     console.log(`chaos timeline ${timeline.join("; ")} failures ${failed.slice(0, 40).join("; ")}`);
 
+    for (const g of gateways) assert.equal(g.proc.exitCode, null, "no gateway exited under chaos");
     // every call ended by its deadline, with a result or a coded retryable error
     for (const r of records) {
       assert.ok(r.end - r.start <= REQUEST_TIMEOUT_MS + SLACK_MS, `a call took ${r.end - r.start} ms`);

@@ -146,15 +146,23 @@ export async function startNatsCluster(opts: { size?: number } = {}): Promise<Na
       throw new Error(`JetStream had no meta leader within ${timeoutMs} ms: ${String(last)}`);
     },
     async streamLeader(stream) {
+      // bounded as a whole: a connection made while nodes come and go must not stall the caller
       const live = nodes.filter((n) => n.running()).map((n) => n.url);
-      const nc = await connect({ servers: live, maxReconnectAttempts: 1 });
-      try {
+      let nc: Awaited<ReturnType<typeof connect>> | undefined;
+      const ask = (async () => {
+        nc = await connect({ servers: live, maxReconnectAttempts: 1, timeout: 2_000 });
         const jsm = await jetstreamManager(nc, { timeout: 2_000 });
         return (await jsm.streams.info(stream)).cluster?.leader;
-      } catch {
-        return undefined;
+      })().catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<undefined>((r) => {
+        timer = setTimeout(() => r(undefined), 6_000);
+      });
+      try {
+        return await Promise.race([ask, late]);
       } finally {
-        await nc.close();
+        clearTimeout(timer);
+        void ask.finally(() => nc?.close().catch(() => undefined));
       }
     },
     async startLeaf(name) {
