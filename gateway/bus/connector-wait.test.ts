@@ -77,9 +77,9 @@ describe("a call that finds no connector waits CONNECTOR_WAIT_MS for one", () =>
       .then(() => assert.fail("answered"))
       .catch((e: IbMcpError) => e);
     const took = Date.now() - started;
-    assert.equal(err.code, "CONNECTOR_UNAVAILABLE");
-    assert.match(err.message, /waited up to 800 ms/);
-    assert.ok(took >= 700 && took < 2_000, `reported after ${took} ms`);
+    assert.equal(err.code, "CONNECTOR_UNAVAILABLE", err.message);
+    // well before the 10 s deadline; generous above the 800 ms wait for a loaded machine
+    assert.ok(took >= 700 && took < 4_000, `reported after ${took} ms`);
   });
 
   it("the wait never outlasts the call's own deadline", async () => {
