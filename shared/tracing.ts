@@ -36,7 +36,11 @@ export function contextFromTraceparent(traceparent: string | undefined): Context
 /** The `traceparent` header value of the span active in `ctx`. */
 export function traceparentOf(ctx: Context): string | undefined {
   const carrier: Record<string, string> = {};
-  w3c.inject(ctx, carrier, { set: (c, k, v) => void (c[k] = v) });
+  w3c.inject(ctx, carrier, {
+    set: (c, k, v) => {
+      c[k] = v;
+    },
+  });
   return carrier.traceparent;
 }
 
