@@ -30,8 +30,15 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
   start: async () => {
     await (await import("./all-in-one.ts")).runAllInOne(process.env);
   },
-  gateway: async () => (await import("../gateway/main.ts")).runGateway(process.env),
-  connector: async () => (await import("../connector/main.ts")).runConnector(process.env),
+  gateway: async () => {
+    (await import("./tracing.ts")).installTracing("ib-mcp-gateway", process.env);
+    await (await import("../gateway/main.ts")).runGateway(process.env);
+  },
+  connector: async () => {
+    const mode = process.env.TRADING_MODE || "paper";
+    (await import("./tracing.ts")).installTracing(`ib-mcp-connector-${mode}`, process.env);
+    await (await import("../connector/main.ts")).runConnector(process.env);
+  },
   sim: async (argv) => (await import("../sim/cli.ts")).runSimulatorCli(argv),
   docs: async () => (await import("./docs.ts")).runDocs(),
 };

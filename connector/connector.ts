@@ -94,9 +94,10 @@ export async function startConnector(
   session = newSession();
   const audit = createAuditLog(env.AUDIT_LOG_PATH);
   const ibOrders = createIbOrders(() => session, pacer);
-  const journal = opts.nc ? kvJournal(opts.nc, mode) : memoryJournal();
+  const kvOpts = { replicas: env.NATS_JS_REPLICAS, logger };
+  const journal = opts.nc ? kvJournal(opts.nc, mode, kvOpts) : memoryJournal();
   // shared by every connector of the mode (the standby too) when there is NATS; this process only without
-  const risk = opts.nc ? kvRiskStore(opts.nc, mode) : memoryRiskStore();
+  const risk = opts.nc ? kvRiskStore(opts.nc, mode, undefined, kvOpts) : memoryRiskStore();
   const trading = createTradingDesk(env, opts.wrapOrders?.(ibOrders) ?? ibOrders, audit, journal, risk);
   const services: ConnectorServices = {
     trading,
@@ -167,6 +168,7 @@ export async function startConnector(
       mode,
       holderId: env.CONNECTOR_ID ?? `${hostname()}:${process.pid}`,
       ttlMs: env.LEASE_TTL_MS,
+      replicas: env.NATS_JS_REPLICAS,
       logger,
     });
     lease = activeLease;
@@ -210,9 +212,12 @@ export async function startConnector(
           reason = `the NATS service could not start: ${(err as Error).message}`;
           await activeLease.release().catch(() => undefined);
         }
-        await service?.stop().catch(() => undefined);
+        // IB first and without waiting for NATS: cut off from NATS, stopping the service (an unsubscribe and a
+        // flush) waits for a server it cannot reach, while a standby may take the lease once it lapses.
+        const stopping = service?.stop().catch(() => undefined);
         service = undefined;
         await session.close();
+        await stopping;
         if (closing.signal.aborted) return;
         logger.error({ reason }, "stopped serving and dropped IB; waiting for the lease again");
         await pause(1_000);

@@ -8,9 +8,11 @@ import type { TradingMode } from "../shared/mode.ts";
 import { requestIdOr } from "../shared/request-id.ts";
 import { CANCEL_ENDPOINT, Headers, SERVICE_NAME, subjectFor } from "../shared/subjects.ts";
 import { catalogue } from "../shared/tools/index.ts";
+import { inSpan } from "../shared/tracing.ts";
 import { encodeError, encodeResult } from "../shared/wire.ts";
 import { type CancelRegistry, createCancelRegistry } from "./cancel-registry.ts";
 import { DEFAULT_TIMEOUT_MS, type Dispatcher } from "./dispatch.ts";
+import { serveSpan } from "./trace-span.ts";
 
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
 
@@ -78,7 +80,7 @@ async function serve(
         { requestId },
       );
     }
-    const result = await dispatcher(tool, args, ctx);
+    const result = await inSpan(serveSpan(msg.subject, tool, ctx), () => dispatcher(tool, args, ctx));
     msg.respond(encodeResult(result));
   } catch (err) {
     const e = toIbMcpError(err);

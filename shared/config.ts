@@ -107,6 +107,9 @@ export const NatsEnv = z.object({
   NATS_TLS_CERT_FILE: optionalString,
   NATS_TLS_KEY_FILE: optionalString,
   NATS_NAME: optionalString,
+  // Connect to the servers of NATS_URL in the order listed instead of a random one: pins a connector and its
+  // standby to different nodes of a cluster (list them in different orders).
+  NATS_NO_RANDOMIZE: boolFromEnv(false),
   // Where this process's replies arrive; nats.conf lets each user subscribe only its own prefix. Default
   // _INBOX_<NATS_USER>, or _INBOX_<role> without a user (shared/nats-options.ts).
   NATS_INBOX_PREFIX: inboxPrefix,
@@ -115,6 +118,14 @@ export type NatsEnv = z.infer<typeof NatsEnv>;
 
 export const LogEnv = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+/** OpenTelemetry: spans are exported over OTLP/HTTP when an endpoint is set, and not made at all otherwise. */
+export const TracingEnv = z.object({
+  // e.g. http://otel-collector:4318 (the exporter posts to <endpoint>/v1/traces)
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  // the service.name of this process's spans; default ib-mcp-gateway / ib-mcp-connector-<mode>
+  OTEL_SERVICE_NAME: optionalString,
 });
 
 /** Default IB API port and clientId per mode: IB Gateway's own ports (the gnzsnz image publishes them too). */
@@ -136,6 +147,9 @@ export const ConnectorEnv = z
     IB_MAX_MARKET_DATA_LINES: intFromEnv(100, 1, 10_000),
     IB_RECONNECT_MAX_MS: intFromEnv(30_000, 100, 600_000),
     LEASE_TTL_MS: intFromEnv(10_000, 1_000, 600_000),
+    // Copies of every KV bucket the connector creates (lease, order journal, risk state): 1 on a lone
+    // nats-server, 3 on a three-node cluster so losing one node loses no bucket. Existing buckets are raised.
+    NATS_JS_REPLICAS: intFromEnv(1, 1, 5),
     CONNECTOR_ID: optionalString,
     // Second live switch on the connector side: order tools in TRADING_MODE=live need it as well as IB_READONLY=false.
     CONNECTOR_ALLOW_LIVE_TRADING: boolFromEnv(false),
@@ -192,6 +206,12 @@ export const GatewayEnv = z
     MCP_ALLOWED_HOSTS: listFromEnv,
     MCP_MAX_BODY_BYTES: intFromEnv(1_048_576, 1_024, 67_108_864),
     MCP_REQUEST_TIMEOUT_MS: intFromEnv(20_000, 100, 600_000),
+    // How long a call that finds no connector (or this gateway between two NATS servers) waits for one, within
+    // its deadline, before CONNECTOR_UNAVAILABLE: rides out a NATS node loss or a standby's takeover. 0: at once.
+    CONNECTOR_WAIT_MS: intFromEnv(3_000, 0, 600_000),
+    // A read tool call unanswered this long is sent once more (twice at most): replies lost with a NATS node
+    // are recovered; the connector joins identical reads, so IB sees one request. 0 never resends.
+    READ_RESEND_MS: intFromEnv(1_500, 0, 600_000),
     GATEWAY_ALLOW_LIVE: boolFromEnv(false),
     // Lists and serves the order tools (access "trade"); read-only without it.
     MCP_ENABLE_TRADING: boolFromEnv(false),

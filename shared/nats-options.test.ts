@@ -41,3 +41,15 @@ describe("NATS reply inboxes: one prefix per user", () => {
       );
   });
 });
+
+describe("NATS_URL as a cluster's server list", () => {
+  it("takes every server of a comma list, spaces trimmed, randomized unless NATS_NO_RANDOMIZE", () => {
+    const list = "nats://a:4222, nats://b:4222,nats://c:4222";
+    const env = parseEnv(GatewayEnv, { NATS_URL: list });
+    const opts = natsConnectOptions(env, "g", noFile, noCreds, "gateway");
+    assert.deepEqual(opts.servers, ["nats://a:4222", "nats://b:4222", "nats://c:4222"]);
+    assert.equal(opts.noRandomize, false);
+    const pinned = parseEnv(GatewayEnv, { NATS_URL: list, NATS_NO_RANDOMIZE: "true" });
+    assert.equal(natsConnectOptions(pinned, "g", noFile, noCreds, "gateway").noRandomize, true);
+  });
+});

@@ -27,6 +27,7 @@ export function natsConnectOptions(
   const opts: ConnectionOptions = {
     servers: (env.NATS_URL ?? "nats://127.0.0.1:4222").split(",").map((s) => s.trim()),
     name: env.NATS_NAME ?? name,
+    noRandomize: env.NATS_NO_RANDOMIZE,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 500,
     waitOnFirstConnect: true,

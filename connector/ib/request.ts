@@ -2,8 +2,10 @@ import { EventName, type IBApi, IBApiNextError, isNonFatalError } from "@stoqey/
 import { type Observable, take } from "rxjs";
 import { IbMcpError } from "../../shared/errors.ts";
 import type { ContractSummary } from "../../shared/schemas/fields.ts";
+import { inSpan } from "../../shared/tracing.ts";
 import { abortable } from "../deadline.ts";
 import type { PacedRequest, Pacer } from "../pacing/index.ts";
+import { ibRequestSpan } from "../trace-span.ts";
 import { ibErrorToIbMcp } from "./ib-errors.ts";
 import type { IbLink } from "./link.ts";
 import type { IbSession } from "./session.ts";
@@ -48,6 +50,16 @@ export function createCall(currentSession: () => IbSession, pacer: Pacer): Call 
     /** Time the work itself needs: waiting in the pacer stops this long before the deadline. */
     reserveMs = 0,
   ): Promise<T> {
+    return inSpan(ibRequestSpan(subject), () => runPaced(subject, paced, scope, work, reserveMs));
+  };
+
+  async function runPaced<T>(
+    subject: string,
+    paced: PacedRequest,
+    scope: RequestScope,
+    work: (link: IbLink) => Promise<T>,
+    reserveMs: number,
+  ): Promise<T> {
     currentSession().link(); // fail fast while IB is down, before queueing in the pacer
     const release = await pacer.acquire(paced, scope.deadlineAt - reserveMs, scope.signal);
     try {
@@ -61,7 +73,7 @@ export function createCall(currentSession: () => IbSession, pacer: Pacer): Call 
     } finally {
       release();
     }
-  };
+  }
 }
 
 export type Handler = NonNullable<Parameters<IBApi["removeListener"]>[1]>;

@@ -1,9 +1,9 @@
-import { jetstream } from "@nats-io/jetstream";
-import { type KV, Kvm, KvWatchInclude } from "@nats-io/kv";
+import { type KV, KvWatchInclude } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { Logger } from "pino";
 import { IbMcpError } from "../../shared/errors.ts";
 import type { TradingMode } from "../../shared/mode.ts";
+import { openBucket } from "../kv/open-bucket.ts";
 import { decodeLeaseValue, encodeLeaseValue, type LeaseValue } from "./lease-value.ts";
 
 export const defaultLeaseBucket = "ib_mcp_leases";
@@ -17,6 +17,8 @@ export interface LeaseOptions {
   ttlMs: number;
   logger?: Logger;
   bucket?: string;
+  /** Copies of the bucket (NATS_JS_REPLICAS); default 1. */
+  replicas?: number;
 }
 
 export interface Lease {
@@ -71,8 +73,12 @@ export function createLease(opts: LeaseOptions): Lease {
     kvPromise ??= (async () => {
       // A JetStream request can go unanswered after a server restart; the default 5 s wait would outlast
       // the lease itself, so every KV call here gives up within a quarter TTL and the loop tries again.
-      const js = jetstream(opts.nc, { timeout: Math.max(200, Math.min(opts.ttlMs / 4, 2_000)) });
-      const kv = await new Kvm(js).create(bucketName, { ttl: opts.ttlMs, history: 1 });
+      const kv = await openBucket(opts.nc, bucketName, {
+        replicas: opts.replicas ?? 1,
+        ttlMs: opts.ttlMs,
+        timeoutMs: Math.max(200, Math.min(opts.ttlMs / 4, 2_000)),
+        logger: opts.logger,
+      });
       const { ttl } = await kv.status();
       if (!(ttl > 0)) {
         throw new IbMcpError(

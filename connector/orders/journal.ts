@@ -1,9 +1,10 @@
-import { jetstream } from "@nats-io/jetstream";
-import { type KV, Kvm } from "@nats-io/kv";
+import type { KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/nats-core";
+import type { Logger } from "pino";
 import { z } from "zod";
 import { IbMcpError } from "../../shared/errors.ts";
 import type { TradingMode } from "../../shared/mode.ts";
+import { openBucket } from "../kv/open-bucket.ts";
 
 /** What was sent for a token: the IB order ids, written before the first byte of the order leaves. */
 export const JournalRecord = z.object({
@@ -50,12 +51,18 @@ const JOURNAL_TTL_MS = 24 * 60 * 60 * 1000;
 const decoder = new TextDecoder();
 
 /** A journal in the JetStream KV bucket `ib-mcp-orders-<mode>` (created on first use). */
-export function kvJournal(nc: NatsConnection, mode: TradingMode): PlacementJournal {
+export function kvJournal(
+  nc: NatsConnection,
+  mode: TradingMode,
+  opts: { replicas?: number; logger?: Logger } = {},
+): PlacementJournal {
   let bucket: Promise<KV> | undefined;
   const kv = () => {
-    bucket ??= new Kvm(jetstream(nc, { timeout: 2_000 })).create(`ib-mcp-orders-${mode}`, {
-      ttl: JOURNAL_TTL_MS,
-      history: 1,
+    bucket ??= openBucket(nc, `ib-mcp-orders-${mode}`, {
+      replicas: opts.replicas ?? 1,
+      ttlMs: JOURNAL_TTL_MS,
+      timeoutMs: 2_000,
+      logger: opts.logger,
     });
     bucket.catch(() => {
       bucket = undefined;

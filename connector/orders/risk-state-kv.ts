@@ -1,8 +1,9 @@
-import { jetstream } from "@nats-io/jetstream";
-import { type KV, type KvEntry, Kvm } from "@nats-io/kv";
+import type { KV, KvEntry } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/nats-core";
+import type { Logger } from "pino";
 import { z } from "zod";
 import type { TradingMode } from "../../shared/mode.ts";
+import { openBucket } from "../kv/open-bucket.ts";
 import { addNotional, type RiskStore, riskStoreUnavailable } from "./risk-state.ts";
 
 /** The bucket of a mode's risk state; the NATS permissions in compose/nats/nats.conf name it. */
@@ -30,12 +31,17 @@ function decodeEntry<T>(entry: KvEntry | null, schema: z.ZodType<T>): T | undefi
  * not lapse; one small key per UTC day). The kill switch is read from the bucket on every check, so a standby
  * sees a switch thrown while it waited; daily totals change only by compare-and-set on their revision.
  */
-export function kvRiskStore(nc: NatsConnection, mode: TradingMode, timeoutMs = 2_000): RiskStore {
+export function kvRiskStore(
+  nc: NatsConnection,
+  mode: TradingMode,
+  timeoutMs = 2_000,
+  opts: { replicas?: number; logger?: Logger } = {},
+): RiskStore {
   const bucketName = riskBucketName(mode);
   const name = `jetstream-kv:${bucketName}`;
   let bucket: Promise<KV> | undefined;
   const kv = () => {
-    bucket ??= new Kvm(jetstream(nc, { timeout: timeoutMs })).create(bucketName, { history: 1 });
+    bucket ??= openBucket(nc, bucketName, { replicas: opts.replicas ?? 1, timeoutMs, logger: opts.logger });
     bucket.catch(() => {
       bucket = undefined;
     });

@@ -76,7 +76,10 @@ export async function startGateway(raw: RawEnv, platform: RuntimePlatform): Prom
   const logger = platform.logger(env);
   logger.info({ servers: env.NATS_URL?.split(",").length }, "connecting to NATS");
   const nc = await connectGatewayNats(env, platform);
-  const bus = createNatsBus(nc);
+  const bus = createNatsBus(nc, {
+    connectorWaitMs: env.CONNECTOR_WAIT_MS,
+    resendReadsAfterMs: env.READ_RESEND_MS,
+  });
   const gateway = createGatewayApp({ bus, env, logger, tokens, metrics: platform.metrics?.() });
   return {
     env,
