@@ -80,8 +80,9 @@ describe("createNatsBus against a real nats-server", () => {
     assert.deepEqual(result, { symbol: "AAPL", contracts: [] });
     const h = seenHeaders.at(-1);
     assert.equal(h?.requestId, "rid-1");
-    assert.equal(h?.timeoutMs, String(connectorBudgetMs(2_000)));
-    assert.ok(Number(h?.timeoutMs) < 2_000);
+    // the budget is taken from what is left of the call's time when it is sent (a resend gets less)
+    const budget = Number(h?.timeoutMs);
+    assert.ok(budget <= connectorBudgetMs(2_000) && budget > connectorBudgetMs(2_000) - 100, `budget ${budget}`);
     assert.equal(h?.traceparent, "00-abc-def-01");
   });
 
