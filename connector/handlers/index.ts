@@ -1,10 +1,12 @@
 import type { HandlerEntry } from "./context.ts";
 import { getAccountSummaryHandler } from "./get-account-summary.ts";
+import { getAccountValuesHandler } from "./get-account-values.ts";
 import { getArticleHandler } from "./get-article.ts";
 import { getConnectionStatusHandler } from "./get-connection-status.ts";
 import { getContractDetailsHandler } from "./get-contract-details.ts";
 import { getExecutionsHandler } from "./get-executions.ts";
 import { getFundamentalDataHandler } from "./get-fundamental-data.ts";
+import { getFxRateHandler } from "./get-fx-rate.ts";
 import { getHistoricalDataHandler } from "./get-historical-data.ts";
 import { getHistoricalNewsHandler } from "./get-historical-news.ts";
 import { getIndexQuoteHandler } from "./get-index-quote.ts";
@@ -46,6 +48,8 @@ export const handlers: ReadonlyMap<string, HandlerEntry> = new Map(
     getExecutionsHandler,
     getNewsProvidersHandler,
     getTradingHoursHandler,
+    getAccountValuesHandler,
+    getFxRateHandler,
     ...orderHandlers,
   ].map((h) => [h.tool.name, h]),
 );

@@ -3,6 +3,7 @@ import type { Bar } from "../../shared/schemas/history.ts";
 import type { DataType, OptionGreeks, QuoteFields } from "../../shared/schemas/market-data.ts";
 import type { ToolOutput } from "../../shared/tool-def.ts";
 import type { getAccountSummary } from "../../shared/tools/get-account-summary.ts";
+import type { getAccountValues } from "../../shared/tools/get-account-values.ts";
 import type { getExecutions } from "../../shared/tools/get-executions.ts";
 import type { getHistoricalNews } from "../../shared/tools/get-historical-news.ts";
 import type { getNewsProviders } from "../../shared/tools/get-news-providers.ts";
@@ -55,6 +56,7 @@ export interface NewsQuery {
 export type Article = ToolOutput<typeof getHistoricalNews>["articles"][number];
 export type AccountSummary = ToolOutput<typeof getAccountSummary>["accounts"];
 export type Positions = ToolOutput<typeof getPositions>["positions"];
+export type AccountValue = ToolOutput<typeof getAccountValues>["values"][number];
 export type PortfolioItem = ToolOutput<typeof getPortfolio>["items"][number];
 export type OpenOrder = ToolOutput<typeof getOpenOrders>["orders"][number];
 export type Execution = ToolOutput<typeof getExecutions>["executions"][number];
@@ -112,6 +114,8 @@ export interface IbClient {
   ): Promise<PnlValues & { position?: number; value?: number }>;
   /** Positions valued by IB (reqAccountUpdates); one account at a time, as IB allows. */
   portfolio(account: string, scope: RequestScope): Promise<PortfolioItem[]>;
+  /** Every account value tag of one account, by currency (reqAccountUpdates; shares portfolio's turn). */
+  accountValues(account: string, scope: RequestScope): Promise<AccountValue[]>;
   openOrders(scope: RequestScope): Promise<OpenOrder[]>;
   /** Today's executions joined with their commission reports. */
   executions(scope: RequestScope): Promise<Execution[]>;

@@ -1,10 +1,12 @@
 import type { ToolDef } from "../tool-def.ts";
 import { getAccountSummary } from "./get-account-summary.ts";
+import { getAccountValues } from "./get-account-values.ts";
 import { getArticle } from "./get-article.ts";
 import { getConnectionStatus } from "./get-connection-status.ts";
 import { getContractDetails } from "./get-contract-details.ts";
 import { getExecutions } from "./get-executions.ts";
 import { getFundamentalData } from "./get-fundamental-data.ts";
+import { getFxRate } from "./get-fx-rate.ts";
 import { getHistoricalData } from "./get-historical-data.ts";
 import { getHistoricalNews } from "./get-historical-news.ts";
 import { getIndexQuote } from "./get-index-quote.ts";
@@ -24,11 +26,13 @@ import { tickerToConid } from "./ticker-to-conid.ts";
 
 export {
   getAccountSummary,
+  getAccountValues,
   getArticle,
   getConnectionStatus,
   getContractDetails,
   getExecutions,
   getFundamentalData,
+  getFxRate,
   getHistoricalData,
   getHistoricalNews,
   getIndexQuote,
@@ -69,6 +73,8 @@ export const catalogue: readonly ToolDef[] = [
   getExecutions,
   getNewsProviders,
   getTradingHours,
+  getAccountValues,
+  getFxRate,
   ...orderTools,
 ];
 
