@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { findInstrument } from "../sim/index.ts";
 import { mcpClient, type NatsStack, startNatsStack, textOf } from "./support/stack.ts";
 
 type Row = Record<string, unknown>;
@@ -106,5 +107,44 @@ describe("history, account and FX tools end to end (MCP → gateway → NATS →
     assert.ok(eurJpy.rate > 100, `EUR→JPY through USD: ${eurJpy.rate}`);
     await fails("get_fx_rate", { from: "EUR", to: "XYZ" }, "NOT_FOUND", /XYZ/);
     await fails("get_fx_rate", { from: "EURO", to: "USD" }, "", /currency/);
+  });
+
+  it("get_head_timestamp answers the first day IB has data for, in UTC", async () => {
+    const aapl = findInstrument("AAPL", "STK")!;
+    const out = await ok<{ headTimestamp: string; contract: { conId: number } }>("get_head_timestamp", {
+      symbol: "AAPL",
+    });
+    assert.equal(out.contract.conId, aapl.conId);
+    const d = aapl.headDate;
+    assert.ok(
+      out.headTimestamp.startsWith(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}T`),
+      `${out.headTimestamp} is on ${d}`,
+    );
+    const eth = await ok<{ headTimestamp: string }>("get_head_timestamp", { symbol: "AAPL", use_rth: false });
+    assert.ok(eth.headTimestamp < out.headTimestamp, "outside regular hours, data starts before the open");
+    await fails("get_head_timestamp", { symbol: "NOSUCHSYM" }, "NOT_FOUND", /NOSUCHSYM/);
+    await fails("get_head_timestamp", { symbol: "AAPL", data_type: "VOLUME" }, "", /data_type/);
+  });
+
+  it("get_histogram spreads a period's size over ascending price levels around the price", async () => {
+    type Out = { period: string; totalSize: number; levels: Array<{ price: number; size: number }> };
+    const quote = await ok<{ quotes: Array<{ last?: number; bid?: number }> }>("get_quote", {
+      symbols: ["AAPL"],
+    });
+    const price = quote.quotes[0]?.last ?? quote.quotes[0]?.bid ?? 0;
+    const out = await ok<Out>("get_histogram", { symbol: "AAPL", period: "1 Week" });
+    assert.equal(out.period, "1 week");
+    assert.ok(out.levels.length > 3, `several levels: ${out.levels.length}`);
+    for (const [k, l] of out.levels.entries()) {
+      assert.ok(l.size > 0);
+      assert.ok(k === 0 || l.price > (out.levels[k - 1]?.price ?? 0), "ascending");
+      assert.ok(Math.abs(l.price - price) / price < 0.25, `${l.price} near ${price}`);
+    }
+    assert.equal(
+      out.totalSize,
+      out.levels.reduce((s, l) => s + l.size, 0),
+    );
+    await fails("get_histogram", { symbol: "AAPL", period: "1 fortnight" }, "", /period/);
+    await fails("get_histogram", { symbol: "NOSUCHSYM" }, "NOT_FOUND", /NOSUCHSYM/);
   });
 });

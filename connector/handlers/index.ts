@@ -7,6 +7,8 @@ import { getContractDetailsHandler } from "./get-contract-details.ts";
 import { getExecutionsHandler } from "./get-executions.ts";
 import { getFundamentalDataHandler } from "./get-fundamental-data.ts";
 import { getFxRateHandler } from "./get-fx-rate.ts";
+import { getHeadTimestampHandler } from "./get-head-timestamp.ts";
+import { getHistogramHandler } from "./get-histogram.ts";
 import { getHistoricalDataHandler } from "./get-historical-data.ts";
 import { getHistoricalNewsHandler } from "./get-historical-news.ts";
 import { getIndexQuoteHandler } from "./get-index-quote.ts";
@@ -50,6 +52,8 @@ export const handlers: ReadonlyMap<string, HandlerEntry> = new Map(
     getTradingHoursHandler,
     getAccountValuesHandler,
     getFxRateHandler,
+    getHeadTimestampHandler,
+    getHistogramHandler,
     ...orderHandlers,
   ].map((h) => [h.tool.name, h]),
 );

@@ -17,6 +17,7 @@ import { createCall, type RequestScope } from "./request.ts";
 import { accountRequests } from "./requests/account.ts";
 import { contractRequests } from "./requests/contracts.ts";
 import { historyRequests } from "./requests/history.ts";
+import { historyMetaRequests } from "./requests/history-meta.ts";
 import { marketDataRequests } from "./requests/market-data.ts";
 import { newsRequests } from "./requests/news.ts";
 import type { IbSession } from "./session.ts";
@@ -89,6 +90,14 @@ export interface IbClient {
   matchingSymbols(pattern: string, scope: RequestScope): Promise<SymbolMatch[]>;
   historicalBars(c: ContractSummary, req: HistoryRequest, scope: RequestScope): Promise<Bar[]>;
   fundamentalData(c: ContractSummary, reportType: string, scope: RequestScope): Promise<string>;
+  /** IB's earliest data point, as IB sent it (epoch seconds). */
+  headTimestamp(c: ContractSummary, whatToShow: string, useRth: boolean, scope: RequestScope): Promise<string>;
+  histogram(
+    c: ContractSummary,
+    period: { count: number; unit: "day" | "week" | "month" | "year" },
+    useRth: boolean,
+    scope: RequestScope,
+  ): Promise<Array<{ price: number; size: number }>>;
   newsProviders(scope: RequestScope): Promise<string[]>;
   historicalNews(c: ContractSummary, q: NewsQuery, scope: RequestScope): Promise<Article[]>;
   newsArticle(
@@ -128,6 +137,7 @@ export function createIbClient(currentSession: () => IbSession, pacer: Pacer): I
   return {
     ...contractRequests(call),
     ...historyRequests(call),
+    ...historyMetaRequests(call),
     ...newsRequests(call),
     ...accountRequests(call),
     ...marketDataRequests(call),

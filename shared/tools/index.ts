@@ -7,6 +7,8 @@ import { getContractDetails } from "./get-contract-details.ts";
 import { getExecutions } from "./get-executions.ts";
 import { getFundamentalData } from "./get-fundamental-data.ts";
 import { getFxRate } from "./get-fx-rate.ts";
+import { getHeadTimestamp } from "./get-head-timestamp.ts";
+import { getHistogram } from "./get-histogram.ts";
 import { getHistoricalData } from "./get-historical-data.ts";
 import { getHistoricalNews } from "./get-historical-news.ts";
 import { getIndexQuote } from "./get-index-quote.ts";
@@ -33,6 +35,8 @@ export {
   getExecutions,
   getFundamentalData,
   getFxRate,
+  getHeadTimestamp,
+  getHistogram,
   getHistoricalData,
   getHistoricalNews,
   getIndexQuote,
@@ -75,6 +79,8 @@ export const catalogue: readonly ToolDef[] = [
   getTradingHours,
   getAccountValues,
   getFxRate,
+  getHeadTimestamp,
+  getHistogram,
   ...orderTools,
 ];
 

@@ -5,6 +5,7 @@ import * as contracts from "./contracts.ts";
 import * as fundamentals from "./fundamentals.ts";
 import * as historical from "./historical.ts";
 import * as historicalTicks from "./historical-ticks.ts";
+import * as histogram from "./histogram.ts";
 import * as marketData from "./market-data.ts";
 import * as news from "./news.ts";
 import * as orders from "./orders.ts";
@@ -32,6 +33,8 @@ const handlers: Partial<Record<ClientMsgName, HandlerFn>> = {
   cancelHistoricalData: historical.cancelHistoricalData,
   reqHeadTimestamp: historical.reqHeadTimestamp,
   reqHistoricalTicks: historicalTicks.reqHistoricalTicks,
+  reqHistogramData: histogram.reqHistogramData,
+  cancelHistogramData: histogram.cancelHistogramData,
   cancelHeadTimestamp: (_conn, r) => void r.int(),
   reqFundamentalData: fundamentals.reqFundamentalData,
   cancelFundamentalData: fundamentals.cancelFundamentalData,
