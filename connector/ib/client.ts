@@ -91,7 +91,12 @@ export interface IbClient {
   historicalBars(c: ContractSummary, req: HistoryRequest, scope: RequestScope): Promise<Bar[]>;
   fundamentalData(c: ContractSummary, reportType: string, scope: RequestScope): Promise<string>;
   /** IB's earliest data point, as IB sent it (epoch seconds). */
-  headTimestamp(c: ContractSummary, whatToShow: string, useRth: boolean, scope: RequestScope): Promise<string>;
+  headTimestamp(
+    c: ContractSummary,
+    whatToShow: string,
+    useRth: boolean,
+    scope: RequestScope,
+  ): Promise<string>;
   histogram(
     c: ContractSummary,
     period: { count: number; unit: "day" | "week" | "month" | "year" },
