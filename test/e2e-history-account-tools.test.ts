@@ -147,4 +147,63 @@ describe("history, account and FX tools end to end (MCP → gateway → NATS →
     await fails("get_histogram", { symbol: "AAPL", period: "1 fortnight" }, "", /period/);
     await fails("get_histogram", { symbol: "NOSUCHSYM" }, "NOT_FOUND", /NOSUCHSYM/);
   });
+
+  it("get_historical_ticks pages TRADES back with a cursor, and serves BID_ASK and MIDPOINT forward", async () => {
+    type Tick = {
+      time: string;
+      price?: number;
+      size?: number;
+      exchange?: string;
+      bid?: number;
+      ask?: number;
+    };
+    type Out = { ticks: Tick[]; next_cursor?: string; dataType: string };
+    const first = await ok<Out>("get_historical_ticks", { symbol: "AAPL", max_ticks: 50 });
+    assert.ok(first.ticks.length >= 50, `a full page: ${first.ticks.length}`);
+    assert.ok(first.next_cursor?.startsWith("b"), "a cursor to page further back");
+    for (const t of first.ticks)
+      assert.ok(t.price && t.size && t.exchange, "trades carry price, size, venue");
+    const times = first.ticks.map((t) => t.time);
+    assert.deepEqual([...times].sort(), times, "oldest first");
+    const second = await ok<Out>("get_historical_ticks", {
+      symbol: "AAPL",
+      max_ticks: 50,
+      cursor: first.next_cursor,
+    });
+    assert.ok(second.ticks.length > 0);
+    assert.ok(
+      (second.ticks.at(-1)?.time ?? "") < (first.ticks[0]?.time ?? ""),
+      "the next page is older, no overlap",
+    );
+
+    const start = first.ticks[0]?.time ?? "";
+    const quotes = await ok<Out>("get_historical_ticks", {
+      symbol: "AAPL",
+      data_type: "BID_ASK",
+      start,
+      max_ticks: 20,
+    });
+    assert.ok(quotes.ticks.length > 0);
+    for (const t of quotes.ticks) {
+      assert.ok(t.time >= start, `${t.time} from ${start}`);
+      assert.ok((t.bid ?? 0) > 0 && (t.bid ?? 0) < (t.ask ?? 0), "bid below ask");
+    }
+    const mid = await ok<Out>("get_historical_ticks", {
+      symbol: "AAPL",
+      data_type: "MIDPOINT",
+      start,
+      max_ticks: 5,
+    });
+    for (const t of mid.ticks) assert.ok(t.price && t.size === undefined, "midpoints carry a price only");
+
+    await fails(
+      "get_historical_ticks",
+      { symbol: "AAPL", start, end: start },
+      "INVALID_ARGUMENT",
+      /not both/,
+    );
+    await fails("get_historical_ticks", { symbol: "AAPL", cursor: "x1" }, "", /cursor/);
+    await fails("get_historical_ticks", { symbol: "AAPL", max_ticks: 1001 }, "", /max_ticks/);
+    await fails("get_historical_ticks", { symbol: "AAPL", start: "yesterday" }, "", /ISO 8601/);
+  });
 });

@@ -11,6 +11,7 @@ import { getHeadTimestampHandler } from "./get-head-timestamp.ts";
 import { getHistogramHandler } from "./get-histogram.ts";
 import { getHistoricalDataHandler } from "./get-historical-data.ts";
 import { getHistoricalNewsHandler } from "./get-historical-news.ts";
+import { getHistoricalTicksHandler } from "./get-historical-ticks.ts";
 import { getIndexQuoteHandler } from "./get-index-quote.ts";
 import { getNewsProvidersHandler } from "./get-news-providers.ts";
 import { getOpenOrdersHandler } from "./get-open-orders.ts";
@@ -54,6 +55,7 @@ export const handlers: ReadonlyMap<string, HandlerEntry> = new Map(
     getFxRateHandler,
     getHeadTimestampHandler,
     getHistogramHandler,
+    getHistoricalTicksHandler,
     ...orderHandlers,
   ].map((h) => [h.tool.name, h]),
 );

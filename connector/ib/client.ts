@@ -6,6 +6,7 @@ import type { getAccountSummary } from "../../shared/tools/get-account-summary.t
 import type { getAccountValues } from "../../shared/tools/get-account-values.ts";
 import type { getExecutions } from "../../shared/tools/get-executions.ts";
 import type { getHistoricalNews } from "../../shared/tools/get-historical-news.ts";
+import type { getHistoricalTicks } from "../../shared/tools/get-historical-ticks.ts";
 import type { getNewsProviders } from "../../shared/tools/get-news-providers.ts";
 import type { getOpenOrders } from "../../shared/tools/get-open-orders.ts";
 import type { getOptionChain } from "../../shared/tools/get-option-chain.ts";
@@ -16,6 +17,7 @@ import type { ContractDetails, SymbolMatch } from "./convert.ts";
 import { createCall, type RequestScope } from "./request.ts";
 import { accountRequests } from "./requests/account.ts";
 import { contractRequests } from "./requests/contracts.ts";
+import { historicalTicksRequests } from "./requests/historical-ticks.ts";
 import { historyRequests } from "./requests/history.ts";
 import { historyMetaRequests } from "./requests/history-meta.ts";
 import { marketDataRequests } from "./requests/market-data.ts";
@@ -45,6 +47,20 @@ export interface HistoryRequest {
   whatToShow: string;
   useRth: boolean;
 }
+
+/** One reqHistoricalTicks: exactly one of start and end in IB's "yyyyMMdd-HH:mm:ss" (UTC), the other "". */
+export interface TicksRequest {
+  start: string;
+  end: string;
+  count: number;
+  whatToShow: "TRADES" | "BID_ASK" | "MIDPOINT";
+  useRth: boolean;
+}
+
+/** A tick with time in epoch seconds, before the tool formats it. */
+export type HistoricalTick = Omit<ToolOutput<typeof getHistoricalTicks>["ticks"][number], "time"> & {
+  time: number;
+};
 
 export interface NewsQuery {
   providerCodes: string;
@@ -90,6 +106,7 @@ export interface IbClient {
   matchingSymbols(pattern: string, scope: RequestScope): Promise<SymbolMatch[]>;
   historicalBars(c: ContractSummary, req: HistoryRequest, scope: RequestScope): Promise<Bar[]>;
   fundamentalData(c: ContractSummary, reportType: string, scope: RequestScope): Promise<string>;
+  historicalTicks(c: ContractSummary, req: TicksRequest, scope: RequestScope): Promise<HistoricalTick[]>;
   /** IB's earliest data point, as IB sent it (epoch seconds). */
   headTimestamp(
     c: ContractSummary,
@@ -143,6 +160,7 @@ export function createIbClient(currentSession: () => IbSession, pacer: Pacer): I
     ...contractRequests(call),
     ...historyRequests(call),
     ...historyMetaRequests(call),
+    ...historicalTicksRequests(call),
     ...newsRequests(call),
     ...accountRequests(call),
     ...marketDataRequests(call),

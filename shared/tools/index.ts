@@ -11,6 +11,7 @@ import { getHeadTimestamp } from "./get-head-timestamp.ts";
 import { getHistogram } from "./get-histogram.ts";
 import { getHistoricalData } from "./get-historical-data.ts";
 import { getHistoricalNews } from "./get-historical-news.ts";
+import { getHistoricalTicks } from "./get-historical-ticks.ts";
 import { getIndexQuote } from "./get-index-quote.ts";
 import { getNewsProviders } from "./get-news-providers.ts";
 import { getOpenOrders } from "./get-open-orders.ts";
@@ -39,6 +40,7 @@ export {
   getHistogram,
   getHistoricalData,
   getHistoricalNews,
+  getHistoricalTicks,
   getIndexQuote,
   getNewsProviders,
   getOpenOrders,
@@ -81,6 +83,7 @@ export const catalogue: readonly ToolDef[] = [
   getFxRate,
   getHeadTimestamp,
   getHistogram,
+  getHistoricalTicks,
   ...orderTools,
 ];
 
