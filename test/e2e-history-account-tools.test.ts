@@ -206,4 +206,24 @@ describe("history, account and FX tools end to end (MCP → gateway → NATS →
     await fails("get_historical_ticks", { symbol: "AAPL", max_ticks: 1001 }, "", /max_ticks/);
     await fails("get_historical_ticks", { symbol: "AAPL", start: "yesterday" }, "", /ISO 8601/);
   });
+
+  it("get_realtime_bars collects consecutive 5-second bars, then stops", async () => {
+    type Bar = { time: string; open: number; high: number; low: number; close: number; volume: number };
+    type Out = { complete: boolean; bars: Bar[]; contract: { symbol: string } };
+    const btc = { symbol: "BTC", sec_type: "CRYPTO", exchange: "PAXOS" };
+    const out = await ok<Out>("get_realtime_bars", { ...btc, bars: 3 });
+    assert.equal(out.complete, true);
+    assert.equal(out.bars.length, 3);
+    for (const [k, b] of out.bars.entries()) {
+      assert.ok(b.low <= Math.min(b.open, b.close) && b.high >= Math.max(b.open, b.close), "OHLC consistent");
+      assert.ok(b.volume > 0, "trades carry volume");
+      if (k > 0)
+        assert.equal(Date.parse(b.time) - Date.parse(out.bars[k - 1]?.time ?? ""), 5000, "5 s apart");
+    }
+    const mid = await ok<Out>("get_realtime_bars", { ...btc, data_type: "MIDPOINT", bars: 1 });
+    assert.equal(mid.bars.length, 1);
+    await fails("get_realtime_bars", { ...btc, bars: 0 }, "", /bars/);
+    await fails("get_realtime_bars", { ...btc, data_type: "BID_ASK" }, "", /data_type/);
+    await fails("get_realtime_bars", { symbol: "NOSUCHSYM" }, "NOT_FOUND", /NOSUCHSYM/);
+  });
 });

@@ -21,6 +21,7 @@ import { getPnlHandler } from "./get-pnl.ts";
 import { getPortfolioHandler } from "./get-portfolio.ts";
 import { getPositionsHandler } from "./get-positions.ts";
 import { getQuoteHandler } from "./get-quote.ts";
+import { getRealtimeBarsHandler } from "./get-realtime-bars.ts";
 import { getTradingHoursHandler } from "./get-trading-hours.ts";
 import { lookupContractHandler } from "./lookup-contract.ts";
 import { orderHandlers } from "./order-handlers.ts";
@@ -56,6 +57,7 @@ export const handlers: ReadonlyMap<string, HandlerEntry> = new Map(
     getHeadTimestampHandler,
     getHistogramHandler,
     getHistoricalTicksHandler,
+    getRealtimeBarsHandler,
     ...orderHandlers,
   ].map((h) => [h.tool.name, h]),
 );

@@ -12,6 +12,7 @@ import type { getOpenOrders } from "../../shared/tools/get-open-orders.ts";
 import type { getOptionChain } from "../../shared/tools/get-option-chain.ts";
 import type { getPortfolio } from "../../shared/tools/get-portfolio.ts";
 import type { getPositions } from "../../shared/tools/get-positions.ts";
+import type { getRealtimeBars } from "../../shared/tools/get-realtime-bars.ts";
 import type { Pacer } from "../pacing/index.ts";
 import type { ContractDetails, SymbolMatch } from "./convert.ts";
 import { createCall, type RequestScope } from "./request.ts";
@@ -22,6 +23,7 @@ import { historyRequests } from "./requests/history.ts";
 import { historyMetaRequests } from "./requests/history-meta.ts";
 import { marketDataRequests } from "./requests/market-data.ts";
 import { newsRequests } from "./requests/news.ts";
+import { realtimeBarsRequests } from "./requests/realtime-bars.ts";
 import type { IbSession } from "./session.ts";
 
 export type { RequestScope } from "./request.ts";
@@ -61,6 +63,9 @@ export interface TicksRequest {
 export type HistoricalTick = Omit<ToolOutput<typeof getHistoricalTicks>["ticks"][number], "time"> & {
   time: number;
 };
+
+/** One real-time bar as IB sent it (time in epoch seconds), before the tool formats it. */
+export type RealtimeBar = Omit<ToolOutput<typeof getRealtimeBars>["bars"][number], "time"> & { time: number };
 
 export interface NewsQuery {
   providerCodes: string;
@@ -136,6 +141,12 @@ export interface IbClient {
     scope: RequestScope,
     how?: SnapshotMethod,
   ): Promise<Snapshot>;
+  /** Up to `count` 5-second bars until `untilMs` (epoch ms), holding a market data line meanwhile. */
+  realtimeBars(
+    c: ContractSummary,
+    req: { whatToShow: string; useRth: boolean; count: number; untilMs: number },
+    scope: RequestScope,
+  ): Promise<RealtimeBar[]>;
   optionParams(underlying: ContractSummary, scope: RequestScope): Promise<OptionParams[]>;
   pnl(account: string, scope: RequestScope): Promise<PnlValues>;
   pnlSingle(
@@ -164,5 +175,6 @@ export function createIbClient(currentSession: () => IbSession, pacer: Pacer): I
     ...newsRequests(call),
     ...accountRequests(call),
     ...marketDataRequests(call),
+    ...realtimeBarsRequests(call),
   };
 }

@@ -21,6 +21,7 @@ import { getPnl } from "./get-pnl.ts";
 import { getPortfolio } from "./get-portfolio.ts";
 import { getPositions } from "./get-positions.ts";
 import { getQuote } from "./get-quote.ts";
+import { getRealtimeBars } from "./get-realtime-bars.ts";
 import { getTradingHours } from "./get-trading-hours.ts";
 import { lookupContract } from "./lookup-contract.ts";
 import { orderTools } from "./order-tools.ts";
@@ -50,6 +51,7 @@ export {
   getPortfolio,
   getPositions,
   getQuote,
+  getRealtimeBars,
   getTradingHours,
   lookupContract,
   searchContracts,
@@ -84,6 +86,7 @@ export const catalogue: readonly ToolDef[] = [
   getHeadTimestamp,
   getHistogram,
   getHistoricalTicks,
+  getRealtimeBars,
   ...orderTools,
 ];
 

@@ -9,6 +9,7 @@ import * as historicalTicks from "./historical-ticks.ts";
 import * as marketData from "./market-data.ts";
 import * as news from "./news.ts";
 import * as orders from "./orders.ts";
+import * as realtimeBars from "./realtime-bars.ts";
 import * as session from "./session.ts";
 
 const handlers: Partial<Record<ClientMsgName, HandlerFn>> = {
@@ -42,6 +43,8 @@ const handlers: Partial<Record<ClientMsgName, HandlerFn>> = {
   reqHistoricalNews: news.reqHistoricalNews,
   reqNewsArticle: news.reqNewsArticle,
   reqMktData: marketData.reqMktData,
+  reqRealTimeBars: realtimeBars.reqRealTimeBars,
+  cancelRealTimeBars: realtimeBars.cancelRealTimeBars,
   cancelMktData: marketData.cancelMktData,
   placeOrder: orders.placeOrder,
   cancelOrder: orders.cancelOrder,
