@@ -7,7 +7,7 @@ export const getHeadTimestamp = readTool({
   title: "Earliest data",
   toolsets: ["history"],
   description:
-    "The earliest date IB has historical data for an instrument and data type: how far back get_historical_data and get_historical_ticks can reach. Paced as historical data.",
+    "The earliest time IB has historical data for an instrument and data type: how far back history tools reach.",
   input: z.object({
     ...instrumentFields,
     data_type: z.enum(["TRADES", "MIDPOINT", "BID", "ASK", "BID_ASK"]).default("TRADES"),

@@ -7,7 +7,7 @@ export const getHistogram = readTool({
   title: "Price histogram",
   toolsets: ["history"],
   description:
-    "IB's price distribution of one instrument over a period ending now: size traded at each price level, lowest first. Paced as historical data.",
+    "IB's price distribution over a period ending now: size traded at each price level, lowest first.",
   input: z.object({
     ...instrumentFields,
     period: z

@@ -14,7 +14,7 @@ export const getHistoricalTicks = readTool({
   title: "Historical ticks",
   toolsets: ["history"],
   description:
-    "Tick-by-tick history of one instrument: TRADES (price, size, exchange), BID_ASK or MIDPOINT, up to 1000 ticks from `start` forward or back from `end` (default: now), oldest first. Pass next_cursor back as `cursor` for the next page. Paced as historical data.",
+    "Tick history: TRADES (price, size, venue), BID_ASK or MIDPOINT; up to 1000 ticks from `start` forward or back from `end` (default now), oldest first. Pass next_cursor as `cursor` for the next page.",
   input: z.object({
     ...instrumentFields,
     data_type: z.enum(["TRADES", "BID_ASK", "MIDPOINT"]).default("TRADES"),
@@ -26,7 +26,7 @@ export const getHistoricalTicks = readTool({
       .string()
       .regex(/^[fb]\d{1,12}$/, "cursor is a next_cursor this tool returned")
       .optional()
-      .describe("next_cursor of the previous page; replaces start and end"),
+      .describe("next_cursor of the previous page"),
   }),
   output: z.object({
     contract: ContractSummary,
@@ -43,7 +43,7 @@ export const getHistoricalTicks = readTool({
         askSize: z.number().optional(),
       }),
     ),
-    next_cursor: z.string().optional().describe("Absent when the page reached now or the start of IB's data"),
+    next_cursor: z.string().optional().describe("Absent at the end of the data"),
   }),
   summarize: (o) =>
     `${o.contract.symbol} (conId ${o.contract.conId}) ${o.dataType}: ${o.ticks.length} ticks${o.next_cursor ? `, next_cursor ${o.next_cursor}` : ""}\n${o.ticks

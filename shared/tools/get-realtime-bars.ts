@@ -7,7 +7,7 @@ export const getRealtimeBars = readTool({
   title: "Real-time bars",
   toolsets: ["market"],
   description:
-    "A short live window of IB's 5-second bars for one instrument: waits for `bars` bars (one each 5 s) or `max_seconds`, whichever comes first, then stops. Holds a market data line meanwhile.",
+    "Live 5-second bars of one instrument: waits for `bars` bars or `max_seconds`, whichever comes first. Holds a market data line meanwhile.",
   input: z.object({
     ...instrumentFields,
     data_type: z.enum(["TRADES", "MIDPOINT", "BID", "ASK"]).default("TRADES"),
