@@ -1,13 +1,14 @@
+import { IbMcpError } from "../../shared/errors.ts";
 import { getHistogram } from "../../shared/tools/get-histogram.ts";
 import { defineHandler } from "./context.ts";
 
 type Unit = "day" | "week" | "month" | "year";
 
 export const getHistogramHandler = defineHandler(getHistogram, async (args, ctx) => {
+  const m = /^([1-9]\d{0,2}) (day|week|month|year)s?$/.exec(args.period.toLowerCase());
+  if (!m) throw new IbMcpError("INVALID_ARGUMENT", 'period is "<count> <unit>", e.g. "3 days" or "1 week"');
+  const period = { count: Number(m[1]), unit: m[2] as Unit };
   const contract = await ctx.contracts.resolve(args, ctx);
-  // the schema admits only "<count> <unit>[s]"
-  const [count, word] = args.period.toLowerCase().split(" ");
-  const period = { count: Number(count), unit: (word ?? "day").replace(/s$/, "") as Unit };
   const key = [
     "histogram",
     contract.conId,

@@ -16,7 +16,16 @@ export function ibUtc(seconds: number): string {
  * else back from now. Both start and end is refused: IB takes exactly one.
  */
 export function pageOf(args: Args, nowMs: number): { forward: boolean; at: number } {
-  if (args.cursor) return { forward: args.cursor.startsWith("f"), at: Number(args.cursor.slice(1)) };
+  if (args.cursor !== undefined) {
+    // the schema checks it too; a cursor is read here only in the shape this tool writes it
+    const m = /^([fb])(\d{1,12})$/.exec(args.cursor);
+    if (!m)
+      throw new IbMcpError(
+        "INVALID_ARGUMENT",
+        "cursor is not a next_cursor this tool returned; drop it to start over",
+      );
+    return { forward: m[1] === "f", at: Number(m[2]) };
+  }
   if (args.start && args.end)
     throw new IbMcpError("INVALID_ARGUMENT", "give start or end, not both: IB pages ticks from one of them");
   const text = args.start ?? args.end;
@@ -43,7 +52,12 @@ export function nextCursor(
   return forward ? `f${edge.time + 1}` : `b${edge.time - 1}`;
 }
 
+const KINDS = new Set(["TRADES", "BID_ASK", "MIDPOINT"]);
+
 export const getHistoricalTicksHandler = defineHandler(getHistoricalTicks, async (args, ctx) => {
+  // each kind has its own IB reply layout: anything else would wait for a reply that never comes
+  if (!KINDS.has(args.data_type))
+    throw new IbMcpError("INVALID_ARGUMENT", "data_type is TRADES, BID_ASK or MIDPOINT");
   const page = pageOf(args, Date.now());
   const contract = await ctx.contracts.resolve(args, ctx);
   const req = {
