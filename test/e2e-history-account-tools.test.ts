@@ -50,29 +50,37 @@ describe("history, account and FX tools end to end (MCP → gateway → NATS →
   });
 
   it("get_account_values lists every tag by currency, filtered by prefix and currency", async () => {
-    type Out = { account: string; values: Array<{ tag: string; value: string; currency: string }> };
+    type Values = Array<{ tag: string; value: string; currency: string }>;
+    type Out = { accounts: Array<{ account: string; values: Values }> };
     const all = await ok<Out>("get_account_values", {});
-    assert.match(all.account, /^[A-Z0-9]+$/);
+    const first = all.accounts[0];
+    assert.ok(first, "one entry per managed account");
+    assert.match(first.account, /^[A-Z0-9]+$/);
     const summary = await ok<{ accounts: Array<{ account: string; values: Array<{ tag: string }> }> }>(
       "get_account_summary",
-      { account: all.account },
+      { account: first.account },
     );
     const summaryTags = new Set(summary.accounts[0]?.values.map((v) => v.tag));
     assert.ok(
-      all.values.some((v) => !summaryTags.has(v.tag)),
+      first.values.some((v) => !summaryTags.has(v.tag)),
       "more tags than the summary's",
     );
     assert.ok(
-      all.values.some((v) => v.currency === "BASE"),
+      first.values.some((v) => v.currency === "BASE"),
       "base-currency rows",
     );
     const cash = await ok<Out>("get_account_values", {
-      account: all.account,
+      account: first.account,
       tag_prefix: "cash",
       currency: "base",
     });
-    assert.ok(cash.values.length > 0);
-    for (const v of cash.values) {
+    assert.deepEqual(
+      cash.accounts.map((a) => a.account),
+      [first.account],
+    );
+    const rows = cash.accounts[0]?.values ?? [];
+    assert.ok(rows.length > 0);
+    for (const v of rows) {
       assert.match(v.tag, /^Cash/);
       assert.equal(v.currency, "BASE");
     }

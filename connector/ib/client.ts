@@ -78,7 +78,7 @@ export interface NewsQuery {
 export type Article = ToolOutput<typeof getHistoricalNews>["articles"][number];
 export type AccountSummary = ToolOutput<typeof getAccountSummary>["accounts"];
 export type Positions = ToolOutput<typeof getPositions>["positions"];
-export type AccountValue = ToolOutput<typeof getAccountValues>["values"][number];
+export type AccountValue = ToolOutput<typeof getAccountValues>["accounts"][number]["values"][number];
 export type PortfolioItem = ToolOutput<typeof getPortfolio>["items"][number];
 export type OpenOrder = ToolOutput<typeof getOpenOrders>["orders"][number];
 export type Execution = ToolOutput<typeof getExecutions>["executions"][number];

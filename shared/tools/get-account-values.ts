@@ -7,9 +7,9 @@ export const getAccountValues = readTool({
   title: "Account values",
   toolsets: ["account"],
   description:
-    "Every account value tag IB keeps for one account, by currency (cash per currency, margin, P&L, exchange rates; BASE is the base currency): more than get_account_summary. Filter by tag prefix and currency.",
+    "Every account value tag IB keeps per account, by currency (cash per currency, margin, P&L, exchange rates; BASE is the base currency): more than get_account_summary. Filter by tag prefix and currency.",
   input: z.object({
-    account: AccountField.default("").describe("IB account id; empty for the first managed account"),
+    account: AccountField.default(""),
     tag_prefix: z
       .string()
       .max(64, "tag_prefix is at most 64 characters")
@@ -24,11 +24,19 @@ export const getAccountValues = readTool({
       .describe("Keep values in this currency (USD, EUR, ... or BASE)"),
   }),
   output: z.object({
-    account: z.string(),
-    values: z.array(z.object({ tag: z.string(), value: z.string(), currency: z.string() })),
+    accounts: z.array(
+      z.object({
+        account: z.string(),
+        values: z.array(z.object({ tag: z.string(), value: z.string(), currency: z.string() })),
+      }),
+    ),
   }),
   summarize: (o) =>
-    o.values.length === 0
-      ? `No matching values for ${o.account}.`
-      : `Account ${o.account}:\n${o.values.map((v) => `- ${v.tag}: ${v.value}${v.currency ? ` ${v.currency}` : ""}`).join("\n")}`,
+    o.accounts
+      .map((a) =>
+        a.values.length === 0
+          ? `No matching values for ${a.account}.`
+          : `Account ${a.account}:\n${a.values.map((v) => `- ${v.tag}: ${v.value}${v.currency ? ` ${v.currency}` : ""}`).join("\n")}`,
+      )
+      .join("\n\n") || "No account data.",
 });
