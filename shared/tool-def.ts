@@ -14,6 +14,8 @@ export const Toolset = z.enum([
   "options",
   "orders",
   "scanner",
+  "ticks",
+  "balances",
 ]);
 export type Toolset = z.infer<typeof Toolset>;
 

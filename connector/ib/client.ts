@@ -3,14 +3,17 @@ import type { Bar } from "../../shared/schemas/history.ts";
 import type { DataType, OptionGreeks, QuoteFields } from "../../shared/schemas/market-data.ts";
 import type { ToolOutput } from "../../shared/tool-def.ts";
 import type { getAccountSummary } from "../../shared/tools/get-account-summary.ts";
+import type { getAccountValues } from "../../shared/tools/get-account-values.ts";
 import type { getCompletedOrders } from "../../shared/tools/get-completed-orders.ts";
 import type { getExecutions } from "../../shared/tools/get-executions.ts";
 import type { getHistoricalNews } from "../../shared/tools/get-historical-news.ts";
+import type { getHistoricalTicks } from "../../shared/tools/get-historical-ticks.ts";
 import type { getNewsProviders } from "../../shared/tools/get-news-providers.ts";
 import type { getOpenOrders } from "../../shared/tools/get-open-orders.ts";
 import type { getOptionChain } from "../../shared/tools/get-option-chain.ts";
 import type { getPortfolio } from "../../shared/tools/get-portfolio.ts";
 import type { getPositions } from "../../shared/tools/get-positions.ts";
+import type { getRealtimeBars } from "../../shared/tools/get-realtime-bars.ts";
 import type { runScanner } from "../../shared/tools/run-scanner.ts";
 import type { Pacer } from "../pacing/index.ts";
 import type { ContractDetails, SymbolMatch } from "./convert.ts";
@@ -18,11 +21,14 @@ import { createCall, type RequestScope } from "./request.ts";
 import { accountRequests } from "./requests/account.ts";
 import { completedOrderRequests } from "./requests/completed-orders.ts";
 import { contractRequests } from "./requests/contracts.ts";
+import { historicalTicksRequests } from "./requests/historical-ticks.ts";
 import { historyRequests } from "./requests/history.ts";
+import { historyMetaRequests } from "./requests/history-meta.ts";
 import { marketDataRequests } from "./requests/market-data.ts";
 import { marketRuleRequests } from "./requests/market-rules.ts";
 import { newsRequests } from "./requests/news.ts";
 import { optionCalcRequests } from "./requests/option-calc.ts";
+import { realtimeBarsRequests } from "./requests/realtime-bars.ts";
 import { scannerRequests } from "./requests/scanner.ts";
 import type { IbSession } from "./session.ts";
 
@@ -50,6 +56,23 @@ export interface HistoryRequest {
   useRth: boolean;
 }
 
+/** One reqHistoricalTicks: exactly one of start and end in IB's "yyyyMMdd-HH:mm:ss" (UTC), the other "". */
+export interface TicksRequest {
+  start: string;
+  end: string;
+  count: number;
+  whatToShow: "TRADES" | "BID_ASK" | "MIDPOINT";
+  useRth: boolean;
+}
+
+/** A tick with time in epoch seconds, before the tool formats it. */
+export type HistoricalTick = Omit<ToolOutput<typeof getHistoricalTicks>["ticks"][number], "time"> & {
+  time: number;
+};
+
+/** One real-time bar as IB sent it (time in epoch seconds), before the tool formats it. */
+export type RealtimeBar = Omit<ToolOutput<typeof getRealtimeBars>["bars"][number], "time"> & { time: number };
+
 export interface NewsQuery {
   providerCodes: string;
   /** IB format: "yyyy-MM-dd HH:mm:ss.0". */
@@ -61,6 +84,7 @@ export interface NewsQuery {
 export type Article = ToolOutput<typeof getHistoricalNews>["articles"][number];
 export type AccountSummary = ToolOutput<typeof getAccountSummary>["accounts"];
 export type Positions = ToolOutput<typeof getPositions>["positions"];
+export type AccountValue = ToolOutput<typeof getAccountValues>["accounts"][number]["values"][number];
 export type PortfolioItem = ToolOutput<typeof getPortfolio>["items"][number];
 export type OpenOrder = ToolOutput<typeof getOpenOrders>["orders"][number];
 export type ScanResultRow = ToolOutput<typeof runScanner>["rows"][number];
@@ -112,6 +136,20 @@ export interface IbClient {
   matchingSymbols(pattern: string, scope: RequestScope): Promise<SymbolMatch[]>;
   historicalBars(c: ContractSummary, req: HistoryRequest, scope: RequestScope): Promise<Bar[]>;
   fundamentalData(c: ContractSummary, reportType: string, scope: RequestScope): Promise<string>;
+  historicalTicks(c: ContractSummary, req: TicksRequest, scope: RequestScope): Promise<HistoricalTick[]>;
+  /** IB's earliest data point, as IB sent it (epoch seconds). */
+  headTimestamp(
+    c: ContractSummary,
+    whatToShow: string,
+    useRth: boolean,
+    scope: RequestScope,
+  ): Promise<string>;
+  histogram(
+    c: ContractSummary,
+    period: { count: number; unit: "day" | "week" | "month" | "year" },
+    useRth: boolean,
+    scope: RequestScope,
+  ): Promise<Array<{ price: number; size: number }>>;
   newsProviders(scope: RequestScope): Promise<string[]>;
   historicalNews(c: ContractSummary, q: NewsQuery, scope: RequestScope): Promise<Article[]>;
   newsArticle(
@@ -128,6 +166,12 @@ export interface IbClient {
     scope: RequestScope,
     how?: SnapshotMethod,
   ): Promise<Snapshot>;
+  /** Up to `count` 5-second bars until `untilMs` (epoch ms), holding a market data line meanwhile. */
+  realtimeBars(
+    c: ContractSummary,
+    req: { whatToShow: string; useRth: boolean; count: number; untilMs: number },
+    scope: RequestScope,
+  ): Promise<RealtimeBar[]>;
   optionParams(underlying: ContractSummary, scope: RequestScope): Promise<OptionParams[]>;
   pnl(account: string, scope: RequestScope): Promise<PnlValues>;
   pnlSingle(
@@ -137,6 +181,8 @@ export interface IbClient {
   ): Promise<PnlValues & { position?: number; value?: number }>;
   /** Positions valued by IB (reqAccountUpdates); one account at a time, as IB allows. */
   portfolio(account: string, scope: RequestScope): Promise<PortfolioItem[]>;
+  /** Every account value tag of one account, by currency (reqAccountUpdates; shares portfolio's turn). */
+  accountValues(account: string, scope: RequestScope): Promise<AccountValue[]>;
   openOrders(scope: RequestScope): Promise<OpenOrder[]>;
   /** Today's executions joined with their commission reports. */
   executions(scope: RequestScope): Promise<Execution[]>;
@@ -165,6 +211,8 @@ export function createIbClient(currentSession: () => IbSession, pacer: Pacer): I
   return {
     ...contractRequests(call),
     ...historyRequests(call),
+    ...historyMetaRequests(call),
+    ...historicalTicksRequests(call),
     ...newsRequests(call),
     ...accountRequests(call),
     ...marketDataRequests(call),
@@ -172,5 +220,6 @@ export function createIbClient(currentSession: () => IbSession, pacer: Pacer): I
     ...completedOrderRequests(call),
     ...scannerRequests(call),
     ...optionCalcRequests(call),
+    ...realtimeBarsRequests(call),
   };
 }

@@ -82,7 +82,10 @@ describe("createNatsBus against a real nats-server", () => {
     assert.equal(h?.requestId, "rid-1");
     // the budget is taken from what is left of the call's time when it is sent (a resend gets less)
     const budget = Number(h?.timeoutMs);
-    assert.ok(budget <= connectorBudgetMs(2_000) && budget > connectorBudgetMs(2_000) - 100, `budget ${budget}`);
+    assert.ok(
+      budget <= connectorBudgetMs(2_000) && budget > connectorBudgetMs(2_000) - 100,
+      `budget ${budget}`,
+    );
     assert.equal(h?.traceparent, "00-abc-def-01");
   });
 

@@ -2,14 +2,19 @@ import type { ToolDef } from "../tool-def.ts";
 import { calculateImpliedVolatility } from "./calculate-implied-volatility.ts";
 import { calculateOptionPrice } from "./calculate-option-price.ts";
 import { getAccountSummary } from "./get-account-summary.ts";
+import { getAccountValues } from "./get-account-values.ts";
 import { getArticle } from "./get-article.ts";
 import { getCompletedOrders } from "./get-completed-orders.ts";
 import { getConnectionStatus } from "./get-connection-status.ts";
 import { getContractDetails } from "./get-contract-details.ts";
 import { getExecutions } from "./get-executions.ts";
 import { getFundamentalData } from "./get-fundamental-data.ts";
+import { getFxRate } from "./get-fx-rate.ts";
+import { getHeadTimestamp } from "./get-head-timestamp.ts";
+import { getHistogram } from "./get-histogram.ts";
 import { getHistoricalData } from "./get-historical-data.ts";
 import { getHistoricalNews } from "./get-historical-news.ts";
+import { getHistoricalTicks } from "./get-historical-ticks.ts";
 import { getIndexQuote } from "./get-index-quote.ts";
 import { getMarketRule } from "./get-market-rule.ts";
 import { getNewsProviders } from "./get-news-providers.ts";
@@ -22,6 +27,7 @@ import { getPortfolio } from "./get-portfolio.ts";
 import { getPortfolioGreeks } from "./get-portfolio-greeks.ts";
 import { getPositions } from "./get-positions.ts";
 import { getQuote } from "./get-quote.ts";
+import { getRealtimeBars } from "./get-realtime-bars.ts";
 import { getScannerParameters } from "./get-scanner-parameters.ts";
 import { getTradingHours } from "./get-trading-hours.ts";
 import { lookupContract } from "./lookup-contract.ts";
@@ -32,14 +38,19 @@ import { tickerToConid } from "./ticker-to-conid.ts";
 
 export {
   getAccountSummary,
+  getAccountValues,
   getArticle,
   getCompletedOrders,
   getConnectionStatus,
   getContractDetails,
   getExecutions,
   getFundamentalData,
+  getFxRate,
+  getHeadTimestamp,
+  getHistogram,
   getHistoricalData,
   getHistoricalNews,
+  getHistoricalTicks,
   getIndexQuote,
   getMarketRule,
   getNewsProviders,
@@ -51,6 +62,7 @@ export {
   getPortfolio,
   getPositions,
   getQuote,
+  getRealtimeBars,
   getScannerParameters,
   getTradingHours,
   lookupContract,
@@ -90,6 +102,12 @@ export const catalogue: readonly ToolDef[] = [
   calculateOptionPrice,
   calculateImpliedVolatility,
   getPortfolioGreeks,
+  getAccountValues,
+  getFxRate,
+  getHeadTimestamp,
+  getHistogram,
+  getHistoricalTicks,
+  getRealtimeBars,
   ...orderTools,
 ];
 

@@ -98,7 +98,10 @@ export const reqAccountUpdates: HandlerFn = (conn, r) => {
     return;
   }
   const marks = marksAt(conn.core.market, conn.core.market.now());
-  for (const v of accountValues(acct.cash, [...acct.positions.values()], marks)) {
+  const held = [...acct.positions.values()];
+  // IB's account updates carry the per-currency ledger too: BASE and every currency held (only USD here)
+  const ledger = ["BASE", "USD"].flatMap((ccy) => ledgerValues(acct.cash, held, ccy, marks));
+  for (const v of [...accountValues(acct.cash, held, marks), ...ledger]) {
     conn.send(ServerMsg.acctValue, 2, v.tag, v.value, v.currency, accountName);
   }
   for (const p of acct.positions.values()) {

@@ -4,6 +4,7 @@ import * as account from "./account.ts";
 import * as completedOrders from "./completed-orders.ts";
 import * as contracts from "./contracts.ts";
 import * as fundamentals from "./fundamentals.ts";
+import * as histogram from "./histogram.ts";
 import * as historical from "./historical.ts";
 import * as historicalTicks from "./historical-ticks.ts";
 import * as marketData from "./market-data.ts";
@@ -11,6 +12,7 @@ import * as marketRule from "./market-rule.ts";
 import * as news from "./news.ts";
 import * as optionCalc from "./option-calc.ts";
 import * as orders from "./orders.ts";
+import * as realtimeBars from "./realtime-bars.ts";
 import * as scanner from "./scanner.ts";
 import * as session from "./session.ts";
 
@@ -36,6 +38,8 @@ const handlers: Partial<Record<ClientMsgName, HandlerFn>> = {
   cancelHistoricalData: historical.cancelHistoricalData,
   reqHeadTimestamp: historical.reqHeadTimestamp,
   reqHistoricalTicks: historicalTicks.reqHistoricalTicks,
+  reqHistogramData: histogram.reqHistogramData,
+  cancelHistogramData: histogram.cancelHistogramData,
   cancelHeadTimestamp: (_conn, r) => void r.int(),
   reqFundamentalData: fundamentals.reqFundamentalData,
   cancelFundamentalData: fundamentals.cancelFundamentalData,
@@ -47,6 +51,8 @@ const handlers: Partial<Record<ClientMsgName, HandlerFn>> = {
   reqCalcImpliedVolat: optionCalc.reqCalcImpliedVolat,
   cancelCalcOptionPrice: optionCalc.cancelCalculation,
   cancelCalcImpliedVolat: optionCalc.cancelCalculation,
+  reqRealTimeBars: realtimeBars.reqRealTimeBars,
+  cancelRealTimeBars: realtimeBars.cancelRealTimeBars,
   cancelMktData: marketData.cancelMktData,
   placeOrder: orders.placeOrder,
   cancelOrder: orders.cancelOrder,

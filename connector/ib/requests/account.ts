@@ -1,17 +1,84 @@
 import { type CommissionReport, type Contract, EventName } from "@stoqey/ib";
-import type { IbClient, PortfolioItem } from "../client.ts";
+import type { AccountValue, IbClient, PortfolioItem } from "../client.ts";
 import { compact, ibNumber, ibString, toContractSummary } from "../convert.ts";
-import { byReqId, type Call, firstValue, general, type Handler } from "../request.ts";
+import { byReqId, type Call, firstValue, general, type Handler, type RequestScope } from "../request.ts";
+
+interface AccountDownload {
+  values: AccountValue[];
+  items: PortfolioItem[];
+}
 
 /** The account's balances, positions, P&L, orders and executions. */
 export function accountRequests(
   call: Call,
 ): Pick<
   IbClient,
-  "accountSummary" | "positions" | "pnl" | "pnlSingle" | "portfolio" | "openOrders" | "executions"
+  | "accountSummary"
+  | "positions"
+  | "pnl"
+  | "pnlSingle"
+  | "portfolio"
+  | "accountValues"
+  | "openOrders"
+  | "executions"
 > {
   // IB streams account updates for one account at a time: portfolio requests take turns
   let accountUpdatesTurn: Promise<unknown> = Promise.resolve();
+
+  /** One reqAccountUpdates download of an account: its value tags and its portfolio rows, up to accountDownloadEnd. */
+  function download(account: string, scope: RequestScope): Promise<AccountDownload> {
+    const run = () =>
+      call(`account updates of ${account}`, general, scope, (link) =>
+        byReqId<AccountDownload>(link, scope, `account updates of ${account}`, (_reqId, done) => {
+          const got: AccountDownload = { values: [], items: [] };
+          const onValue = (tag: string, value: string, currency: string, accountName: string) => {
+            if (accountName === account) got.values.push({ tag, value, currency: currency ?? "" });
+          };
+          const onItem = (
+            contract: Contract,
+            position: number,
+            marketPrice: number,
+            marketValue: number,
+            averageCost?: number,
+            unrealizedPnL?: number,
+            realizedPnL?: number,
+            accountName?: string,
+          ) => {
+            if (accountName !== account) return;
+            got.items.push(
+              compact({
+                account,
+                contract: toContractSummary(contract),
+                position,
+                marketPrice,
+                marketValue,
+                averageCost: ibNumber(averageCost),
+                unrealizedPnL: ibNumber(unrealizedPnL),
+                realizedPnL: ibNumber(realizedPnL),
+              }),
+            );
+          };
+          const stop = () => link.raw.reqAccountUpdates(false, account);
+          const onEnd = (name: string) => {
+            if (name !== account) return;
+            stop();
+            done(got);
+          };
+          return {
+            events: [
+              [EventName.updateAccountValue, onValue as Handler],
+              [EventName.updatePortfolio, onItem as Handler],
+              [EventName.accountDownloadEnd, onEnd as Handler],
+            ],
+            send: () => link.raw.reqAccountUpdates(true, account),
+            cancel: stop,
+          };
+        }),
+      );
+    const mine = accountUpdatesTurn.then(run, run);
+    accountUpdatesTurn = mine.catch(() => undefined);
+    return mine;
+  }
 
   return {
     accountSummary(tags, scope) {
@@ -67,53 +134,11 @@ export function accountRequests(
     },
 
     portfolio(account, scope) {
-      const run = () =>
-        call(`portfolio of ${account}`, general, scope, (link) =>
-          byReqId<PortfolioItem[]>(link, scope, `portfolio of ${account}`, (_reqId, done) => {
-            const items: PortfolioItem[] = [];
-            const onItem = (
-              contract: Contract,
-              position: number,
-              marketPrice: number,
-              marketValue: number,
-              averageCost?: number,
-              unrealizedPnL?: number,
-              realizedPnL?: number,
-              accountName?: string,
-            ) => {
-              if (accountName !== account) return;
-              items.push(
-                compact({
-                  account,
-                  contract: toContractSummary(contract),
-                  position,
-                  marketPrice,
-                  marketValue,
-                  averageCost: ibNumber(averageCost),
-                  unrealizedPnL: ibNumber(unrealizedPnL),
-                  realizedPnL: ibNumber(realizedPnL),
-                }),
-              );
-            };
-            const stop = () => link.raw.reqAccountUpdates(false, account);
-            const onEnd = (name: string) => {
-              if (name !== account) return;
-              stop();
-              done(items);
-            };
-            return {
-              events: [
-                [EventName.updatePortfolio, onItem as Handler],
-                [EventName.accountDownloadEnd, onEnd as Handler],
-              ],
-              send: () => link.raw.reqAccountUpdates(true, account),
-              cancel: stop,
-            };
-          }),
-        );
-      const mine = accountUpdatesTurn.then(run, run);
-      accountUpdatesTurn = mine.catch(() => undefined);
-      return mine;
+      return download(account, scope).then((d) => d.items);
+    },
+
+    accountValues(account, scope) {
+      return download(account, scope).then((d) => d.values);
     },
 
     openOrders(scope) {
