@@ -54,6 +54,8 @@ describe("a call that finds no connector waits CONNECTOR_WAIT_MS for one", () =>
       assert.deepEqual(await call, { ok: true });
     } finally {
       sub.unsubscribe();
+      // the server must know it is gone before the next case asks, or that request goes to a dead subscription
+      await connectorNc.flush();
     }
   });
 
@@ -66,6 +68,8 @@ describe("a call that finds no connector waits CONNECTOR_WAIT_MS for one", () =>
       assert.equal(await code, "CONNECTOR_UNAVAILABLE");
     } finally {
       sub.unsubscribe();
+      // the server must know it is gone before the next case asks, or that request goes to a dead subscription
+      await connectorNc.flush();
     }
   });
 
@@ -105,6 +109,8 @@ describe("a call that finds no connector waits CONNECTOR_WAIT_MS for one", () =>
       assert.deepEqual(await call, { ok: true });
     } finally {
       sub.unsubscribe();
+      // the server must know it is gone before the next case asks, or that request goes to a dead subscription
+      await connectorNc.flush();
     }
   });
 });
