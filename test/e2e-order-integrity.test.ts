@@ -14,6 +14,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { signToken } from "../connector/orders/token.ts";
 import type { BoundOrder } from "../shared/schemas/order.ts";
 import { findInstrument, type Simulator, startSimulator } from "../sim/index.ts";
+import { livePriced } from "../sim/testing/live-market.ts";
 import { freePort } from "./support/free-port.ts";
 import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
 import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
@@ -49,7 +50,8 @@ describe("trading fails closed end to end", { timeout: 90_000 }, () => {
       .map((l) => JSON.parse(l) as Record<string, unknown>);
   const openOrders = async () =>
     ((await call("get_open_orders", {})).structuredContent?.orders ?? []) as OpenOrder[];
-  const price = (f: number) => Math.round(aapl.price * f * 100) / 100;
+  // around the simulator's live price, which the preview's ±5% band is checked against
+  const price = (f: number) => Math.round(livePriced(aapl).price * f * 100) / 100;
   const limitOrder = (account: string, change: Partial<BoundOrder> = {}): BoundOrder => ({
     conId: aapl.conId,
     symbol: "AAPL",

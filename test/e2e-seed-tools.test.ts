@@ -15,6 +15,8 @@ import { mcpClient, spawnSim, textOf, waitForOk } from "./support/stack.ts";
 
 type ToolResult = { isError?: boolean; structuredContent?: Record<string, unknown>; content?: unknown };
 
+const CONNECTOR_WAIT_MS = 500;
+
 describe("seed tools end to end (gateway → NATS → connector → simulator)", () => {
   let nats: NatsServerHandle;
   let sim: { cli: CliProcess; port: number };
@@ -39,7 +41,13 @@ describe("seed tools end to end (gateway → NATS → connector → simulator)",
     });
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    gateway = spawnCli("gateway", [], { NATS_URL: nats.url, PORT: String(port), TRADING_MODE: "paper" });
+    gateway = spawnCli("gateway", [], {
+      NATS_URL: nats.url,
+      PORT: String(port),
+      TRADING_MODE: "paper",
+      // how long a call waits for a connector that may be coming back before it says none is there
+      CONNECTOR_WAIT_MS: String(CONNECTOR_WAIT_MS),
+    });
     await waitForOk(`${base}/ready`, 30_000);
     client = await mcpClient(`${base}/mcp?toolsets=all`);
     nc = await connect({ servers: nats.url });
@@ -81,7 +89,7 @@ describe("seed tools end to end (gateway → NATS → connector → simulator)",
     assert.equal(again.structuredContent?.conId, findInstrument("AAPL", "STK")!.conId);
   });
 
-  it("with the connector down: tools/list still works and calls answer CONNECTOR_UNAVAILABLE fast", async () => {
+  it("with the connector down: tools/list still works and calls answer CONNECTOR_UNAVAILABLE once CONNECTOR_WAIT_MS is spent", async () => {
     await connector.stop();
     const { tools } = await client.listTools();
     assert.ok(tools.length >= seedTools.length);
@@ -91,6 +99,7 @@ describe("seed tools end to end (gateway → NATS → connector → simulator)",
     assert.equal(r.isError, true);
     assert.match(textOf(r), /CONNECTOR_UNAVAILABLE/);
     assert.match(textOf(r), /npm run connector|start/);
-    assert.ok(elapsed < 1_000, `answered in ${elapsed.toFixed(0)} ms`);
+    // once the wait is spent, not at the call's 20 s deadline
+    assert.ok(elapsed < CONNECTOR_WAIT_MS + 1_000, `answered in ${elapsed.toFixed(0)} ms`);
   });
 });
