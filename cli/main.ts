@@ -31,13 +31,14 @@ const commands: Record<string, (argv: string[]) => Promise<void>> = {
     await (await import("./all-in-one.ts")).runAllInOne(process.env);
   },
   gateway: async () => {
-    (await import("./tracing.ts")).installTracing("ib-mcp-gateway", process.env);
-    await (await import("../gateway/main.ts")).runGateway(process.env);
+    const tracing = (await import("./tracing.ts")).installTracing("ib-mcp-gateway", process.env);
+    // spans still in the batch at exit would be lost: the shutdown exports them
+    await (await import("../gateway/main.ts")).runGateway(process.env, tracing.shutdown);
   },
   connector: async () => {
     const mode = process.env.TRADING_MODE || "paper";
-    (await import("./tracing.ts")).installTracing(`ib-mcp-connector-${mode}`, process.env);
-    await (await import("../connector/main.ts")).runConnector(process.env);
+    const tracing = (await import("./tracing.ts")).installTracing(`ib-mcp-connector-${mode}`, process.env);
+    await (await import("../connector/main.ts")).runConnector(process.env, tracing.shutdown);
   },
   sim: async (argv) => (await import("../sim/cli.ts")).runSimulatorCli(argv),
   docs: async () => (await import("./docs.ts")).runDocs(),

@@ -9,8 +9,14 @@ import { startConnector } from "./connector.ts";
 /** How long a clean shutdown may take before the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
-/** Process entry of the standalone connector: NATS_URL is required; SIGINT/SIGTERM close cleanly. */
-export async function runConnector(rawEnv: Record<string, string | undefined>): Promise<void> {
+/**
+ * Process entry of the standalone connector: NATS_URL is required; SIGINT/SIGTERM close cleanly. `beforeExit` runs
+ * once everything is closed (the CLI flushes buffered trace spans there; a failure is ignored).
+ */
+export async function runConnector(
+  rawEnv: Record<string, string | undefined>,
+  beforeExit: () => Promise<void> = async () => undefined,
+): Promise<void> {
   const env = parseEnv(ConnectorEnv, rawEnv);
   if (!env.NATS_URL)
     throw new ConfigError(
@@ -47,6 +53,7 @@ export async function runConnector(rawEnv: Record<string, string | undefined>): 
     connector
       .close()
       .then(() => nc.drain())
+      .then(() => beforeExit().catch(() => undefined))
       .then(
         () => process.exit(0),
         (err: unknown) => {

@@ -4,8 +4,14 @@ import { serveGateway } from "./serve.ts";
 
 const SHUTDOWN_DEADLINE_MS = 15_000;
 
-/** The gateway process on Node: env → checks → NATS (TCP or WebSocket by NATS_URL) → HTTP, until SIGINT/SIGTERM. */
-export async function runGateway(rawEnv: Record<string, string | undefined>): Promise<void> {
+/**
+ * The gateway process on Node: env → checks → NATS (TCP or WebSocket by NATS_URL) → HTTP, until SIGINT/SIGTERM.
+ * `beforeExit` runs once everything is closed (the CLI flushes buffered trace spans there; a failure is ignored).
+ */
+export async function runGateway(
+  rawEnv: Record<string, string | undefined>,
+  beforeExit: () => Promise<void> = async () => undefined,
+): Promise<void> {
   const started = await startGateway(rawEnv, nodePlatform);
   const { env, logger } = started;
   const served = await serveGateway(started.gateway.app, env, logger);
@@ -20,6 +26,7 @@ export async function runGateway(rawEnv: Record<string, string | undefined>): Pr
     (async () => {
       await served.close();
       await started.close();
+      await beforeExit().catch(() => undefined);
     })().then(
       () => process.exit(0),
       (err: unknown) => {
