@@ -15,6 +15,7 @@ export function assertOrderShape(r: OrderRequest): void {
     throw bad(`${t} orders take no limit_price; use LMT or STP LMT for a limit`);
   if ((t === "MKT" || t === "LMT") && r.stop_price !== undefined)
     throw bad(`${t} orders take no stop_price; use STP or STP LMT for a stop`);
+  assertTrailAndAlgo(r);
   const tp = r.take_profit_price;
   const sl = r.stop_loss_price;
   if ((tp === undefined) !== (sl === undefined))
@@ -30,6 +31,27 @@ export function assertOrderShape(r: OrderRequest): void {
         `for a ${r.side} bracket take_profit_price must be ${r.side === "BUY" ? "above" : "below"} stop_loss_price`,
       );
   }
+}
+
+/** A trailing stop needs exactly one of amount and percent, TRAIL LIMIT an offset; an algo rides on MKT or LMT. */
+function assertTrailAndAlgo(r: OrderRequest): void {
+  const t = r.order_type;
+  const trail = t === "TRAIL" || t === "TRAIL LIMIT";
+  const given = [r.trailing_amount, r.trailing_percent].filter((v) => v !== undefined).length;
+  if (trail && given !== 1) throw bad(`${t} orders need exactly one of trailing_amount and trailing_percent`);
+  if (trail && (r.limit_price !== undefined || r.stop_price !== undefined))
+    throw bad(`${t} orders take no limit_price or stop_price; IB trails the stop from the market`);
+  if (!trail && given > 0)
+    throw bad(`trailing_amount and trailing_percent are for TRAIL and TRAIL LIMIT orders, not ${t}`);
+  if ((t === "TRAIL LIMIT") !== (r.limit_offset !== undefined))
+    throw bad(
+      t === "TRAIL LIMIT" ? "TRAIL LIMIT orders need limit_offset" : `${t} orders take no limit_offset`,
+    );
+  if (r.algo === undefined && r.algo_priority !== undefined) throw bad('algo_priority needs algo "Adaptive"');
+  if (r.algo !== undefined && t !== "MKT" && t !== "LMT")
+    throw bad(`the ${r.algo} algo works MKT and LMT orders only, not ${t}`);
+  if (r.algo !== undefined && r.take_profit_price !== undefined)
+    throw bad(`the ${r.algo} algo is not sent on brackets; preview the entry and its exits separately`);
 }
 
 /** The order a token binds: the request with account and contract resolved and its notional computed. */
@@ -67,6 +89,13 @@ export function bindOrder(
   };
   if (r.limit_price !== undefined) o.limit_price = r.limit_price;
   if (r.stop_price !== undefined) o.stop_price = r.stop_price;
+  if (r.trailing_amount !== undefined) o.trailing_amount = r.trailing_amount;
+  if (r.trailing_percent !== undefined) o.trailing_percent = r.trailing_percent;
+  if (r.limit_offset !== undefined) o.limit_offset = r.limit_offset;
+  if (r.algo !== undefined) {
+    o.algo = r.algo;
+    o.algo_priority = r.algo_priority ?? "Normal";
+  }
   if (r.take_profit_price !== undefined) o.take_profit_price = r.take_profit_price;
   if (r.stop_loss_price !== undefined) o.stop_loss_price = r.stop_loss_price;
   if (r.modify_order_id !== undefined) o.modify_order_id = r.modify_order_id;

@@ -10,6 +10,7 @@ export type LimitConfig = Pick<
   | "ORDER_SYMBOL_ALLOWLIST"
   | "ORDER_SYMBOL_DENYLIST"
   | "ORDER_SECTYPE_ALLOWLIST"
+  | "ORDER_TYPE_ALLOWLIST"
   | "ORDER_PRICE_BAND_PCT"
 >;
 
@@ -23,9 +24,13 @@ export function describeLimits(cfg: LimitConfig, dailyNotionalUsed: number): Tra
     symbolAllowlist: cfg.ORDER_SYMBOL_ALLOWLIST,
     symbolDenylist: cfg.ORDER_SYMBOL_DENYLIST,
     secTypeAllowlist: cfg.ORDER_SECTYPE_ALLOWLIST,
+    orderTypeAllowlist: cfg.ORDER_TYPE_ALLOWLIST,
     priceBandPct: cfg.ORDER_PRICE_BAND_PCT,
   };
 }
+
+/** The kinds an order is made of that the operator must have listed: its type, and its algo if any. */
+const kindsOf = (o: BoundOrder): string[] => (o.algo ? [o.order_type, o.algo] : [o.order_type]);
 
 const round = (n: number) => String(Math.round(n * 100) / 100);
 
@@ -59,6 +64,12 @@ export function checkLimits(
       value: o.sec_type,
       ok: cfg.ORDER_SECTYPE_ALLOWLIST.includes(o.sec_type),
     },
+    ...kindsOf(o).map((kind) => ({
+      name: "order_type_allowlist",
+      limit: cfg.ORDER_TYPE_ALLOWLIST.join(","),
+      value: kind,
+      ok: cfg.ORDER_TYPE_ALLOWLIST.includes(kind.toUpperCase()),
+    })),
     {
       name: "max_quantity",
       limit: round(cfg.ORDER_MAX_QUANTITY),

@@ -10,7 +10,10 @@ import {
 } from "./fields.ts";
 
 export const OrderSide = z.enum(["BUY", "SELL"]);
-export const OrderType = z.enum(["MKT", "LMT", "STP", "STP LMT"]);
+export const OrderType = z.enum(["MKT", "LMT", "STP", "STP LMT", "TRAIL", "TRAIL LIMIT"]);
+/** IB's algos this server sends; each also needs its name in ORDER_TYPE_ALLOWLIST. */
+export const AlgoStrategy = z.enum(["Adaptive"]);
+export const AdaptivePriority = z.enum(["Urgent", "Normal", "Patient"]);
 export const TimeInForce = z.enum(["DAY", "GTC", "IOC"]);
 
 /** Optional free text the agent sends to say who it is; written to the audit log only. */
@@ -31,9 +34,29 @@ export const OrderRequest = z.object({
     .positive()
     .max(1_000_000_000)
     .describe("Whole shares or contracts, at least the contract's minimum size (IB's contract details)."),
-  order_type: OrderType.default("LMT").describe("MKT, LMT, STP or STP LMT."),
+  order_type: OrderType.default("LMT").describe(
+    "Types beyond MKT, LMT, STP, STP LMT need the operator's ORDER_TYPE_ALLOWLIST.",
+  ),
   limit_price: z.number().positive().optional().describe("Needed for LMT and STP LMT."),
   stop_price: z.number().positive().optional().describe("Needed for STP and STP LMT."),
+  trailing_amount: z
+    .number()
+    .positive()
+    .optional()
+    .describe("TRAIL, TRAIL LIMIT: stop trails the market by this amount (or give trailing_percent)."),
+  trailing_percent: z
+    .number()
+    .positive()
+    .max(100)
+    .optional()
+    .describe("TRAIL, TRAIL LIMIT: trail by this percent."),
+  limit_offset: z
+    .number()
+    .positive()
+    .optional()
+    .describe("TRAIL LIMIT: the limit lies this far beyond the stop once it triggers."),
+  algo: AlgoStrategy.optional().describe("IB algo for MKT or LMT: Adaptive."),
+  algo_priority: AdaptivePriority.optional().describe("Adaptive's urgency; Normal when absent."),
   take_profit_price: z
     .number()
     .positive()
@@ -70,6 +93,11 @@ export const BoundOrder = z.object({
   order_type: OrderType,
   limit_price: z.number().positive().optional(),
   stop_price: z.number().positive().optional(),
+  trailing_amount: z.number().positive().optional(),
+  trailing_percent: z.number().positive().optional(),
+  limit_offset: z.number().positive().optional(),
+  algo: AlgoStrategy.optional(),
+  algo_priority: AdaptivePriority.optional(),
   take_profit_price: z.number().positive().optional(),
   stop_loss_price: z.number().positive().optional(),
   tif: TimeInForce,
@@ -115,6 +143,7 @@ export const TradingLimits = z.object({
   symbolAllowlist: z.array(z.string()),
   symbolDenylist: z.array(z.string()),
   secTypeAllowlist: z.array(z.string()),
+  orderTypeAllowlist: z.array(z.string()),
   priceBandPct: z.number(),
 });
 export type TradingLimits = z.infer<typeof TradingLimits>;

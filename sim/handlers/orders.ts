@@ -4,12 +4,13 @@ import { cancelSimOrder, isWorking, submitOrder } from "../orders/order-engine.t
 import { sendCommission, sendExecution, sendOpenOrder, sendOrderStatus } from "../orders/order-messages.ts";
 import { applyTamper } from "../orders/order-tamper.ts";
 import { readPlaceOrder } from "../orders/place-order-fields.ts";
+import { trailAndAlgoError, trailAndAlgoOf } from "../orders/trail-and-algo.ts";
 import { whatIfState } from "../orders/what-if.ts";
 import { ServerMsg } from "../protocol/msg-ids.ts";
 import { findByConId } from "../universe/instruments.ts";
 import { resolveContract } from "./resolve-contract.ts";
 
-const ORDER_TYPES = ["MKT", "LMT", "STP", "STP LMT"];
+const ORDER_TYPES = ["MKT", "LMT", "STP", "STP LMT", "TRAIL", "TRAIL LIMIT"];
 
 /**
  * placeOrder: MKT fills at the simulated bid/ask, LMT when marketable or once the price crosses, STP and
@@ -56,6 +57,8 @@ export const placeOrder: HandlerFn = (conn, r) => {
       321,
       "Error validating request:-'bO' : cause - a stop order needs a positive stop (aux) price",
     );
+  const trailOrAlgo = trailAndAlgoError(p);
+  if (trailOrAlgo) return conn.error(orderId, 321, `Error validating request:-'bO' : cause - ${trailOrAlgo}`);
   if (!core.accounts.has(account))
     return conn.error(
       orderId,
@@ -96,6 +99,7 @@ export const placeOrder: HandlerFn = (conn, r) => {
     orderRef: p.orderRef,
     parentId: p.parentId,
     transmit: p.transmit,
+    ...trailAndAlgoOf(p),
     status: "PreSubmitted",
     filled: 0,
     avgFillPrice: 0,

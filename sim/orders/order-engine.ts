@@ -5,6 +5,7 @@ import type { Instrument } from "../universe/instrument.ts";
 import { findByConId } from "../universe/instruments.ts";
 import { quoteOf } from "../universe/quotes.ts";
 import { sendCommission, sendExecution, sendOpenOrder, sendOrderStatus } from "./order-messages.ts";
+import { trailCrossed } from "./trail-and-algo.ts";
 
 /** How long a marketable order takes to fill, before timeScale. */
 const FILL_DELAY_MS = 50;
@@ -123,6 +124,16 @@ function marketablePrice(o: SimOrder, i: Instrument, last: number): number | und
     }
     type = type === "STP" ? "MKT" : "LMT";
   }
+  if (type === "TRAIL" || type === "TRAIL LIMIT") {
+    if (!o.triggered) {
+      if (!trailCrossed(o, last)) return undefined;
+      o.triggered = true;
+      const offset = o.lmtPriceOffset ?? 0;
+      const stop = o.trailStopPrice ?? last;
+      if (type === "TRAIL LIMIT") o.lmtPrice = o.action === "SELL" ? stop - offset : stop + offset;
+    }
+    type = type === "TRAIL" ? "MKT" : "LMT";
+  }
   if (type === "MKT") return o.action === "BUY" ? q.ask : q.bid;
   if (o.action === "BUY" && q.ask <= o.lmtPrice) return Math.min(o.lmtPrice, q.ask);
   if (o.action === "SELL" && q.bid >= o.lmtPrice) return Math.max(o.lmtPrice, q.bid);
@@ -193,7 +204,7 @@ export function submitOrder(core: SimCore, o: SimOrder, _i: Instrument): void {
   for (const g of group) activate(core, g);
 }
 
-/** After a fill: a parent's children go live; a child's fill cancels its siblings (one-cancels-all). */
+/** After a fill: a parent's children go live; a child's fill cancels its siblings, an OCA member's the rest of its group. */
 function afterFill(core: SimCore, o: SimOrder): void {
   for (const c of core.orders.values()) {
     if (c === o || !isWorking(c) || c.held) continue;
@@ -204,6 +215,8 @@ function afterFill(core: SimCore, o: SimOrder): void {
       sendOrderStatus(sessionFor(core, c), c);
       startWatch(core, c, i);
     } else if (o.parentId && c.parentId === o.parentId) {
+      cancelSimOrder(core, c, i);
+    } else if (o.ocaGroup && c.ocaGroup === o.ocaGroup && c.owner === o.owner) {
       cancelSimOrder(core, c, i);
     }
   }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type Contract, SecType } from "@stoqey/ib";
+import { type Contract, type Order, SecType } from "@stoqey/ib";
 import type { BoundOrder } from "../../../shared/schemas/order.ts";
 import { echoDifferences } from "./echo-check.ts";
 import { ibOrdersOf } from "./ib-orders-of.ts";
@@ -56,6 +56,15 @@ describe("IB's echo of an order", () => {
         /conId: sent 265598, IB has 272093.*symbol: sent AAPL, IB has MSFT/,
       ],
       [{}, { currency: "EUR" }, /currency: sent USD, IB has EUR/],
+      [{ trailingPercent: 2 }, {}, /trailing_percent: sent \(none\), IB has 2/],
+      [{ lmtPriceOffset: 0.3 }, {}, /limit_offset: sent \(none\), IB has 0.3/],
+      [{ algoStrategy: "Vwap" }, {}, /algo: sent \(none\), IB has Vwap/],
+      [
+        { algoParams: [{ tag: "maxPctVol", value: "0.5" }] },
+        {},
+        /algo_params: sent \(none\), IB has maxPctVol=0.5/,
+      ],
+      [{ ocaGroup: "g1" }, {}, /oca_group: sent \(none\), IB has g1/],
     ];
     for (const [order, c, pattern] of cases) {
       const d = echoDifferences(id, sent, contract, {
@@ -64,5 +73,34 @@ describe("IB's echo of an order", () => {
       });
       assert.match(d.join("; "), pattern);
     }
+  });
+
+  it("compares a trailing stop's amount, percent and offset, and an algo's params, with what was sent", () => {
+    const { limit_price, take_profit_price, stop_loss_price, ...plain } = bound;
+    const trail: BoundOrder = {
+      ...plain,
+      order_type: "TRAIL LIMIT",
+      trailing_amount: 1.5,
+      limit_offset: 0.25,
+    };
+    const [[id, sent]] = ibOrdersOf(trail, "ibmcp-01", 20) as [[number, Order]];
+    assert.equal(sent.auxPrice, 1.5);
+    assert.equal(sent.lmtPriceOffset, 0.25);
+    const same = { contract: echoContract, order: { ...sent, trailingPercent: Number.MAX_VALUE } };
+    assert.deepEqual(echoDifferences(id, sent, contract, same), []);
+    const moved = { contract: echoContract, order: { ...sent, auxPrice: 3, lmtPriceOffset: 1 } };
+    assert.match(
+      echoDifferences(id, sent, contract, moved).join("; "),
+      /trailing_amount: sent 1.5, IB has 3.*limit_offset: sent 0.25, IB has 1/,
+    );
+    const adaptive: BoundOrder = { ...plain, limit_price, algo: "Adaptive", algo_priority: "Patient" };
+    const [[aid, a]] = ibOrdersOf(adaptive, "ibmcp-02", 30) as [[number, Order]];
+    assert.deepEqual(a.algoParams, [{ tag: "adaptivePriority", value: "Patient" }]);
+    const urgent = { ...a, algoParams: [{ tag: "adaptivePriority", value: "Urgent" }] };
+    assert.match(
+      echoDifferences(aid, a, contract, { contract: echoContract, order: urgent }).join("; "),
+      /algo_params: sent adaptivePriority=Patient, IB has adaptivePriority=Urgent/,
+    );
+    assert.ok(take_profit_price && stop_loss_price);
   });
 });

@@ -51,6 +51,11 @@ const price = (v: number | undefined) => {
 const samePrice = (a: number | undefined, b: number | undefined) =>
   a === undefined || b === undefined ? a === b : Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a));
 const text = (v: unknown) => (v === undefined || v === null ? "" : String(v)).trim().toUpperCase();
+const paramsText = (p: Order["algoParams"]) =>
+  (p ?? [])
+    .map((t) => `${t.tag}=${t.value}`)
+    .sort()
+    .join(",");
 const show = (v: unknown) => (v === undefined || v === "" ? "(none)" : String(v));
 
 /**
@@ -74,7 +79,16 @@ export function echoDifferences(id: number, sent: Order, contract: BoundContract
   const lmt = [price(sent.lmtPrice), price(o.lmtPrice)] as const;
   field("limit_price", lmt[0], lmt[1], samePrice(...lmt));
   const aux = [price(sent.auxPrice), price(o.auxPrice)] as const;
-  field("stop_price", aux[0], aux[1], samePrice(...aux));
+  const trail = text(sent.orderType).startsWith("TRAIL");
+  field(trail ? "trailing_amount" : "stop_price", aux[0], aux[1], samePrice(...aux));
+  const pct = [price(sent.trailingPercent), price(o.trailingPercent)] as const;
+  field("trailing_percent", pct[0], pct[1], samePrice(...pct));
+  const offset = [price(sent.lmtPriceOffset), price(o.lmtPriceOffset)] as const;
+  field("limit_offset", offset[0], offset[1], samePrice(...offset));
+  field("algo", sent.algoStrategy, o.algoStrategy, text(o.algoStrategy) === text(sent.algoStrategy));
+  const params = [paramsText(sent.algoParams), paramsText(o.algoParams)] as const;
+  field("algo_params", params[0], params[1], params[0] === params[1]);
+  field("oca_group", sent.ocaGroup, o.ocaGroup, (o.ocaGroup ?? "") === (sent.ocaGroup ?? ""));
   field("tif", sent.tif, o.tif, text(o.tif) === text(sent.tif));
   field("account", sent.account, o.account, text(o.account) === text(sent.account));
   field("orderRef", sent.orderRef, o.orderRef, (o.orderRef ?? "") === (sent.orderRef ?? ""));

@@ -17,6 +17,19 @@ export function boundContractOf(o: BoundOrder): BoundContract {
   return { conId: o.conId, symbol: o.symbol, secType: o.sec_type, currency: o.currency };
 }
 
+/** IB's fields for a trailing stop (amount in auxPrice, or trailingPercent; TRAIL LIMIT's lmtPriceOffset) and an algo. */
+function trailAndAlgoOf(o: BoundOrder): Partial<Order> {
+  const f: Partial<Order> = {};
+  if (o.trailing_amount !== undefined) f.auxPrice = o.trailing_amount;
+  if (o.trailing_percent !== undefined) f.trailingPercent = o.trailing_percent;
+  if (o.limit_offset !== undefined) f.lmtPriceOffset = o.limit_offset;
+  if (o.algo !== undefined) {
+    f.algoStrategy = o.algo;
+    f.algoParams = [{ tag: "adaptivePriority", value: o.algo_priority ?? "Normal" }];
+  }
+  return f;
+}
+
 /** The IB orders one bound order becomes: one, or a bracket's parent, take-profit and stop-loss. */
 export function ibOrdersOf(o: BoundOrder, orderRef: string, firstId: number): Array<[number, Order]> {
   const common = {
@@ -31,6 +44,7 @@ export function ibOrdersOf(o: BoundOrder, orderRef: string, firstId: number): Ar
     orderType: o.order_type as OrderType,
     lmtPrice: o.limit_price,
     auxPrice: o.stop_price,
+    ...trailAndAlgoOf(o),
     orderRef,
     transmit: true,
   };

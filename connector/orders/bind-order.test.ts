@@ -1,0 +1,65 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { IbMcpError } from "../../shared/errors.ts";
+import { OrderRequest } from "../../shared/schemas/order.ts";
+import { assertOrderShape, bindOrder } from "./bind-order.ts";
+
+const req = (o: Record<string, unknown>) =>
+  OrderRequest.parse({ symbol: "AAPL", side: "SELL", quantity: 2, ...o });
+const contract = { conId: 265598, symbol: "AAPL", secType: "STK", currency: "USD" };
+const refused = (o: Record<string, unknown>, pattern: RegExp) =>
+  assert.throws(
+    () => assertOrderShape(req(o)),
+    (e: unknown) => e instanceof IbMcpError && e.code === "INVALID_ARGUMENT" && pattern.test(e.message),
+  );
+
+describe("binding trailing stops and the Adaptive algo", () => {
+  it("binds a trailing stop's amount or percent and TRAIL LIMIT's offset; the notional is at the last price", () => {
+    const t = req({ order_type: "TRAIL LIMIT", trailing_percent: 1.5, limit_offset: 0.2 });
+    assertOrderShape(t);
+    const o = bindOrder(t, "DU1", contract, 200);
+    assert.equal(o.trailing_percent, 1.5);
+    assert.equal(o.limit_offset, 0.2);
+    assert.equal(o.trailing_amount, undefined);
+    assert.equal(o.notional, 400);
+  });
+
+  it("binds Adaptive with Normal priority when none is given", () => {
+    const a = req({ order_type: "MKT", algo: "Adaptive" });
+    assertOrderShape(a);
+    assert.equal(bindOrder(a, "DU1", contract, 200).algo_priority, "Normal");
+    assert.equal(
+      bindOrder(req({ order_type: "MKT", algo: "Adaptive", algo_priority: "Urgent" }), "DU1", contract, 1)
+        .algo_priority,
+      "Urgent",
+    );
+  });
+
+  it("refuses each malformed combination, naming the field", () => {
+    refused({ order_type: "TRAIL" }, /TRAIL orders need exactly one of trailing_amount and trailing_percent/);
+    refused({ order_type: "TRAIL", trailing_amount: 1, trailing_percent: 1 }, /exactly one of/);
+    refused({ order_type: "TRAIL", trailing_amount: 1, stop_price: 5 }, /take no limit_price or stop_price/);
+    refused({ order_type: "TRAIL LIMIT", trailing_amount: 1 }, /TRAIL LIMIT orders need limit_offset/);
+    refused(
+      { order_type: "TRAIL", trailing_amount: 1, limit_offset: 1 },
+      /TRAIL orders take no limit_offset/,
+    );
+    refused(
+      { order_type: "LMT", limit_price: 5, trailing_amount: 1 },
+      /trailing_amount and trailing_percent are for TRAIL/,
+    );
+    refused(
+      { order_type: "STP", stop_price: 5, algo: "Adaptive" },
+      /Adaptive algo works MKT and LMT orders only, not STP/,
+    );
+    refused({ order_type: "MKT", algo_priority: "Urgent" }, /algo_priority needs algo "Adaptive"/);
+    refused(
+      { order_type: "LMT", limit_price: 5, algo: "Adaptive", take_profit_price: 4, stop_loss_price: 6 },
+      /not sent on brackets/,
+    );
+    assert.equal(
+      OrderRequest.safeParse({ symbol: "A", side: "BUY", quantity: 1, algo: "Vwap" }).success,
+      false,
+    );
+  });
+});

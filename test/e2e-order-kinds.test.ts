@@ -1,0 +1,180 @@
+/**
+ * Trailing stops and the Adaptive algo end to end: MCP SDK client → gateway process → real nats-server → connector
+ * process → simulator, trading on and the kinds listed in ORDER_TYPE_ALLOWLIST; and, in the all-in-one process with
+ * the default allow-list, the same orders refused before anything reaches IB.
+ */
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { startAllInOne } from "../cli/all-in-one.ts";
+import { type Simulator, startSimulator } from "../sim/index.ts";
+import { freePort } from "./support/free-port.ts";
+import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
+import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
+import { mcpClient, textOf, waitForOk } from "./support/stack.ts";
+
+const SECRET = "e2e-order-kinds-secret-0123456789abcdef";
+type ToolResult = { isError?: boolean; structuredContent?: Record<string, unknown>; content?: unknown };
+
+describe("trailing stops and the Adaptive algo end to end", { timeout: 90_000 }, () => {
+  let nats: NatsServerHandle;
+  let sim: Simulator;
+  let connector: CliProcess;
+  let gateway: CliProcess;
+  let client: Client;
+  let dir: string;
+  let auditPath: string;
+
+  const call = async (c: Client, name: string, args: Record<string, unknown>) =>
+    (await c.callTool({ name, arguments: args })) as ToolResult;
+  const preview = (args: Record<string, unknown>, c = client) =>
+    call(c, "preview_order", { symbol: "AAPL", side: "SELL", quantity: 1, ...args });
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "ibmcp-e2e-kinds-"));
+    auditPath = join(dir, "audit.jsonl");
+    nats = await startNatsServer();
+    sim = await startSimulator({ port: 0, timeScale: 0.01 });
+    connector = spawnCli("connector", [], {
+      NATS_URL: nats.url,
+      IB_HOST: "127.0.0.1",
+      IB_PORT: String(sim.port),
+      IB_CLIENT_ID: "31",
+      TRADING_MODE: "paper",
+      IB_READONLY: "false",
+      ORDER_TOKEN_SECRET: SECRET,
+      ORDER_TYPE_ALLOWLIST: "MKT,LMT,STP,STP LMT,TRAIL,TRAIL LIMIT,ADAPTIVE",
+      AUDIT_LOG_PATH: auditPath,
+    });
+    const port = await freePort();
+    gateway = spawnCli("gateway", [], {
+      NATS_URL: nats.url,
+      PORT: String(port),
+      TRADING_MODE: "paper",
+      MCP_ENABLE_TRADING: "true",
+    });
+    await waitForOk(`http://127.0.0.1:${port}/ready`, 30_000);
+    client = await mcpClient(`http://127.0.0.1:${port}/mcp?toolsets=all`);
+  });
+
+  after(async () => {
+    await client?.close();
+    await gateway?.stop();
+    await connector?.stop();
+    await sim?.close();
+    await nats?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("previews (IB what-if), places and works each kind: TRAIL, TRAIL LIMIT, Adaptive LMT and MKT", async () => {
+    const quote = await call(client, "get_quote", { symbols: ["AAPL"] });
+    const last = ((quote.structuredContent?.quotes ?? []) as Array<{ last?: number }>)[0]?.last ?? 100;
+    const cases: Array<[string, Record<string, unknown>, Record<string, unknown>]> = [
+      ["TRAIL", { order_type: "TRAIL", trailing_percent: 30 }, { trailing_percent: 30 }],
+      [
+        "TRAIL LIMIT",
+        { order_type: "TRAIL LIMIT", trailing_amount: 40, limit_offset: 0.5 },
+        { trailing_amount: 40, limit_offset: 0.5 },
+      ],
+      [
+        "Adaptive LMT",
+        {
+          order_type: "LMT",
+          limit_price: Math.round(last * 1.03 * 100) / 100,
+          algo: "Adaptive",
+          algo_priority: "Patient",
+        },
+        { algo: "Adaptive", algo_priority: "Patient" },
+      ],
+      [
+        "Adaptive MKT",
+        { order_type: "MKT", algo: "Adaptive" },
+        { algo: "Adaptive", algo_priority: "Normal" },
+      ],
+    ];
+    for (const [name, args, bound] of cases) {
+      sim.resetStats();
+      const p = await preview(args);
+      assert.notEqual(p.isError, true, `${name}: ${textOf(p)}`);
+      const order = p.structuredContent?.order as Record<string, unknown>;
+      for (const [k, v] of Object.entries(bound)) assert.equal(order[k], v, `${name}: the token binds ${k}`);
+      const whatIf = p.structuredContent?.what_if as { commission?: number };
+      assert.ok((whatIf.commission ?? 0) > 0, `${name}: IB's what-if commission is in the preview`);
+      const placed = await call(client, "place_order", { token: p.structuredContent?.token });
+      assert.notEqual(placed.isError, true, `${name}: ${textOf(placed)}`);
+      assert.equal(sim.stats().requests.placeOrder, 2, `${name}: one what-if, one order`);
+      if (name === "Adaptive MKT") continue;
+      const id = placed.structuredContent?.order_id;
+      const open = await call(client, "get_open_orders", {});
+      const listed = (open.structuredContent?.orders ?? []) as Array<{ orderId: number; orderType?: string }>;
+      assert.ok(
+        listed.some((o) => o.orderId === id),
+        `${name}: order ${id} is working at IB (echo checked)`,
+      );
+      const cancelled = await call(client, "cancel_order", { order_id: id });
+      assert.notEqual(cancelled.isError, true, `${name}: ${textOf(cancelled)}`);
+    }
+    const audit = await readFile(auditPath, "utf8");
+    assert.match(audit, /"trailing_amount":40/);
+    assert.match(audit, /"algo":"Adaptive"/);
+  });
+
+  it("refuses malformed trailing stops and algos with INVALID_ARGUMENT naming the field, sending nothing", async () => {
+    sim.resetStats();
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ order_type: "TRAIL" }, /TRAIL orders need exactly one of trailing_amount and trailing_percent/],
+      [{ order_type: "TRAIL LIMIT", trailing_amount: 1 }, /TRAIL LIMIT orders need limit_offset/],
+      [{ order_type: "TRAIL", trailing_amount: 1, stop_price: 5 }, /take no limit_price or stop_price/],
+      [{ order_type: "STP", stop_price: 1, algo: "Adaptive" }, /Adaptive algo works MKT and LMT orders only/],
+      [{ order_type: "MKT", algo: "Vwap" }, /algo/],
+      [{ order_type: "TRAIL", trailing_percent: 101 }, /trailing_percent/],
+    ];
+    for (const [args, pattern] of cases) {
+      const r = await preview(args);
+      assert.equal(r.isError, true, JSON.stringify(args));
+      assert.match(textOf(r), /INVALID_ARGUMENT/);
+      assert.match(textOf(r), pattern);
+    }
+    assert.equal(sim.stats().requests.placeOrder ?? 0, 0, "nothing reached IB");
+  });
+
+  it("with the default ORDER_TYPE_ALLOWLIST each new kind is refused, naming the limit", async () => {
+    const aio = await startAllInOne({
+      TRADING_MODE: "paper",
+      MCP_ENABLE_TRADING: "true",
+      IB_READONLY: "false",
+      ORDER_TOKEN_SECRET: SECRET,
+      IB_HOST: "127.0.0.1",
+      IB_PORT: String(sim.port),
+      IB_CLIENT_ID: "32",
+      PORT: "0",
+      AUDIT_LOG_PATH: join(dir, "aio-audit.jsonl"),
+      LOG_LEVEL: "silent",
+    });
+    const c = await mcpClient(`${aio.url}?toolsets=all`);
+    try {
+      sim.resetStats();
+      for (const [args, kind] of [
+        [{ order_type: "TRAIL", trailing_amount: 1 }, "TRAIL"],
+        [{ order_type: "TRAIL LIMIT", trailing_amount: 1, limit_offset: 0.1 }, "TRAIL LIMIT"],
+        [{ order_type: "MKT", algo: "Adaptive" }, "Adaptive"],
+      ] as const) {
+        const r = await preview(args, c);
+        assert.equal(r.isError, true, kind);
+        assert.match(
+          textOf(r),
+          new RegExp(
+            `^INVALID_ARGUMENT: .*order_type_allowlist: ${kind} exceeds the limit MKT,LMT,STP,STP LMT`,
+          ),
+        );
+      }
+      assert.equal(sim.stats().requests.placeOrder ?? 0, 0, "nothing reached IB");
+    } finally {
+      await c.close();
+      await aio.close();
+    }
+  });
+});
