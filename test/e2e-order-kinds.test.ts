@@ -46,7 +46,7 @@ describe("trailing stops and the Adaptive algo end to end", { timeout: 90_000 },
       TRADING_MODE: "paper",
       IB_READONLY: "false",
       ORDER_TOKEN_SECRET: SECRET,
-      ORDER_TYPE_ALLOWLIST: "MKT,LMT,STP,STP LMT,TRAIL,TRAIL LIMIT,ADAPTIVE",
+      ORDER_TYPE_ALLOWLIST: "MKT,LMT,STP,STP LMT,TRAIL,TRAIL LIMIT,ADAPTIVE,OCA",
       AUDIT_LOG_PATH: auditPath,
     });
     const port = await freePort();
@@ -122,6 +122,50 @@ describe("trailing stops and the Adaptive algo end to end", { timeout: 90_000 },
     assert.match(audit, /"algo":"Adaptive"/);
   });
 
+  it("places an OCA group from one preview and one token; a fill of one order cancels the others", async () => {
+    const quote = await call(client, "get_quote", { symbols: ["AAPL"] });
+    const last = ((quote.structuredContent?.quotes ?? []) as Array<{ last?: number }>)[0]?.last ?? 100;
+    sim.resetStats();
+    const p = await call(client, "preview_order", {
+      symbol: "AAPL",
+      side: "BUY",
+      quantity: 1,
+      order_type: "LMT",
+      limit_price: Math.round(last * 0.96 * 100) / 100,
+      oca_orders: [
+        { order_type: "STP", stop_price: Math.round(last * 1.04 * 100) / 100 },
+        { order_type: "MKT" },
+      ],
+    });
+    assert.notEqual(p.isError, true, textOf(p));
+    assert.equal((p.structuredContent?.order as { oca_type?: string } | undefined)?.oca_type, "cancel");
+    const placed = await call(client, "place_order", { token: p.structuredContent?.token });
+    assert.notEqual(placed.isError, true, textOf(placed));
+    assert.equal(sim.stats().requests.placeOrder, 4, "one what-if, three orders");
+    const first = placed.structuredContent?.order_id as number;
+    // the MKT order of the group fills at once and IB cancels the limit and the stop
+    const deadline = Date.now() + 20_000;
+    let listed: number[] = [first];
+    while (Date.now() < deadline) {
+      const open = await call(client, "get_open_orders", {});
+      listed = ((open.structuredContent?.orders ?? []) as Array<{ orderId: number }>).map((o) => o.orderId);
+      if (!listed.includes(first) && !listed.includes(first + 1)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(
+      !listed.includes(first) && !listed.includes(first + 1),
+      `the group's other orders were cancelled: ${listed}`,
+    );
+    const execs = await call(client, "get_executions", {});
+    const filled = ((execs.structuredContent?.executions ?? []) as Array<{ orderId?: number }>).map(
+      (e) => e.orderId,
+    );
+    assert.ok(
+      filled.includes(first + 2),
+      `the MKT order of the group filled: ${JSON.stringify(execs.structuredContent)}`,
+    );
+  });
+
   it("refuses malformed trailing stops and algos with INVALID_ARGUMENT naming the field, sending nothing", async () => {
     sim.resetStats();
     const cases: Array<[Record<string, unknown>, RegExp]> = [
@@ -131,6 +175,10 @@ describe("trailing stops and the Adaptive algo end to end", { timeout: 90_000 },
       [{ order_type: "STP", stop_price: 1, algo: "Adaptive" }, /Adaptive algo works MKT and LMT orders only/],
       [{ order_type: "MKT", algo: "Vwap" }, /algo/],
       [{ order_type: "TRAIL", trailing_percent: 101 }, /trailing_percent/],
+      [
+        { order_type: "MKT", oca_orders: [{ order_type: "LMT" }] },
+        /oca_orders\[0\]: LMT orders need limit_price/,
+      ],
     ];
     for (const [args, pattern] of cases) {
       const r = await preview(args);
@@ -161,6 +209,7 @@ describe("trailing stops and the Adaptive algo end to end", { timeout: 90_000 },
         [{ order_type: "TRAIL", trailing_amount: 1 }, "TRAIL"],
         [{ order_type: "TRAIL LIMIT", trailing_amount: 1, limit_offset: 0.1 }, "TRAIL LIMIT"],
         [{ order_type: "MKT", algo: "Adaptive" }, "Adaptive"],
+        [{ order_type: "MKT", oca_orders: [{ order_type: "MKT" }] }, "OCA"],
       ] as const) {
         const r = await preview(args, c);
         assert.equal(r.isError, true, kind);

@@ -63,3 +63,40 @@ describe("binding trailing stops and the Adaptive algo", () => {
     );
   });
 });
+
+describe("binding an OCA group", () => {
+  const group = {
+    order_type: "LMT",
+    limit_price: 210,
+    oca_orders: [
+      { order_type: "STP", stop_price: 190 },
+      { order_type: "TRAIL", trailing_percent: 2 },
+    ],
+  };
+
+  it("binds the group's orders and type; the notional is at its dearest leg", () => {
+    const r = req(group);
+    assertOrderShape(r);
+    const o = bindOrder(r, "DU1", contract, 200);
+    assert.equal(o.oca_orders?.length, 2);
+    assert.equal(o.oca_type, "cancel");
+    assert.equal(o.notional, 420);
+  });
+
+  it("refuses a malformed leg naming it, a group with a bracket, and a group modification", () => {
+    refused({ ...group, oca_orders: [{ order_type: "STP" }] }, /oca_orders\[0\]: STP orders need stop_price/);
+    refused(
+      { ...group, oca_orders: [{ order_type: "STP", stop_price: 1 }, { order_type: "TRAIL" }] },
+      /oca_orders\[1\]: TRAIL orders need exactly one of/,
+    );
+    refused(
+      { ...group, take_profit_price: 220, stop_loss_price: 190, side: "BUY" },
+      /oca_orders or a bracket, not both/,
+    );
+    refused({ ...group, modify_order_id: 5 }, /not an OCA group/);
+    assert.equal(
+      OrderRequest.safeParse({ ...group, symbol: "A", side: "BUY", quantity: 1, oca_orders: [] }).success,
+      false,
+    );
+  });
+});

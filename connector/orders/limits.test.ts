@@ -75,6 +75,17 @@ describe("trading limits", () => {
     );
   });
 
+  it("an OCA group needs OCA and each leg's type listed; each leg's prices are held to the band", () => {
+    const group = order({ oca_orders: [{ order_type: "STP", stop_price: 94 }], oca_type: "cancel" });
+    assert.deepEqual(failed(cfg(), group), ["order_type_allowlist", "price_band:oca_orders[0].stop_price"]);
+    assert.deepEqual(failed(cfg({ ORDER_TYPE_ALLOWLIST: "LMT,STP,OCA" }), group), [
+      "price_band:oca_orders[0].stop_price",
+    ]);
+    const inBand = order({ oca_orders: [{ order_type: "TRAIL", trailing_amount: 2 }], oca_type: "cancel" });
+    assert.deepEqual(failed(cfg({ ORDER_TYPE_ALLOWLIST: "LMT,OCA" }), inBand), ["order_type_allowlist"]);
+    assert.deepEqual(failed(cfg({ ORDER_TYPE_ALLOWLIST: "LMT,OCA,TRAIL" }), inBand), []);
+  });
+
   it("hold limit, stop and bracket prices to the band around the last price", () => {
     assert.deepEqual(failed(cfg(), order({ limit_price: 106 })), ["price_band:limit_price"]);
     assert.deepEqual(failed(cfg(), order({ limit_price: 95 })), []);

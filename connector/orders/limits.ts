@@ -29,8 +29,13 @@ export function describeLimits(cfg: LimitConfig, dailyNotionalUsed: number): Tra
   };
 }
 
-/** The kinds an order is made of that the operator must have listed: its type, and its algo if any. */
-const kindsOf = (o: BoundOrder): string[] => (o.algo ? [o.order_type, o.algo] : [o.order_type]);
+/** The kinds an order is made of that the operator must have listed: each leg's type, its algo, OCA for a group. */
+function kindsOf(o: BoundOrder): string[] {
+  const kinds = new Set<string>([o.order_type, ...(o.oca_orders ?? []).map((l) => l.order_type)]);
+  if (o.algo) kinds.add(o.algo);
+  if (o.oca_orders) kinds.add("OCA");
+  return [...kinds];
+}
 
 const round = (n: number) => String(Math.round(n * 100) / 100);
 
@@ -94,6 +99,12 @@ export function checkLimits(
     ["stop_price", o.stop_price],
     ["take_profit_price", o.take_profit_price],
     ["stop_loss_price", o.stop_loss_price],
+    ...(o.oca_orders ?? []).flatMap(
+      (l, k): Array<[string, number | undefined]> => [
+        [`oca_orders[${k}].limit_price`, l.limit_price],
+        [`oca_orders[${k}].stop_price`, l.stop_price],
+      ],
+    ),
   ];
   for (const [name, price] of prices) {
     if (price === undefined) continue;

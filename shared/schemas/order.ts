@@ -16,6 +16,21 @@ export const AlgoStrategy = z.enum(["Adaptive"]);
 export const AdaptivePriority = z.enum(["Urgent", "Normal", "Patient"]);
 export const TimeInForce = z.enum(["DAY", "GTC", "IOC"]);
 
+const positive = z.number().positive();
+
+/** Another order of a one-cancels-all group: same contract, side and quantity, its own type and prices. */
+export const OcaOrder = z.object({
+  order_type: OrderType,
+  limit_price: positive.optional(),
+  stop_price: positive.optional(),
+  trailing_amount: positive.optional(),
+  trailing_percent: positive.max(100).optional(),
+  limit_offset: positive.optional(),
+});
+export type OcaOrder = z.infer<typeof OcaOrder>;
+/** IB's ocaType: what a fill does to the group's other orders (1, 2, 3). */
+export const OcaType = z.enum(["cancel", "reduce", "reduce_no_block"]);
+
 /** Optional free text the agent sends to say who it is; written to the audit log only. */
 export const ClientInfo = printableText("client_info", 200)
   .optional()
@@ -57,6 +72,13 @@ export const OrderRequest = z.object({
     .describe("TRAIL LIMIT: the limit lies this far beyond the stop once it triggers."),
   algo: AlgoStrategy.optional().describe("IB algo for MKT or LMT: Adaptive."),
   algo_priority: AdaptivePriority.optional().describe("Adaptive's urgency; Normal when absent."),
+  oca_orders: z
+    .array(OcaOrder)
+    .min(1)
+    .max(3)
+    .optional()
+    .describe("One-cancels-all: 1-3 more orders, same contract, side, quantity; one preview, one token."),
+  oca_type: OcaType.default("cancel").describe("What a fill does to the group's others (IB ocaType 1-3)."),
   take_profit_price: z
     .number()
     .positive()
@@ -98,6 +120,8 @@ export const BoundOrder = z.object({
   limit_offset: z.number().positive().optional(),
   algo: AlgoStrategy.optional(),
   algo_priority: AdaptivePriority.optional(),
+  oca_orders: z.array(OcaOrder).optional(),
+  oca_type: OcaType.optional(),
   take_profit_price: z.number().positive().optional(),
   stop_loss_price: z.number().positive().optional(),
   tif: TimeInForce,

@@ -103,4 +103,28 @@ describe("IB's echo of an order", () => {
     );
     assert.ok(take_profit_price && stop_loss_price);
   });
+
+  it("sends an OCA group as orders sharing the token's orderRef as group name and IB's ocaType", () => {
+    const { take_profit_price, stop_loss_price, ...plain } = bound;
+    const group: BoundOrder = {
+      ...plain,
+      oca_orders: [{ order_type: "TRAIL", trailing_amount: 2 }],
+      oca_type: "reduce",
+    };
+    const legs = ibOrdersOf(group, "ibmcp-03", 40);
+    assert.deepEqual(
+      legs.map(([id, o]) => [id, o.orderType, o.ocaGroup, o.ocaType, o.orderRef, o.auxPrice]),
+      [
+        [40, "LMT", "ibmcp-03", 2, "ibmcp-03", undefined],
+        [41, "TRAIL", "ibmcp-03", 2, "ibmcp-03-oca1", 2],
+      ],
+    );
+    const [id, sent] = legs[1]!;
+    const outOfGroup = { contract: echoContract, order: { ...sent, ocaGroup: "" } };
+    assert.match(
+      echoDifferences(id, sent, contract, outOfGroup).join("; "),
+      /oca_group: sent ibmcp-03, IB has \(none\)/,
+    );
+    assert.ok(take_profit_price && stop_loss_price);
+  });
 });

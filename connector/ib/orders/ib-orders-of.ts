@@ -1,5 +1,5 @@
 import type { Contract, Order, OrderAction, OrderType, TimeInForce } from "@stoqey/ib";
-import type { BoundOrder } from "../../../shared/schemas/order.ts";
+import type { BoundOrder, OcaOrder } from "../../../shared/schemas/order.ts";
 import type { BoundContract } from "./echo-check.ts";
 
 /** IB's "unset double". */
@@ -17,8 +17,13 @@ export function boundContractOf(o: BoundOrder): BoundContract {
   return { conId: o.conId, symbol: o.symbol, secType: o.sec_type, currency: o.currency };
 }
 
+/** IB's ocaType for each of the schema's names. */
+const OCA_TYPES = { cancel: 1, reduce: 2, reduce_no_block: 3 } as const;
+
 /** IB's fields for a trailing stop (amount in auxPrice, or trailingPercent; TRAIL LIMIT's lmtPriceOffset) and an algo. */
-function trailAndAlgoOf(o: BoundOrder): Partial<Order> {
+function trailAndAlgoOf(
+  o: Omit<OcaOrder, "order_type"> & Pick<BoundOrder, "algo" | "algo_priority">,
+): Partial<Order> {
   const f: Partial<Order> = {};
   if (o.trailing_amount !== undefined) f.auxPrice = o.trailing_amount;
   if (o.trailing_percent !== undefined) f.trailingPercent = o.trailing_percent;
@@ -30,7 +35,7 @@ function trailAndAlgoOf(o: BoundOrder): Partial<Order> {
   return f;
 }
 
-/** The IB orders one bound order becomes: one, or a bracket's parent, take-profit and stop-loss. */
+/** The IB orders one bound order becomes: one, an OCA group's orders, or a bracket's parent, take-profit and stop-loss. */
 export function ibOrdersOf(o: BoundOrder, orderRef: string, firstId: number): Array<[number, Order]> {
   const common = {
     totalQuantity: o.quantity,
@@ -48,6 +53,25 @@ export function ibOrdersOf(o: BoundOrder, orderRef: string, firstId: number): Ar
     orderRef,
     transmit: true,
   };
+  if (o.oca_orders !== undefined) {
+    // the group is named after the token's orderRef: unique, and the same on a replay
+    const group = { ocaGroup: orderRef, ocaType: OCA_TYPES[o.oca_type ?? "cancel"] };
+    const others = o.oca_orders.map((l, k): [number, Order] => [
+      firstId + 1 + k,
+      {
+        ...common,
+        ...group,
+        action: o.side as OrderAction,
+        orderType: l.order_type as OrderType,
+        lmtPrice: l.limit_price,
+        auxPrice: l.stop_price,
+        ...trailAndAlgoOf(l),
+        orderRef: `${orderRef}-oca${k + 1}`,
+        transmit: true,
+      },
+    ]);
+    return [[firstId, { ...parent, ...group }], ...others];
+  }
   if (o.take_profit_price === undefined || o.stop_loss_price === undefined) return [[firstId, parent]];
   const exit = (o.side === "BUY" ? "SELL" : "BUY") as OrderAction;
   // IB's bracket: only the last child transmits, so nothing goes out until all three arrived
