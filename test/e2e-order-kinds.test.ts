@@ -47,6 +47,7 @@ describe("trailing stops and the Adaptive algo end to end", { timeout: 90_000 },
       IB_READONLY: "false",
       ORDER_TOKEN_SECRET: SECRET,
       ORDER_TYPE_ALLOWLIST: "MKT,LMT,STP,STP LMT,TRAIL,TRAIL LIMIT,ADAPTIVE,OCA",
+      ORDER_SECTYPE_ALLOWLIST: "STK,OPT",
       AUDIT_LOG_PATH: auditPath,
     });
     const port = await freePort();
@@ -166,6 +167,85 @@ describe("trailing stops and the Adaptive algo end to end", { timeout: 90_000 },
     );
   });
 
+  it("an option picked by expiry, strike and right: previewed, capped with its multiplier, placed and worked", async () => {
+    const chain = await call(client, "get_option_chain", { symbol: "AAPL", max_strikes: 500 });
+    assert.notEqual(chain.isError, true, textOf(chain));
+    const underlying = (chain.structuredContent?.underlying ?? {}) as { conId?: number };
+    const chains = (chain.structuredContent?.chains ?? []) as Array<{
+      expirations: string[];
+      strikes: number[];
+    }>;
+    const quote = await call(client, "get_quote", { symbols: ["AAPL"] });
+    const last = ((quote.structuredContent?.quotes ?? []) as Array<{ last?: number }>)[0]?.last ?? 100;
+    const expiry = chains[0]!.expirations[1]!;
+    const strike = chains[0]!.strikes.reduce((a, b) => (Math.abs(b - last) < Math.abs(a - last) ? b : a));
+    const option = { expiry, strike, right: "C" };
+    sim.resetStats();
+    const p = await call(client, "preview_order", {
+      symbol: "AAPL",
+      sec_type: "OPT",
+      option,
+      side: "BUY",
+      quantity: 1,
+      order_type: "MKT",
+    });
+    assert.notEqual(p.isError, true, textOf(p));
+    const order = p.structuredContent?.order as { conId: number; sec_type: string };
+    assert.equal(order.sec_type, "OPT");
+    assert.notEqual(order.conId, underlying.conId, "the option's own conId is bound");
+    const ref = p.structuredContent?.reference_price as number;
+    assert.ok(
+      Math.abs((p.structuredContent?.notional as number) - ref * 100) < 0.01,
+      "notional counts the multiplier",
+    );
+    // the price band holds the limit to the option's own price, not the underlying's
+    const limit = Math.round(ref * 0.98 * 100) / 100;
+    const lmt = await call(client, "preview_order", {
+      symbol: "AAPL",
+      sec_type: "OPT",
+      option,
+      side: "BUY",
+      quantity: 1,
+      limit_price: limit,
+    });
+    assert.notEqual(lmt.isError, true, textOf(lmt));
+    const placed = await call(client, "place_order", { token: lmt.structuredContent?.token });
+    assert.notEqual(placed.isError, true, textOf(placed));
+    assert.equal(sim.stats().requests.placeOrder, 3, "two what-ifs, one order");
+    const cancelled = await call(client, "cancel_order", { order_id: placed.structuredContent?.order_id });
+    assert.notEqual(cancelled.isError, true, textOf(cancelled));
+    // 1 contract fits the notional cap; enough contracts to pass it are refused, naming the cap and quantity × price × 100
+    const many = Math.min(100, Math.ceil(10_000 / (ref * 100)) + 1);
+    const capped = await call(client, "preview_order", {
+      symbol: "AAPL",
+      sec_type: "OPT",
+      option,
+      side: "BUY",
+      quantity: many,
+      order_type: "MKT",
+    });
+    assert.equal(capped.isError, true);
+    assert.match(textOf(capped), /max_notional: [\d.]+ exceeds the limit 10000/);
+    const missing = await call(client, "preview_order", {
+      symbol: "AAPL",
+      sec_type: "OPT",
+      side: "BUY",
+      quantity: 1,
+      order_type: "MKT",
+    });
+    assert.match(textOf(missing), /^INVALID_ARGUMENT: .*OPT orders need option \{expiry, strike, right\}/);
+    const none = await call(client, "preview_order", {
+      symbol: "AAPL",
+      sec_type: "OPT",
+      option: { ...option, strike: 1.5 },
+      side: "BUY",
+      quantity: 1,
+      order_type: "MKT",
+    });
+    assert.match(textOf(none), /^NOT_FOUND: No security definition for AAPL \d{8} 1.5 C option/);
+    assert.equal(sim.stats().requests.placeOrder, 3, "no refused preview reached IB");
+  });
+
   it("refuses malformed trailing stops and algos with INVALID_ARGUMENT naming the field, sending nothing", async () => {
     sim.resetStats();
     const cases: Array<[Record<string, unknown>, RegExp]> = [
@@ -178,6 +258,14 @@ describe("trailing stops and the Adaptive algo end to end", { timeout: 90_000 },
       [
         { order_type: "MKT", oca_orders: [{ order_type: "LMT" }] },
         /oca_orders\[0\]: LMT orders need limit_price/,
+      ],
+      [
+        { order_type: "MKT", option: { expiry: "20300118", strike: 100, right: "C" } },
+        /set sec_type OPT \(not STK\)/,
+      ],
+      [
+        { order_type: "MKT", sec_type: "OPT", option: { expiry: "2030-01-18", strike: 100, right: "C" } },
+        /expiry/,
       ],
     ];
     for (const [args, pattern] of cases) {
@@ -220,6 +308,14 @@ describe("trailing stops and the Adaptive algo end to end", { timeout: 90_000 },
           ),
         );
       }
+      const chain = await call(c, "get_option_chain", { symbol: "AAPL" });
+      const [first] = (chain.structuredContent?.chains ?? []) as Array<{
+        expirations: string[];
+        strikes: number[];
+      }>;
+      const option = { expiry: first!.expirations[0], strike: first!.strikes[0], right: "P" };
+      const opt = await preview({ sec_type: "OPT", option, order_type: "MKT" }, c);
+      assert.match(textOf(opt), /^INVALID_ARGUMENT: .*sec_type_allowlist: OPT exceeds the limit STK/);
       assert.equal(sim.stats().requests.placeOrder ?? 0, 0, "nothing reached IB");
     } finally {
       await c.close();

@@ -7,6 +7,7 @@ import { audited, deskOf } from "../orders/audited.ts";
 import { assertOrderShape, bindOrder } from "../orders/bind-order.ts";
 import { assertWithinLimits, checkLimits } from "../orders/limits.ts";
 import { assertModifiable } from "../orders/modify-rules.ts";
+import { orderContract } from "../orders/order-contract.ts";
 import { assertOrderQuantity } from "../orders/quantity-rules.ts";
 import { signToken } from "../orders/token.ts";
 import { defineHandler } from "./context.ts";
@@ -25,16 +26,7 @@ export const previewOrderHandler = defineHandler(previewOrder, (args, ctx) => {
         `unknown account ${account ?? "(none)"}; this connector manages ${accounts.join(", ") || "no account yet"}`,
       );
     known.account = account;
-    const [details] = await ctx.contracts.details(
-      {
-        symbol: args.conId !== undefined ? String(args.conId) : (args.symbol ?? ""),
-        sec_type: args.sec_type,
-        exchange: args.exchange,
-        currency: args.currency,
-      },
-      ctx,
-    );
-    if (!details) throw new IbMcpError("NOT_FOUND", "IB returned no contract for this order");
+    const details = await orderContract(args, ctx);
     const contract = details.contract;
     assertOrderQuantity(args.quantity, details, `${contract.symbol} (conId ${contract.conId})`);
     const last = await desk.orders.lastPrice(contract.conId, contract.exchange ?? args.exchange, ctx);

@@ -6,6 +6,7 @@ import {
   printableText,
   SecTypeCode,
   SymbolField,
+  TradingClassField,
   trimSpaces,
 } from "./fields.ts";
 
@@ -31,6 +32,15 @@ export type OcaOrder = z.infer<typeof OcaOrder>;
 /** IB's ocaType: what a fill does to the group's other orders (1, 2, 3). */
 export const OcaType = z.enum(["cancel", "reduce", "reduce_no_block"]);
 
+/** Which option of the symbol's chain an OPT order trades (get_option_chain lists them). */
+export const OptionPick = z.object({
+  expiry: z.string().regex(/^\d{8}$/, "expiry is a date YYYYMMDD, e.g. 20250117"),
+  strike: positive,
+  right: z.enum(["C", "P"]),
+  trading_class: TradingClassField.optional(),
+});
+export type OptionPick = z.infer<typeof OptionPick>;
+
 /** Optional free text the agent sends to say who it is; written to the audit log only. */
 export const ClientInfo = printableText("client_info", 200)
   .optional()
@@ -40,7 +50,8 @@ export const ClientInfo = printableText("client_info", 200)
 export const OrderRequest = z.object({
   symbol: SymbolField.overwrite(trimSpaces).optional().describe("Ticker, e.g. AAPL; or give conId."),
   conId: z.number().int().positive().optional().describe("IB contract id; wins over symbol."),
-  sec_type: SecTypeCode.default("STK").describe("Security type: STK (stocks, ETFs)."),
+  sec_type: SecTypeCode.default("STK").describe("STK (stocks, ETFs) or OPT; OPT needs option or conId."),
+  option: OptionPick.optional().describe("With sec_type OPT and symbol: expiry YYYYMMDD, strike, right C/P."),
   exchange: ExchangeField.default("SMART"),
   currency: CurrencyField.default("USD"),
   side: OrderSide,
