@@ -14,6 +14,7 @@ import { type Simulator, startSimulator } from "../server.ts";
 import { collectCodes, connectApi, connectNext, waitFor } from "../testing/clients.ts";
 import { findInstrument } from "../universe/instruments.ts";
 import { livePrice } from "../universe/live-price.ts";
+import { trailCrossed } from "./trail-and-algo.ts";
 
 describe("sim order engine: trailing stops, OCA groups, the Adaptive algo", { timeout: 30_000 }, () => {
   let sim: Simulator;
@@ -158,5 +159,27 @@ describe("sim order engine: trailing stops, OCA groups, the Adaptive algo", { ti
     });
     assert.match(String((await r2)[0].message), /Adaptive algo works MKT and LMT/);
     assert.ok(codes.every((c) => c.code !== 387));
+  });
+});
+
+describe("a trailing stop's stop price", () => {
+  it("follows a rising price for a SELL, never falls back, and triggers on the way down", () => {
+    const o = { action: "SELL", auxPrice: 2 } as Parameters<typeof trailCrossed>[0];
+    assert.equal(trailCrossed(o, 100), false);
+    assert.equal(o.trailStopPrice, 98);
+    assert.equal(trailCrossed(o, 110), false);
+    assert.equal(o.trailStopPrice, 108);
+    assert.equal(trailCrossed(o, 109), false);
+    assert.equal(o.trailStopPrice, 108, "the stop does not follow the price down");
+    assert.equal(trailCrossed(o, 107.5), true);
+  });
+
+  it("trails above the price for a BUY, by percent", () => {
+    const o = { action: "BUY", auxPrice: 0, trailingPercent: 10 } as Parameters<typeof trailCrossed>[0];
+    assert.equal(trailCrossed(o, 100), false);
+    assert.equal(o.trailStopPrice, 110);
+    assert.equal(trailCrossed(o, 90), false);
+    assert.equal(o.trailStopPrice, 99);
+    assert.equal(trailCrossed(o, 99.5), true);
   });
 });
