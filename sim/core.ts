@@ -34,6 +34,12 @@ export interface SimOrder {
   /** IB's algo and its params, echoed in openOrder. */
   algoStrategy?: string;
   algoParams?: Array<{ tag: string; value: string }>;
+  /** A BAG combo: its legs as sent (conId is the first leg's); it rests until cancelled, the simulator does not fill combos. */
+  combo?: {
+    symbol: string;
+    currency: string;
+    legs: Array<{ conId: number; ratio: number; action: string; exchange: string }>;
+  };
   /** One-cancels-all group: a fill cancels the group's other working orders. */
   ocaGroup?: string;
   ocaType?: number;

@@ -47,7 +47,7 @@ describe("trailing stops and the Adaptive algo end to end", { timeout: 90_000 },
       IB_READONLY: "false",
       ORDER_TOKEN_SECRET: SECRET,
       ORDER_TYPE_ALLOWLIST: "MKT,LMT,STP,STP LMT,TRAIL,TRAIL LIMIT,ADAPTIVE,OCA",
-      ORDER_SECTYPE_ALLOWLIST: "STK,OPT",
+      ORDER_SECTYPE_ALLOWLIST: "STK,OPT,BAG",
       AUDIT_LOG_PATH: auditPath,
     });
     const port = await freePort();
@@ -246,6 +246,69 @@ describe("trailing stops and the Adaptive algo end to end", { timeout: 90_000 },
     assert.equal(sim.stats().requests.placeOrder, 3, "no refused preview reached IB");
   });
 
+  it("combos (BAG): a vertical and an iron condor previewed with IB's what-if, banded at the net price, placed, echoed leg by leg", async () => {
+    const chain = await call(client, "get_option_chain", { symbol: "AAPL", max_strikes: 500 });
+    const [c0] = (chain.structuredContent?.chains ?? []) as Array<{
+      expirations: string[];
+      strikes: number[];
+    }>;
+    const quote = await call(client, "get_quote", { symbols: ["AAPL"] });
+    const last = ((quote.structuredContent?.quotes ?? []) as Array<{ last?: number }>)[0]?.last ?? 100;
+    const expiry = c0!.expirations[1]!;
+    const atm = c0!.strikes.findIndex((k) => k >= last);
+    const k = (d: number) => c0!.strikes[atm + d]!;
+    const leg = (strike: number, right: string, action: string) => ({ expiry, strike, right, action });
+    const combos: Array<[string, string, Array<Record<string, unknown>>]> = [
+      ["vertical", "BUY", [leg(k(0), "C", "BUY"), leg(k(2), "C", "SELL")]],
+      [
+        "iron condor",
+        "SELL",
+        [leg(k(-4), "P", "BUY"), leg(k(-2), "P", "SELL"), leg(k(2), "C", "SELL"), leg(k(4), "C", "BUY")],
+      ],
+    ];
+    for (const [name, side, legs] of combos) {
+      sim.resetStats();
+      const base = { symbol: "AAPL", sec_type: "BAG", side, quantity: 1, order_type: "LMT", legs };
+      // a far price is refused by the band, which names the combo's net price
+      const far = await call(client, "preview_order", { ...base, limit_price: 0.01 });
+      const m = /price_band:limit_price: .* of last ([\d.]+)/.exec(textOf(far));
+      assert.ok(m, `${name}: ${textOf(far)}`);
+      const net = Number(m[1]);
+      const p = await call(client, "preview_order", { ...base, limit_price: net });
+      assert.notEqual(p.isError, true, `${name}: ${textOf(p)}`);
+      assert.ok(Math.abs((p.structuredContent?.notional as number) - net * 100) < 0.01, `${name}: net × 100`);
+      const whatIf = p.structuredContent?.what_if as { commission?: number };
+      assert.ok((whatIf.commission ?? 0) > 0, `${name}: IB's what-if for the whole combo`);
+      const placed = await call(client, "place_order", { token: p.structuredContent?.token });
+      assert.notEqual(placed.isError, true, `${name}: ${textOf(placed)}`);
+      assert.equal(sim.stats().requests.placeOrder, 2, `${name}: one what-if, one combo order`);
+      const cancelled = await call(client, "cancel_order", { order_id: placed.structuredContent?.order_id });
+      assert.notEqual(cancelled.isError, true, `${name}: ${textOf(cancelled)}`);
+    }
+    const bad: Array<[Record<string, unknown>, RegExp]> = [
+      [{ legs: undefined }, /^INVALID_ARGUMENT: .*BAG orders need legs/],
+      [{ order_type: "MKT", limit_price: undefined }, /^INVALID_ARGUMENT: .*BAG orders are LMT/],
+      [{ legs: [leg(k(0), "C", "BUY"), leg(k(0), "C", "SELL")] }, /^INVALID_ARGUMENT: .*repeats another leg/],
+      [{ legs: [leg(k(0), "C", "BUY"), leg(1.5, "C", "SELL")] }, /^NOT_FOUND: .*legs\[1\]/],
+      [{ quantity: 101 }, /max_quantity: 101 exceeds the limit 100/],
+    ];
+    sim.resetStats();
+    for (const [args, pattern] of bad) {
+      const r = await call(client, "preview_order", {
+        symbol: "AAPL",
+        sec_type: "BAG",
+        side: "BUY",
+        quantity: 1,
+        order_type: "LMT",
+        limit_price: 1,
+        legs: [leg(k(0), "C", "BUY"), leg(k(2), "C", "SELL")],
+        ...args,
+      });
+      assert.match(textOf(r), pattern);
+    }
+    assert.equal(sim.stats().requests.placeOrder ?? 0, 0, "no refused combo reached IB");
+  });
+
   it("refuses malformed trailing stops and algos with INVALID_ARGUMENT naming the field, sending nothing", async () => {
     sim.resetStats();
     const cases: Array<[Record<string, unknown>, RegExp]> = [
@@ -316,6 +379,12 @@ describe("trailing stops and the Adaptive algo end to end", { timeout: 90_000 },
       const option = { expiry: first!.expirations[0], strike: first!.strikes[0], right: "P" };
       const opt = await preview({ sec_type: "OPT", option, order_type: "MKT" }, c);
       assert.match(textOf(opt), /^INVALID_ARGUMENT: .*sec_type_allowlist: OPT exceeds the limit STK/);
+      const legs = [
+        { ...option, action: "BUY" },
+        { ...option, strike: first!.strikes[1], action: "SELL" },
+      ];
+      const combo = await preview({ sec_type: "BAG", legs, order_type: "LMT", limit_price: 1 }, c);
+      assert.match(textOf(combo), /^INVALID_ARGUMENT: .*sec_type_allowlist: BAG exceeds the limit STK/);
       assert.equal(sim.stats().requests.placeOrder ?? 0, 0, "nothing reached IB");
     } finally {
       await c.close();

@@ -100,3 +100,42 @@ describe("binding an OCA group", () => {
     );
   });
 });
+
+describe("binding a combo (BAG)", () => {
+  const legs = [
+    { expiry: "20300118", strike: 100, right: "C", action: "BUY" },
+    { expiry: "20300118", strike: 110, right: "C", action: "SELL" },
+  ];
+  const combo = { sec_type: "BAG", order_type: "LMT", limit_price: 3.2, legs };
+
+  it("binds the resolved legs; the notional is the net price × 100 per combo", () => {
+    const r = req(combo);
+    assertOrderShape(r);
+    assert.equal(r.legs?.[0]?.ratio, 1, "a leg's ratio defaults to 1");
+    const bagContract = { conId: 0, symbol: "AAPL", secType: "BAG", currency: "USD", multiplier: "100" };
+    const bound = [
+      { conId: 1, ratio: 1, action: "BUY" as const, exchange: "SMART" },
+      { conId: 2, ratio: 1, action: "SELL" as const, exchange: "SMART" },
+    ];
+    const o = bindOrder(r, "DU1", bagContract, 3.1, bound);
+    assert.deepEqual(o.combo_legs, bound);
+    assert.equal(o.notional, 640);
+  });
+
+  it("refuses a combo without legs, legs without BAG, a market combo, part combos and extras", () => {
+    refused({ ...combo, legs: undefined }, /BAG orders need legs/);
+    refused({ order_type: "MKT", legs }, /legs make a combo; set sec_type BAG \(not STK\)/);
+    refused({ ...combo, order_type: "MKT", limit_price: undefined }, /BAG orders are LMT/);
+    refused({ ...combo, quantity: 1.5 }, /whole number of combos/);
+    refused({ ...combo, conId: 5, symbol: undefined }, /underlying symbol, not a conId/);
+    refused({ ...combo, algo: "Adaptive" }, /BAG orders take no algo/);
+    const one = OrderRequest.safeParse({
+      symbol: "A",
+      side: "BUY",
+      quantity: 1,
+      ...combo,
+      legs: legs.slice(0, 1),
+    });
+    assert.equal(one.success, false, "a combo has at least 2 legs");
+  });
+});

@@ -33,10 +33,34 @@ function assertLegShape(r: Leg, at: string): void {
     );
 }
 
+/** A BAG combo: legs with the underlying's symbol, a LMT at the net price per combo, whole combos, nothing else. */
+function assertComboShape(r: OrderRequest): void {
+  const bag = r.sec_type.toUpperCase() === "BAG";
+  if (bag !== (r.legs !== undefined))
+    throw bad(
+      bag
+        ? "BAG orders need legs: 2-4 option legs of the symbol"
+        : `legs make a combo; set sec_type BAG (not ${r.sec_type})`,
+    );
+  if (!bag) return;
+  if (r.symbol === undefined || r.conId !== undefined)
+    throw bad("BAG orders name the underlying symbol, not a conId");
+  if (r.order_type !== "LMT")
+    throw bad(
+      "BAG orders are LMT with the net price per combo as limit_price; a market combo has no price to cap",
+    );
+  if (!Number.isInteger(r.quantity)) throw bad("BAG quantity is a whole number of combos");
+  if (r.algo || r.oca_orders || r.take_profit_price || r.modify_order_id !== undefined)
+    throw bad(
+      "BAG orders take no algo, oca_orders, bracket or modify_order_id; cancel and preview the combo again",
+    );
+}
+
 /** Cross-field rules the flat schema cannot say: each leg's prices, an algo's order types, a bracket's and a group's shape. */
 export function assertOrderShape(r: OrderRequest): void {
   if (r.conId === undefined && r.symbol === undefined) throw bad("give symbol (e.g. AAPL) or conId");
   assertLegShape(r, "");
+  assertComboShape(r);
   for (const [k, leg] of (r.oca_orders ?? []).entries()) assertLegShape(leg, `oca_orders[${k}]: `);
   const t = r.order_type;
   if (r.algo === undefined && r.algo_priority !== undefined) throw bad('algo_priority needs algo "Adaptive"');
@@ -77,6 +101,7 @@ export function bindOrder(
     multiplier?: string;
   },
   lastPrice: number,
+  comboLegs?: BoundOrder["combo_legs"],
 ): BoundOrder {
   const multiplier = Number(contract.multiplier) > 0 ? Number(contract.multiplier) : 1;
   // the price the order can trade at: its limit, else its stop, else the market; a group at its dearest leg,
@@ -108,6 +133,7 @@ export function bindOrder(
     o.algo = r.algo;
     o.algo_priority = r.algo_priority ?? "Normal";
   }
+  if (comboLegs !== undefined) o.combo_legs = comboLegs;
   if (r.oca_orders !== undefined) {
     o.oca_orders = r.oca_orders;
     o.oca_type = r.oca_type;

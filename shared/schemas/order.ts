@@ -41,6 +41,19 @@ export const OptionPick = z.object({
 });
 export type OptionPick = z.infer<typeof OptionPick>;
 
+/** One leg of a BAG combo: an option of the order's symbol, its side within the combo and its ratio. */
+export const ComboLegPick = OptionPick.extend({
+  action: OrderSide,
+  ratio: z.number().int().min(1).max(10).default(1),
+});
+/** A combo leg as bound: resolved to its conId. */
+export const BoundComboLeg = z.object({
+  conId: z.number().int(),
+  ratio: z.number().int(),
+  action: OrderSide,
+  exchange: z.string(),
+});
+
 /** Optional free text the agent sends to say who it is; written to the audit log only. */
 export const ClientInfo = printableText("client_info", 200)
   .optional()
@@ -52,6 +65,12 @@ export const OrderRequest = z.object({
   conId: z.number().int().positive().optional().describe("IB contract id; wins over symbol."),
   sec_type: SecTypeCode.default("STK").describe("STK (stocks, ETFs) or OPT; OPT needs option or conId."),
   option: OptionPick.optional().describe("With sec_type OPT and symbol: expiry YYYYMMDD, strike, right C/P."),
+  legs: z
+    .array(ComboLegPick)
+    .min(2)
+    .max(4)
+    .optional()
+    .describe("sec_type BAG: 2-4 option legs of symbol (action, ratio); LMT price is the net per combo."),
   exchange: ExchangeField.default("SMART"),
   currency: CurrencyField.default("USD"),
   side: OrderSide,
@@ -133,6 +152,7 @@ export const BoundOrder = z.object({
   algo_priority: AdaptivePriority.optional(),
   oca_orders: z.array(OcaOrder).optional(),
   oca_type: OcaType.optional(),
+  combo_legs: z.array(BoundComboLeg).optional(),
   take_profit_price: z.number().positive().optional(),
   stop_loss_price: z.number().positive().optional(),
   tif: TimeInForce,

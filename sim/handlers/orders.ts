@@ -1,5 +1,6 @@
 import type { HandlerFn } from "../connection.ts";
 import type { SimOrder } from "../core.ts";
+import { comboInstrument } from "../orders/combo.ts";
 import { cancelSimOrder, isWorking, submitOrder } from "../orders/order-engine.ts";
 import { sendCommission, sendExecution, sendOpenOrder, sendOrderStatus } from "../orders/order-messages.ts";
 import { applyTamper } from "../orders/order-tamper.ts";
@@ -23,7 +24,8 @@ export const placeOrder: HandlerFn = (conn, r) => {
   if (r.more) core.log("warn", `placeOrder ${p.orderId}: fields left over after the walk; check the encoder`);
   const orderId = p.orderId;
   const account = p.account || core.config.accounts[0]!;
-  const instrument = resolveContract(conn, orderId, q);
+  const bag = q.secType.toUpperCase() === "BAG";
+  const instrument = bag ? comboInstrument(conn, orderId, p.comboLegs) : resolveContract(conn, orderId, q);
   if (!instrument) return;
   const { action, orderType, lmtPrice, auxPrice } = p;
   if (action !== "BUY" && action !== "SELL")
@@ -100,6 +102,9 @@ export const placeOrder: HandlerFn = (conn, r) => {
     parentId: p.parentId,
     transmit: p.transmit,
     ...trailAndAlgoOf(p),
+    ...(bag
+      ? { combo: { symbol: q.symbol.toUpperCase(), currency: q.currency || "USD", legs: p.comboLegs } }
+      : {}),
     status: "PreSubmitted",
     filled: 0,
     avgFillPrice: 0,

@@ -171,7 +171,8 @@ function activate(core: SimCore, o: SimOrder): void {
   o.status = parent && parent.status !== "Filled" ? "PreSubmitted" : "Submitted";
   sendOpenOrder(sessionFor(core, o), o, i);
   sendOrderStatus(sessionFor(core, o), o);
-  if (o.status === "Submitted") startWatch(core, o, i);
+  // combos rest until cancelled: the simulator prices and previews them but does not fill them
+  if (o.status === "Submitted" && !o.combo) startWatch(core, o, i);
 }
 
 /** The top of an order's parentId chain. */

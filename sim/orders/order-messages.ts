@@ -5,6 +5,7 @@ import type { Field } from "../protocol/field-writer.ts";
 import { MinVer, ServerMsg } from "../protocol/msg-ids.ts";
 import type { Instrument } from "../universe/instrument.ts";
 import { formatLocal } from "../universe/time-zone.ts";
+import { bagContractFields, comboLegFields } from "./combo.ts";
 import type { WhatIfState } from "./what-if.ts";
 
 /** IB's "unset double" on the wire. */
@@ -13,7 +14,11 @@ const UNSET_DOUBLE = "1.7976931348623157E308";
 /** OPEN_ORDER for a non-combo order without conditions, laid out for the connection's server version; a what-if carries its margin and commission preview. */
 export function sendOpenOrder(conn: SimConnection, o: SimOrder, i: Instrument, whatIf?: WhatIfState): void {
   const v = conn.serverVersion;
-  const f: Field[] = [ServerMsg.openOrder, o.orderId, ...contractFields(i)];
+  const f: Field[] = [
+    ServerMsg.openOrder,
+    o.orderId,
+    ...(o.combo ? bagContractFields(o.combo) : contractFields(i)),
+  ];
   f.push(
     o.action,
     o.quantity,
@@ -42,7 +47,7 @@ export function sendOpenOrder(conn: SimConnection, o: SimOrder, i: Instrument, w
   f.push("", 0, "", "", 0, 0); // volatility, volatilityType, deltaNeutralOrderType, deltaNeutralAuxPrice, continuousUpdate, referencePriceType
   f.push(o.trailStopPrice ?? "", o.trailingPercent ?? ""); // trailStopPrice, trailingPercent
   f.push("", ""); // basisPoints, basisPointsType
-  f.push("", 0, 0); // comboLegsDescription, comboLegs, orderComboLegs
+  f.push(...comboLegFields(o)); // comboLegsDescription, comboLegs, orderComboLegs
   f.push(0); // smartComboRoutingParams
   f.push("", "", ""); // scaleInitLevelSize, scaleSubsLevelSize, scalePriceIncrement
   f.push(""); // hedgeType

@@ -22,6 +22,10 @@ export const PlaceOrderFields = z.object({
   lmtPriceOffset: z.number(),
   algoStrategy: z.string(),
   algoParams: z.array(z.object({ tag: z.string(), value: z.string() })),
+  /** A BAG's legs as the client sent them. */
+  comboLegs: z.array(
+    z.object({ conId: z.number().int(), ratio: z.number().int(), action: z.string(), exchange: z.string() }),
+  ),
   account: z.string(),
   orderRef: z.string(),
   transmit: z.boolean(),
@@ -67,9 +71,12 @@ export function readPlaceOrder(
   r.skip(4); // blockOrder, sweepToFill, displaySize, triggerMethod
   const outsideRth = r.bool();
   r.skip(); // hidden
+  const comboLegs: PlaceOrderFields["comboLegs"] = [];
   if (isBag) {
-    const legs = r.int();
-    r.skip(legs * 8); // conId, ratio, action, exchange, openClose, shortSaleSlot, designatedLocation, exemptCode
+    for (let n = r.int(), k = 0; k < n; k++) {
+      comboLegs.push({ conId: r.int(), ratio: r.int(), action: r.str().toUpperCase(), exchange: r.str() });
+      r.skip(4); // openClose, shortSaleSlot, designatedLocation, exemptCode
+    }
     r.skip(r.int()); // order combo leg prices
     r.skip(r.int() * 2); // smart combo routing params: tag, value
   }
@@ -151,6 +158,7 @@ export function readPlaceOrder(
     lmtPriceOffset,
     algoStrategy,
     algoParams,
+    comboLegs,
     account,
     orderRef,
     transmit,

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { type Contract, type Order, SecType } from "@stoqey/ib";
 import type { BoundOrder } from "../../../shared/schemas/order.ts";
 import { echoDifferences } from "./echo-check.ts";
-import { ibOrdersOf } from "./ib-orders-of.ts";
+import { boundContractOf, contractOf, ibOrdersOf } from "./ib-orders-of.ts";
 
 const bound: BoundOrder = {
   conId: 265598,
@@ -124,6 +124,48 @@ describe("IB's echo of an order", () => {
     assert.match(
       echoDifferences(id, sent, contract, outOfGroup).join("; "),
       /oca_group: sent ibmcp-03, IB has \(none\)/,
+    );
+    assert.ok(take_profit_price && stop_loss_price);
+  });
+
+  it("sends a combo as a BAG of its legs and checks IB's echo leg by leg", () => {
+    const { take_profit_price, stop_loss_price, ...plain } = bound;
+    const combo: BoundOrder = {
+      ...plain,
+      conId: 0,
+      sec_type: "BAG",
+      multiplier: 100,
+      combo_legs: [
+        { conId: 11, ratio: 1, action: "BUY", exchange: "SMART" },
+        { conId: 12, ratio: 2, action: "SELL", exchange: "SMART" },
+      ],
+    };
+    const sentContract = contractOf(combo);
+    assert.equal(sentContract.secType, "BAG");
+    assert.deepEqual(
+      sentContract.comboLegs?.map((l) => [l.conId, l.ratio, l.action]),
+      [
+        [11, 1, "BUY"],
+        [12, 2, "SELL"],
+      ],
+    );
+    const [[id, sent]] = ibOrdersOf(combo, "ibmcp-04", 50) as [[number, Order]];
+    const want = boundContractOf(combo);
+    const echo = (legs: Contract["comboLegs"]) => ({
+      contract: { ...sentContract, conId: 28812380, symbol: "AAPL", comboLegs: legs },
+      order: sent,
+    });
+    assert.deepEqual(echoDifferences(id, sent, want, echo(sentContract.comboLegs)), []);
+    const swapped = sentContract.comboLegs!.map((l, k) =>
+      k === 1 ? { ...l, action: "BUY" as never, ratio: 3 } : l,
+    );
+    assert.match(
+      echoDifferences(id, sent, want, echo(swapped)).join("; "),
+      /leg 2 ratio: sent 2, IB has 3; order 50 leg 2 action: sent SELL, IB has BUY/,
+    );
+    assert.match(
+      echoDifferences(id, sent, want, echo(sentContract.comboLegs!.slice(0, 1))).join("; "),
+      /combo legs: sent 2, IB has 1.*leg 2 conId: sent 12, IB has \(none\)/,
     );
     assert.ok(take_profit_price && stop_loss_price);
   });

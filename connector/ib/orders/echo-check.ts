@@ -8,6 +8,8 @@ export interface BoundContract {
   symbol: string;
   secType: string;
   currency: string;
+  /** A BAG's legs: IB names the combo by its own conId, so the legs are what must match. */
+  legs?: ReadonlyArray<{ conId: number; ratio: number; action: string }>;
 }
 
 /** IB's openOrder for one id: the contract and order as IB holds them. */
@@ -58,6 +60,22 @@ const paramsText = (p: Order["algoParams"]) =>
     .join(",");
 const show = (v: unknown) => (v === undefined || v === "" ? "(none)" : String(v));
 
+/** A combo's legs as sent against IB's echo, leg by leg: conId, ratio and action, and no leg more or less. */
+function comboDifferences(
+  legs: NonNullable<BoundContract["legs"]>,
+  c: Contract,
+  field: (name: string, want: unknown, got: unknown, same: boolean) => void,
+): void {
+  const got = c.comboLegs ?? [];
+  field("combo legs", legs.length, got.length, got.length === legs.length);
+  legs.forEach((l, k) => {
+    const g = got[k];
+    field(`leg ${k + 1} conId`, l.conId, g?.conId, g?.conId === l.conId);
+    field(`leg ${k + 1} ratio`, l.ratio, g?.ratio, Number(g?.ratio) === l.ratio);
+    field(`leg ${k + 1} action`, l.action, g?.action, text(g?.action) === text(l.action));
+  });
+}
+
 /**
  * What differs between one leg as sent and IB's echo of it: contract, side, quantity, type, prices, tif, account,
  * orderRef, bracket parent and outside-RTH flag. Empty when IB holds exactly what was sent.
@@ -69,7 +87,9 @@ export function echoDifferences(id: number, sent: Order, contract: BoundContract
   };
   const c = echo.contract;
   const o = echo.order;
-  field("conId", contract.conId, c.conId, c.conId === contract.conId);
+  if (contract.legs)
+    comboDifferences(contract.legs, c, (name, want, got, same) => field(name, want, got, same));
+  else field("conId", contract.conId, c.conId, c.conId === contract.conId);
   field("symbol", contract.symbol, c.symbol, text(c.symbol) === text(contract.symbol));
   field("sec_type", contract.secType, c.secType, text(c.secType) === text(contract.secType));
   field("currency", contract.currency, c.currency, text(c.currency) === text(contract.currency));

@@ -1,4 +1,4 @@
-import type { Contract, Order, OrderAction, OrderType, TimeInForce } from "@stoqey/ib";
+import type { Contract, Order, OrderAction, OrderType, SecType, TimeInForce } from "@stoqey/ib";
 import type { BoundOrder, OcaOrder } from "../../../shared/schemas/order.ts";
 import type { BoundContract } from "./echo-check.ts";
 
@@ -7,14 +7,28 @@ export const UNSET = Number.MAX_VALUE;
 export const num = (v: number | undefined) =>
   v === undefined || v === UNSET || Number.isNaN(v) ? undefined : v;
 
-/** The contract an order is sent with: pinned by conId. */
+/** The contract an order is sent with: pinned by conId, or a BAG of legs pinned by theirs. */
 export function contractOf(o: BoundOrder): Contract {
-  return { conId: o.conId, exchange: o.exchange, currency: o.currency };
+  if (!o.combo_legs) return { conId: o.conId, exchange: o.exchange, currency: o.currency };
+  return {
+    symbol: o.symbol,
+    secType: "BAG" as SecType,
+    exchange: o.exchange,
+    currency: o.currency,
+    comboLegs: o.combo_legs.map((l) => ({
+      conId: l.conId,
+      ratio: l.ratio,
+      action: l.action as OrderAction,
+      exchange: l.exchange,
+    })),
+  };
 }
 
-/** The contract IB's echo must name: the bound conId, symbol, type and currency. */
+/** The contract IB's echo must name: the bound conId (a combo: each leg's), symbol, type and currency. */
 export function boundContractOf(o: BoundOrder): BoundContract {
-  return { conId: o.conId, symbol: o.symbol, secType: o.sec_type, currency: o.currency };
+  const c: BoundContract = { conId: o.conId, symbol: o.symbol, secType: o.sec_type, currency: o.currency };
+  if (o.combo_legs) c.legs = o.combo_legs;
+  return c;
 }
 
 /** IB's ocaType for each of the schema's names. */
