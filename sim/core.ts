@@ -34,7 +34,7 @@ export interface SimOrder {
   /** IB's algo and its params, echoed in openOrder. */
   algoStrategy?: string;
   algoParams?: Array<{ tag: string; value: string }>;
-  /** A BAG combo: its legs as sent (conId is the first leg's); it rests until cancelled, the simulator does not fill combos. */
+  /** A BAG combo: its legs as sent (conId is the first leg's); fills book each leg. */
   combo?: {
     symbol: string;
     currency: string;

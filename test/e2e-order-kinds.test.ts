@@ -263,7 +263,7 @@ describe("trailing stops and the Adaptive algo end to end", { timeout: 90_000 },
       [
         "iron condor",
         "SELL",
-        [leg(k(-4), "P", "BUY"), leg(k(-2), "P", "SELL"), leg(k(2), "C", "SELL"), leg(k(4), "C", "BUY")],
+        [leg(k(-4), "P", "SELL"), leg(k(-2), "P", "BUY"), leg(k(2), "C", "BUY"), leg(k(4), "C", "SELL")],
       ],
     ];
     for (const [name, side, legs] of combos) {
@@ -274,9 +274,14 @@ describe("trailing stops and the Adaptive algo end to end", { timeout: 90_000 },
       const m = /price_band:limit_price: .* of last ([\d.]+)/.exec(textOf(far));
       assert.ok(m, `${name}: ${textOf(far)}`);
       const net = Number(m[1]);
-      const p = await call(client, "preview_order", { ...base, limit_price: net });
+      // inside the band, but away from the market on the safe side, so the combo rests until cancelled
+      const limit = Math.round(net * (side === "BUY" ? 0.97 : 1.03) * 100) / 100;
+      const p = await call(client, "preview_order", { ...base, limit_price: limit });
       assert.notEqual(p.isError, true, `${name}: ${textOf(p)}`);
-      assert.ok(Math.abs((p.structuredContent?.notional as number) - net * 100) < 0.01, `${name}: net × 100`);
+      assert.ok(
+        Math.abs((p.structuredContent?.notional as number) - limit * 100) < 0.01,
+        `${name}: limit × 100`,
+      );
       const whatIf = p.structuredContent?.what_if as { commission?: number };
       assert.ok((whatIf.commission ?? 0) > 0, `${name}: IB's what-if for the whole combo`);
       const placed = await call(client, "place_order", { token: p.structuredContent?.token });
@@ -291,6 +296,10 @@ describe("trailing stops and the Adaptive algo end to end", { timeout: 90_000 },
       [{ legs: [leg(k(0), "C", "BUY"), leg(k(0), "C", "SELL")] }, /^INVALID_ARGUMENT: .*repeats another leg/],
       [{ legs: [leg(k(0), "C", "BUY"), leg(1.5, "C", "SELL")] }, /^NOT_FOUND: .*legs\[1\]/],
       [{ quantity: 101 }, /max_quantity: 101 exceeds the limit 100/],
+      [
+        { legs: [leg(k(0), "C", "SELL"), leg(k(2), "C", "BUY")] },
+        /^INVALID_ARGUMENT: these legs cost -[\d.]+ per combo as bought, not a debit; reverse each leg's action and SELL/,
+      ],
     ];
     sim.resetStats();
     for (const [args, pattern] of bad) {
@@ -380,8 +389,8 @@ describe("trailing stops and the Adaptive algo end to end", { timeout: 90_000 },
       const opt = await preview({ sec_type: "OPT", option, order_type: "MKT" }, c);
       assert.match(textOf(opt), /^INVALID_ARGUMENT: .*sec_type_allowlist: OPT exceeds the limit STK/);
       const legs = [
-        { ...option, action: "BUY" },
-        { ...option, strike: first!.strikes[1], action: "SELL" },
+        { ...option, right: "C", action: "BUY" },
+        { ...option, right: "C", strike: first!.strikes[1], action: "SELL" },
       ];
       const combo = await preview({ sec_type: "BAG", legs, order_type: "LMT", limit_price: 1 }, c);
       assert.match(textOf(combo), /^INVALID_ARGUMENT: .*sec_type_allowlist: BAG exceeds the limit STK/);

@@ -33,9 +33,7 @@ export const previewOrderHandler = defineHandler(previewOrder, (args, ctx) => {
     const contract = combo?.contract ?? details!.contract;
     if (details) assertOrderQuantity(args.quantity, details, `${contract.symbol} (conId ${contract.conId})`);
     // a combo's band and notional are its net price per combo
-    const last = combo
-      ? Math.abs(combo.net)
-      : await lastOf(contract.conId, contract.exchange ?? args.exchange);
+    const last = combo ? combo.net : await lastOf(contract.conId, contract.exchange ?? args.exchange);
     const order = bindOrder(args, account, contract, last, combo?.legs);
     known.params = order;
     const modifies = args.modify_order_id;

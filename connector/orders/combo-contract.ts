@@ -6,8 +6,8 @@ import type { HandlerContext } from "../handlers/context.ts";
 const OPTION_MULTIPLIER = "100";
 
 /**
- * A BAG combo's legs resolved to conIds, its contract, and its net price per combo from each leg's last price
- * (BUY legs add, SELL legs subtract, times the ratio); the band and notional use its absolute value.
+ * A BAG combo's legs resolved to conIds, its contract, and its net price per combo as bought, from each leg's last
+ * price (BUY legs add, SELL legs subtract, times the ratio): a debit, or refused; SELL the combo for a credit.
  */
 export async function comboContract(
   r: OrderRequest,
@@ -67,5 +67,12 @@ export async function comboContract(
     currency: r.currency,
     multiplier: OPTION_MULTIPLIER,
   };
-  return { contract, legs, net: Math.round(net * 100) / 100 };
+  const rounded = Math.round(net * 100) / 100;
+  // IB prices a combo as bought; a positive limit only means what the agent expects for a debit combo
+  if (rounded <= 0)
+    throw new IbMcpError(
+      "INVALID_ARGUMENT",
+      `these legs cost ${rounded} per combo as bought, not a debit; reverse each leg's action and SELL the combo for a credit, or BUY these legs as they are when they cost a debit`,
+    );
+  return { contract, legs, net: rounded };
 }

@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import {
   type Contract,
   EventName,
+  type Execution,
   type IBApi,
   type Order,
   OrderAction,
@@ -77,6 +78,34 @@ describe("sim combos (BAG): what-if, echo of the legs, refusals", { timeout: 30_
       legs,
     );
     api.cancelOrder(501);
+  });
+
+  it("fills a marketable combo at its limit, one execution per leg with the leg's side and ratio × quantity", async () => {
+    const legs: Array<[number, number, OrderAction]> = [
+      [call(strikes[0]!).conId, 1, OrderAction.BUY],
+      [call(strikes[1]!).conId, 2, OrderAction.SELL],
+    ];
+    const execs: Execution[] = [];
+    const onExec = (_r: number, _c: Contract, e: Execution) => {
+      if (e.orderId === 504) execs.push(e);
+    };
+    api.on(EventName.execDetails, onExec);
+    const filled = waitFor(
+      api,
+      EventName.orderStatus,
+      (id: number, st: string) => id === 504 && st === "Filled",
+    );
+    api.placeOrder(504, bag(legs), { ...order(false), lmtPrice: aapl.price });
+    await filled;
+    await new Promise((r) => setTimeout(r, 200));
+    api.off(EventName.execDetails, onExec);
+    assert.deepEqual(
+      execs.map((e) => [e.side, e.shares]),
+      [
+        ["BOT", 2],
+        ["SLD", 4],
+      ],
+    );
   });
 
   it("refuses an unknown leg (200) and a one-leg combo (321)", async () => {

@@ -1,8 +1,10 @@
 import type { SimConnection } from "../connection.ts";
-import type { SimOrder } from "../core.ts";
+import type { SimCore, SimOrder } from "../core.ts";
 import type { Field } from "../protocol/field-writer.ts";
+import { round2 } from "../universe/accounts.ts";
 import type { Instrument } from "../universe/instrument.ts";
 import { findByConId } from "../universe/instruments.ts";
+import type { Trade } from "./order-engine.ts";
 import type { PlaceOrderFields } from "./place-order-fields.ts";
 
 /** The conId IB gives every combo (BAG) contract it echoes. */
@@ -54,4 +56,31 @@ export function comboLegFields(o: SimOrder): Field[] {
     ...legs.flatMap((l) => [l.conId, l.ratio, l.action, l.exchange, 0, 0, "", -1]),
     0,
   ];
+}
+
+/**
+ * A combo's fill once its net price (legs on the market's one path, BUY legs add, SELL legs subtract, × ratio; times
+ * the resting order's swing) crosses its limit: at the limit, each leg booked at its own price. Else undefined.
+ */
+export function comboFill(
+  core: SimCore,
+  o: SimOrder,
+  swing: number,
+): { price: number; trades: Trade[] } | undefined {
+  const now = core.market.now();
+  const qty = o.quantity - o.filled;
+  const side = o.action === "BUY" ? 1 : -1;
+  let net = 0;
+  const trades: Trade[] = [];
+  for (const l of o.combo?.legs ?? []) {
+    const i = findByConId(l.conId);
+    if (!i) return undefined;
+    const price = round2(core.market.price(i, now));
+    const dir = l.action === "BUY" ? 1 : -1;
+    net += dir * l.ratio * price;
+    trades.push({ i, signed: side * dir * l.ratio * qty, price });
+  }
+  const swung = net * swing;
+  const crossed = o.action === "BUY" ? swung <= o.lmtPrice : swung >= o.lmtPrice;
+  return crossed ? { price: o.lmtPrice, trades } : undefined;
 }

@@ -4,6 +4,7 @@ import { round2 } from "../universe/accounts.ts";
 import type { Instrument } from "../universe/instrument.ts";
 import { findByConId } from "../universe/instruments.ts";
 import { quoteOf } from "../universe/quotes.ts";
+import { comboFill } from "./combo.ts";
 import { sendCommission, sendExecution, sendOpenOrder, sendOrderStatus } from "./order-messages.ts";
 import { trailCrossed } from "./trail-and-algo.ts";
 
@@ -42,9 +43,12 @@ const SWING_PERIOD_MS = 120_000;
  * one swing. The swing runs 1/timeScale faster than the clock.
  */
 export function simulatedLast(core: SimCore, i: Instrument, since: number, now: number): number {
+  return core.market.price(i, core.market.now()) * swingAt(core, since, now);
+}
+
+function swingAt(core: SimCore, since: number, now: number): number {
   const elapsed = (now - since) / core.config.timeScale;
-  const swing = 1 + SWING * Math.sin((2 * Math.PI * elapsed) / SWING_PERIOD_MS);
-  return core.market.price(i, core.market.now()) * swing;
+  return 1 + SWING * Math.sin((2 * Math.PI * elapsed) / SWING_PERIOD_MS);
 }
 
 /**
@@ -56,13 +60,19 @@ function sessionFor(core: SimCore, o: SimOrder): SimOrder["owner"] {
   return current?.isOpen ? current : o.owner;
 }
 
-/** Books a fill: position, cash, execution, and the messages IB sends for it. Returns the realized PnL. */
-function fill(core: SimCore, o: SimOrder, i: Instrument, price: number): void {
-  const acct = core.account(o.account)!;
-  const qty = o.quantity - o.filled;
-  const signed = o.action === "BUY" ? qty : -qty;
+/** One trade a fill books: an instrument, a signed quantity and its price (a combo books one per leg). */
+export interface Trade {
+  i: Instrument;
+  signed: number;
+  price: number;
+}
+
+/** Books one trade into the account's position and cash; returns the position, realized PnL and commission. */
+function book(core: SimCore, account: string, t: Trade) {
+  const acct = core.account(account)!;
+  const { i, signed, price } = t;
   const mult = multiplierOf(i);
-  const commission = commissionFor(i, qty, price);
+  const commission = commissionFor(i, Math.abs(signed), price);
   const pos = acct.positions.get(i.conId) ?? { instrument: i, quantity: 0, avgCost: 0, realizedPnl: 0 };
   let realized: number | undefined;
   if (pos.quantity === 0 || Math.sign(pos.quantity) === Math.sign(signed)) {
@@ -77,32 +87,41 @@ function fill(core: SimCore, o: SimOrder, i: Instrument, price: number): void {
   if (pos.quantity === 0) acct.positions.delete(i.conId);
   else acct.positions.set(i.conId, pos);
   acct.cash = round2(acct.cash - signed * price * mult - commission);
+  return { pos, realized, commission };
+}
 
+/** Books a fill (one trade, or a combo's legs): positions, cash, executions, and the messages IB sends for it. */
+function fill(core: SimCore, o: SimOrder, i: Instrument, price: number, trades?: Trade[]): void {
+  const qty = o.quantity - o.filled;
+  const booked = trades ?? [{ i, signed: o.action === "BUY" ? qty : -qty, price }];
   o.filled = o.quantity;
   o.avgFillPrice = price;
   o.status = "Filled";
   o.stopWatch?.();
-  const exec: SimExecution = {
-    execId: `0000e0d5.${o.permId.toString(16)}.01.01`,
-    orderId: o.orderId,
-    clientId: o.clientId,
-    permId: o.permId,
-    account: o.account,
-    conId: i.conId,
-    side: o.action === "BUY" ? "BOT" : "SLD",
-    shares: qty,
-    price,
-    time: Date.now(),
-    commission,
-    orderRef: o.orderRef,
-  };
-  core.executions.push(exec);
   const conn = sessionFor(core, o);
   sendOpenOrder(conn, o, i);
   sendOrderStatus(conn, o, price);
-  sendExecution(conn, -1, exec, i);
-  sendCommission(conn, exec, realized);
-  if (conn.streams.has("positions")) sendPosition(conn, o.account, pos);
+  for (const [k, t] of booked.entries()) {
+    const { pos, realized, commission } = book(core, o.account, t);
+    const exec: SimExecution = {
+      execId: `0000e0d5.${o.permId.toString(16)}.01.0${k + 1}`,
+      orderId: o.orderId,
+      clientId: o.clientId,
+      permId: o.permId,
+      account: o.account,
+      conId: t.i.conId,
+      side: t.signed > 0 ? "BOT" : "SLD",
+      shares: Math.abs(t.signed),
+      price: t.price,
+      time: Date.now(),
+      commission,
+      orderRef: o.orderRef,
+    };
+    core.executions.push(exec);
+    sendExecution(conn, -1, exec, t.i);
+    sendCommission(conn, exec, realized);
+    if (conn.streams.has("positions")) sendPosition(conn, o.account, pos);
+  }
   afterFill(core, o);
   core.log("info", `order ${o.orderId} filled: ${o.action} ${qty} ${i.localSymbol} @ ${price}`);
 }
@@ -145,6 +164,11 @@ function startWatch(core: SimCore, o: SimOrder, i: Instrument): void {
   const since = Date.now();
   const check = () => {
     if (o.status !== "Submitted" || !o.owner.isOpen) return;
+    if (o.combo) {
+      const c = comboFill(core, o, swingAt(core, since, Date.now()));
+      if (c) fill(core, o, i, c.price, c.trades);
+      return;
+    }
     const price = marketablePrice(o, i, simulatedLast(core, i, since, Date.now()));
     if (price !== undefined) fill(core, o, i, price);
   };
@@ -171,8 +195,7 @@ function activate(core: SimCore, o: SimOrder): void {
   o.status = parent && parent.status !== "Filled" ? "PreSubmitted" : "Submitted";
   sendOpenOrder(sessionFor(core, o), o, i);
   sendOrderStatus(sessionFor(core, o), o);
-  // combos rest until cancelled: the simulator prices and previews them but does not fill them
-  if (o.status === "Submitted" && !o.combo) startWatch(core, o, i);
+  if (o.status === "Submitted") startWatch(core, o, i);
 }
 
 /** The top of an order's parentId chain. */
