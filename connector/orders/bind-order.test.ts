@@ -129,6 +129,7 @@ describe("binding a combo (BAG)", () => {
     refused({ ...combo, quantity: 1.5 }, /whole number of combos/);
     refused({ ...combo, conId: 5, symbol: undefined }, /underlying symbol, not a conId/);
     refused({ ...combo, algo: "Adaptive" }, /BAG orders take no algo/);
+    refused({ ...combo, option: legs[0] }, /pick their options in legs, not option/);
     const one = OrderRequest.safeParse({
       symbol: "A",
       side: "BUY",

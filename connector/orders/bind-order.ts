@@ -50,6 +50,7 @@ function assertComboShape(r: OrderRequest): void {
       "BAG orders are LMT with the net price per combo as limit_price; a market combo has no price to cap",
     );
   if (!Number.isInteger(r.quantity)) throw bad("BAG quantity is a whole number of combos");
+  if (r.option !== undefined) throw bad("BAG orders pick their options in legs, not option");
   if (r.algo || r.oca_orders || r.take_profit_price || r.modify_order_id !== undefined)
     throw bad(
       "BAG orders take no algo, oca_orders, bracket or modify_order_id; cancel and preview the combo again",
