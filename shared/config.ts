@@ -169,6 +169,8 @@ export const ConnectorEnv = z
     ORDER_SYMBOL_DENYLIST: upperListFromEnv(""),
     // Security types that may be traded. STK covers ETFs (IB files them as STK); options, futures, forex need opting in.
     ORDER_SECTYPE_ALLOWLIST: upperListFromEnv("STK"),
+    // Order types and algos that may be sent; TRAIL, TRAIL LIMIT and ADAPTIVE need opting in.
+    ORDER_TYPE_ALLOWLIST: upperListFromEnv("MKT,LMT,STP,STP LMT"),
     // Limit and stop prices must lie within this percentage of the last price.
     ORDER_PRICE_BAND_PCT: positiveNumberFromEnv(5),
     // Refuses every new order and modification at once (cancels still work); also switchable on ib.<mode>.admin.kill_switch.

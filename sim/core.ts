@@ -28,6 +28,22 @@ export interface SimOrder {
   parentId: number;
   /** False while IB holds the order until a later order of its group transmits. */
   transmit: boolean;
+  /** Trailing stops: the trail as a percent (else auxPrice is the amount), TRAIL LIMIT's offset, the stop so far. */
+  trailingPercent?: number;
+  lmtPriceOffset?: number;
+  trailStopPrice?: number;
+  /** IB's algo and its params, echoed in openOrder. */
+  algoStrategy?: string;
+  algoParams?: Array<{ tag: string; value: string }>;
+  /** A BAG combo: its legs as sent (conId is the first leg's); fills book each leg. */
+  combo?: {
+    symbol: string;
+    currency: string;
+    legs: Array<{ conId: number; ratio: number; action: string; exchange: string }>;
+  };
+  /** One-cancels-all group: a fill cancels the group's other working orders. */
+  ocaGroup?: string;
+  ocaType?: number;
   /** A stop order whose trigger was crossed (STP now trades as MKT, STP LMT as LMT). */
   triggered?: boolean;
   /** Untransmitted: IB holds it, announcing nothing, until an order of its parentId chain transmits. */

@@ -133,7 +133,7 @@ describe("orders", { timeout: 30_000 }, () => {
     const e387 = waitFor(api, EventName.error, (_e, _code: number, id: number) => id === 11);
     api.placeOrder(11, contract, {
       action: OrderAction.BUY,
-      orderType: OrderType.TRAIL,
+      orderType: OrderType.REL,
       auxPrice: 1,
       totalQuantity: 1,
       transmit: true,

@@ -5,8 +5,10 @@ import { previewOrder } from "../../shared/tools/preview-order.ts";
 import type { WhatIf } from "../ib/orders.ts";
 import { audited, deskOf } from "../orders/audited.ts";
 import { assertOrderShape, bindOrder } from "../orders/bind-order.ts";
+import { comboContract } from "../orders/combo-contract.ts";
 import { assertWithinLimits, checkLimits } from "../orders/limits.ts";
 import { assertModifiable } from "../orders/modify-rules.ts";
+import { orderContract } from "../orders/order-contract.ts";
 import { assertOrderQuantity } from "../orders/quantity-rules.ts";
 import { signToken } from "../orders/token.ts";
 import { defineHandler } from "./context.ts";
@@ -25,20 +27,14 @@ export const previewOrderHandler = defineHandler(previewOrder, (args, ctx) => {
         `unknown account ${account ?? "(none)"}; this connector manages ${accounts.join(", ") || "no account yet"}`,
       );
     known.account = account;
-    const [details] = await ctx.contracts.details(
-      {
-        symbol: args.conId !== undefined ? String(args.conId) : (args.symbol ?? ""),
-        sec_type: args.sec_type,
-        exchange: args.exchange,
-        currency: args.currency,
-      },
-      ctx,
-    );
-    if (!details) throw new IbMcpError("NOT_FOUND", "IB returned no contract for this order");
-    const contract = details.contract;
-    assertOrderQuantity(args.quantity, details, `${contract.symbol} (conId ${contract.conId})`);
-    const last = await desk.orders.lastPrice(contract.conId, contract.exchange ?? args.exchange, ctx);
-    const order = bindOrder(args, account, contract, last);
+    const lastOf = (conId: number, exchange: string) => desk.orders.lastPrice(conId, exchange, ctx);
+    const combo = args.legs ? await comboContract(args, ctx, lastOf) : undefined;
+    const details = combo ? undefined : await orderContract(args, ctx);
+    const contract = combo?.contract ?? details!.contract;
+    if (details) assertOrderQuantity(args.quantity, details, `${contract.symbol} (conId ${contract.conId})`);
+    // a combo's band and notional are its net price per combo
+    const last = combo ? combo.net : await lastOf(contract.conId, contract.exchange ?? args.exchange);
+    const order = bindOrder(args, account, contract, last, combo?.legs);
     known.params = order;
     const modifies = args.modify_order_id;
     if (modifies !== undefined) assertModifiable(order, modifies, await desk.orders.working(modifies, ctx));

@@ -55,6 +55,37 @@ describe("trading limits", () => {
     assert.deepEqual(failed(cfg({ ORDER_SECTYPE_ALLOWLIST: "STK,OPT" }), order({ sec_type: "OPT" })), []);
   });
 
+  it("refuse a trailing stop or an algo until the operator lists it in ORDER_TYPE_ALLOWLIST", () => {
+    const trail = order({ order_type: "TRAIL", limit_price: undefined, trailing_amount: 1 });
+    const adaptive = order({ algo: "Adaptive", algo_priority: "Urgent" });
+    assert.deepEqual(failed(cfg(), trail), ["order_type_allowlist"]);
+    assert.deepEqual(failed(cfg(), order({ order_type: "TRAIL LIMIT", limit_offset: 1 })), [
+      "order_type_allowlist",
+    ]);
+    assert.deepEqual(failed(cfg(), adaptive), ["order_type_allowlist"]);
+    const listed = cfg({ ORDER_TYPE_ALLOWLIST: "LMT,TRAIL,adaptive" });
+    assert.deepEqual(failed(listed, trail), []);
+    assert.deepEqual(failed(listed, adaptive), []);
+    assert.deepEqual(failed(listed, order({ order_type: "MKT", limit_price: undefined })), [
+      "order_type_allowlist",
+    ]);
+    assert.throws(
+      () => assertWithinLimits(checkLimits(cfg(), trail, 100, 0)),
+      /order_type_allowlist: TRAIL exceeds the limit MKT,LMT,STP,STP LMT/,
+    );
+  });
+
+  it("an OCA group needs OCA and each leg's type listed; each leg's prices are held to the band", () => {
+    const group = order({ oca_orders: [{ order_type: "STP", stop_price: 94 }], oca_type: "cancel" });
+    assert.deepEqual(failed(cfg(), group), ["order_type_allowlist", "price_band:oca_orders[0].stop_price"]);
+    assert.deepEqual(failed(cfg({ ORDER_TYPE_ALLOWLIST: "LMT,STP,OCA" }), group), [
+      "price_band:oca_orders[0].stop_price",
+    ]);
+    const inBand = order({ oca_orders: [{ order_type: "TRAIL", trailing_amount: 2 }], oca_type: "cancel" });
+    assert.deepEqual(failed(cfg({ ORDER_TYPE_ALLOWLIST: "LMT,OCA" }), inBand), ["order_type_allowlist"]);
+    assert.deepEqual(failed(cfg({ ORDER_TYPE_ALLOWLIST: "LMT,OCA,TRAIL" }), inBand), []);
+  });
+
   it("hold limit, stop and bracket prices to the band around the last price", () => {
     assert.deepEqual(failed(cfg(), order({ limit_price: 106 })), ["price_band:limit_price"]);
     assert.deepEqual(failed(cfg(), order({ limit_price: 95 })), []);

@@ -10,6 +10,7 @@ export type LimitConfig = Pick<
   | "ORDER_SYMBOL_ALLOWLIST"
   | "ORDER_SYMBOL_DENYLIST"
   | "ORDER_SECTYPE_ALLOWLIST"
+  | "ORDER_TYPE_ALLOWLIST"
   | "ORDER_PRICE_BAND_PCT"
 >;
 
@@ -23,8 +24,17 @@ export function describeLimits(cfg: LimitConfig, dailyNotionalUsed: number): Tra
     symbolAllowlist: cfg.ORDER_SYMBOL_ALLOWLIST,
     symbolDenylist: cfg.ORDER_SYMBOL_DENYLIST,
     secTypeAllowlist: cfg.ORDER_SECTYPE_ALLOWLIST,
+    orderTypeAllowlist: cfg.ORDER_TYPE_ALLOWLIST,
     priceBandPct: cfg.ORDER_PRICE_BAND_PCT,
   };
+}
+
+/** The kinds an order is made of that the operator must have listed: each leg's type, its algo, OCA for a group. */
+function kindsOf(o: BoundOrder): string[] {
+  const kinds = new Set<string>([o.order_type, ...(o.oca_orders ?? []).map((l) => l.order_type)]);
+  if (o.algo) kinds.add(o.algo);
+  if (o.oca_orders) kinds.add("OCA");
+  return [...kinds];
 }
 
 const round = (n: number) => String(Math.round(n * 100) / 100);
@@ -59,6 +69,12 @@ export function checkLimits(
       value: o.sec_type,
       ok: cfg.ORDER_SECTYPE_ALLOWLIST.includes(o.sec_type),
     },
+    ...kindsOf(o).map((kind) => ({
+      name: "order_type_allowlist",
+      limit: cfg.ORDER_TYPE_ALLOWLIST.join(","),
+      value: kind,
+      ok: cfg.ORDER_TYPE_ALLOWLIST.includes(kind.toUpperCase()),
+    })),
     {
       name: "max_quantity",
       limit: round(cfg.ORDER_MAX_QUANTITY),
@@ -83,6 +99,12 @@ export function checkLimits(
     ["stop_price", o.stop_price],
     ["take_profit_price", o.take_profit_price],
     ["stop_loss_price", o.stop_loss_price],
+    ...(o.oca_orders ?? []).flatMap(
+      (l, k): Array<[string, number | undefined]> => [
+        [`oca_orders[${k}].limit_price`, l.limit_price],
+        [`oca_orders[${k}].stop_price`, l.stop_price],
+      ],
+    ),
   ];
   for (const [name, price] of prices) {
     if (price === undefined) continue;

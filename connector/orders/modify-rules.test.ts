@@ -20,6 +20,8 @@ const working: WorkingOrder = {
   orderRef: "ibmcp-0011223344556677",
   parentId: 0,
   childOrderIds: [],
+  algo: "",
+  ocaGroup: "",
 };
 const change: BoundOrder = {
   conId: 265598,
@@ -74,6 +76,21 @@ describe("what a modification may change", () => {
       refused(/quantity of a bracket leg 1 → 3/),
     );
     assertModifiable({ ...change, quantity: 1 }, 8, { ...working, orderId: 8, parentId: 7 });
+  });
+
+  it("not an order's algo, nor a leg of an OCA group (the change would take it out of its group)", () => {
+    assert.throws(
+      () => assertModifiable({ ...change, algo: "Adaptive", algo_priority: "Normal" }, 7, working),
+      refused(/algo \(none\) → Adaptive/),
+    );
+    assert.throws(
+      () => assertModifiable(change, 7, { ...working, algo: "Adaptive" }),
+      refused(/algo Adaptive → \(none\)/),
+    );
+    assert.throws(
+      () => assertModifiable(change, 7, { ...working, ocaGroup: "ibmcp-00aa" }),
+      refused(/OCA group membership ibmcp-00aa → \(none\)/),
+    );
   });
 
   it("refuses an order that is not working, or not placed through this server and client", () => {

@@ -28,6 +28,9 @@ export function forbiddenChanges(o: BoundOrder, w: WorkingOrder): string[] {
   diff("order_type", w.orderType, o.order_type, same(w.orderType, o.order_type));
   diff("account", w.account, o.account, same(w.account, o.account));
   diff("outside_rth", w.outsideRth, o.outside_rth, w.outsideRth === o.outside_rth);
+  diff("algo", w.algo || "(none)", o.algo ?? "(none)", same(w.algo, o.algo ?? ""));
+  // a changed leg would leave its group (IB takes the group from the order as sent): cancel and preview the group
+  diff("OCA group membership", w.ocaGroup, "(none)", w.ocaGroup === "");
   const bracket = w.parentId !== 0 || w.childOrderIds.length > 0;
   // a leg's quantity must match its bracket's, or a filled parent leaves the exit over- or under-sized
   if (bracket) diff("quantity of a bracket leg", w.quantity, o.quantity, w.quantity === o.quantity);

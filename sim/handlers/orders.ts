@@ -1,15 +1,17 @@
 import type { HandlerFn } from "../connection.ts";
 import type { SimOrder } from "../core.ts";
+import { comboInstrument } from "../orders/combo.ts";
 import { cancelSimOrder, isWorking, submitOrder } from "../orders/order-engine.ts";
 import { sendCommission, sendExecution, sendOpenOrder, sendOrderStatus } from "../orders/order-messages.ts";
 import { applyTamper } from "../orders/order-tamper.ts";
 import { readPlaceOrder } from "../orders/place-order-fields.ts";
+import { trailAndAlgoError, trailAndAlgoOf } from "../orders/trail-and-algo.ts";
 import { whatIfState } from "../orders/what-if.ts";
 import { ServerMsg } from "../protocol/msg-ids.ts";
 import { findByConId } from "../universe/instruments.ts";
 import { resolveContract } from "./resolve-contract.ts";
 
-const ORDER_TYPES = ["MKT", "LMT", "STP", "STP LMT"];
+const ORDER_TYPES = ["MKT", "LMT", "STP", "STP LMT", "TRAIL", "TRAIL LIMIT"];
 
 /**
  * placeOrder: MKT fills at the simulated bid/ask, LMT when marketable or once the price crosses, STP and
@@ -22,7 +24,8 @@ export const placeOrder: HandlerFn = (conn, r) => {
   if (r.more) core.log("warn", `placeOrder ${p.orderId}: fields left over after the walk; check the encoder`);
   const orderId = p.orderId;
   const account = p.account || core.config.accounts[0]!;
-  const instrument = resolveContract(conn, orderId, q);
+  const bag = q.secType.toUpperCase() === "BAG";
+  const instrument = bag ? comboInstrument(conn, orderId, p.comboLegs) : resolveContract(conn, orderId, q);
   if (!instrument) return;
   const { action, orderType, lmtPrice, auxPrice } = p;
   if (action !== "BUY" && action !== "SELL")
@@ -56,6 +59,8 @@ export const placeOrder: HandlerFn = (conn, r) => {
       321,
       "Error validating request:-'bO' : cause - a stop order needs a positive stop (aux) price",
     );
+  const trailOrAlgo = trailAndAlgoError(p);
+  if (trailOrAlgo) return conn.error(orderId, 321, `Error validating request:-'bO' : cause - ${trailOrAlgo}`);
   if (!core.accounts.has(account))
     return conn.error(
       orderId,
@@ -96,6 +101,10 @@ export const placeOrder: HandlerFn = (conn, r) => {
     orderRef: p.orderRef,
     parentId: p.parentId,
     transmit: p.transmit,
+    ...trailAndAlgoOf(p),
+    ...(bag
+      ? { combo: { symbol: q.symbol.toUpperCase(), currency: q.currency || "USD", legs: p.comboLegs } }
+      : {}),
     status: "PreSubmitted",
     filled: 0,
     avgFillPrice: 0,

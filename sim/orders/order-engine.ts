@@ -4,7 +4,9 @@ import { round2 } from "../universe/accounts.ts";
 import type { Instrument } from "../universe/instrument.ts";
 import { findByConId } from "../universe/instruments.ts";
 import { quoteOf } from "../universe/quotes.ts";
+import { comboFill } from "./combo.ts";
 import { sendCommission, sendExecution, sendOpenOrder, sendOrderStatus } from "./order-messages.ts";
+import { trailCrossed } from "./trail-and-algo.ts";
 
 /** How long a marketable order takes to fill, before timeScale. */
 const FILL_DELAY_MS = 50;
@@ -41,9 +43,12 @@ const SWING_PERIOD_MS = 120_000;
  * one swing. The swing runs 1/timeScale faster than the clock.
  */
 export function simulatedLast(core: SimCore, i: Instrument, since: number, now: number): number {
+  return core.market.price(i, core.market.now()) * swingAt(core, since, now);
+}
+
+function swingAt(core: SimCore, since: number, now: number): number {
   const elapsed = (now - since) / core.config.timeScale;
-  const swing = 1 + SWING * Math.sin((2 * Math.PI * elapsed) / SWING_PERIOD_MS);
-  return core.market.price(i, core.market.now()) * swing;
+  return 1 + SWING * Math.sin((2 * Math.PI * elapsed) / SWING_PERIOD_MS);
 }
 
 /**
@@ -55,13 +60,19 @@ function sessionFor(core: SimCore, o: SimOrder): SimOrder["owner"] {
   return current?.isOpen ? current : o.owner;
 }
 
-/** Books a fill: position, cash, execution, and the messages IB sends for it. Returns the realized PnL. */
-function fill(core: SimCore, o: SimOrder, i: Instrument, price: number): void {
-  const acct = core.account(o.account)!;
-  const qty = o.quantity - o.filled;
-  const signed = o.action === "BUY" ? qty : -qty;
+/** One trade a fill books: an instrument, a signed quantity and its price (a combo books one per leg). */
+export interface Trade {
+  i: Instrument;
+  signed: number;
+  price: number;
+}
+
+/** Books one trade into the account's position and cash; returns the position, realized PnL and commission. */
+function book(core: SimCore, account: string, t: Trade) {
+  const acct = core.account(account)!;
+  const { i, signed, price } = t;
   const mult = multiplierOf(i);
-  const commission = commissionFor(i, qty, price);
+  const commission = commissionFor(i, Math.abs(signed), price);
   const pos = acct.positions.get(i.conId) ?? { instrument: i, quantity: 0, avgCost: 0, realizedPnl: 0 };
   let realized: number | undefined;
   if (pos.quantity === 0 || Math.sign(pos.quantity) === Math.sign(signed)) {
@@ -76,33 +87,42 @@ function fill(core: SimCore, o: SimOrder, i: Instrument, price: number): void {
   if (pos.quantity === 0) acct.positions.delete(i.conId);
   else acct.positions.set(i.conId, pos);
   acct.cash = round2(acct.cash - signed * price * mult - commission);
+  return { pos, realized, commission };
+}
 
+/** Books a fill (one trade, or a combo's legs): positions, cash, executions, and the messages IB sends for it. */
+function fill(core: SimCore, o: SimOrder, i: Instrument, price: number, trades?: Trade[]): void {
+  const qty = o.quantity - o.filled;
+  const booked = trades ?? [{ i, signed: o.action === "BUY" ? qty : -qty, price }];
   o.filled = o.quantity;
   o.avgFillPrice = price;
   o.status = "Filled";
   o.completedAt = Date.now();
   o.stopWatch?.();
-  const exec: SimExecution = {
-    execId: `0000e0d5.${o.permId.toString(16)}.01.01`,
-    orderId: o.orderId,
-    clientId: o.clientId,
-    permId: o.permId,
-    account: o.account,
-    conId: i.conId,
-    side: o.action === "BUY" ? "BOT" : "SLD",
-    shares: qty,
-    price,
-    time: core.market.now(), // the simulated clock (a replay's day), as the quotes it filled on
-    commission,
-    orderRef: o.orderRef,
-  };
-  core.executions.push(exec);
   const conn = sessionFor(core, o);
   sendOpenOrder(conn, o, i);
   sendOrderStatus(conn, o, price);
-  sendExecution(conn, -1, exec, i);
-  sendCommission(conn, exec, realized);
-  if (conn.streams.has("positions")) sendPosition(conn, o.account, pos);
+  for (const [k, t] of booked.entries()) {
+    const { pos, realized, commission } = book(core, o.account, t);
+    const exec: SimExecution = {
+      execId: `0000e0d5.${o.permId.toString(16)}.01.0${k + 1}`,
+      orderId: o.orderId,
+      clientId: o.clientId,
+      permId: o.permId,
+      account: o.account,
+      conId: t.i.conId,
+      side: t.signed > 0 ? "BOT" : "SLD",
+      shares: Math.abs(t.signed),
+      price: t.price,
+      time: core.market.now(), // the simulated clock (a replay's day), as the quotes it filled on
+      commission,
+      orderRef: o.orderRef,
+    };
+    core.executions.push(exec);
+    sendExecution(conn, -1, exec, t.i);
+    sendCommission(conn, exec, realized);
+    if (conn.streams.has("positions")) sendPosition(conn, o.account, pos);
+  }
   afterFill(core, o);
   core.log("info", `order ${o.orderId} filled: ${o.action} ${qty} ${i.localSymbol} @ ${price}`);
 }
@@ -124,6 +144,16 @@ function marketablePrice(o: SimOrder, i: Instrument, last: number): number | und
     }
     type = type === "STP" ? "MKT" : "LMT";
   }
+  if (type === "TRAIL" || type === "TRAIL LIMIT") {
+    if (!o.triggered) {
+      if (!trailCrossed(o, last)) return undefined;
+      o.triggered = true;
+      const offset = o.lmtPriceOffset ?? 0;
+      const stop = o.trailStopPrice ?? last;
+      if (type === "TRAIL LIMIT") o.lmtPrice = o.action === "SELL" ? stop - offset : stop + offset;
+    }
+    type = type === "TRAIL" ? "MKT" : "LMT";
+  }
   if (type === "MKT") return o.action === "BUY" ? q.ask : q.bid;
   if (o.action === "BUY" && q.ask <= o.lmtPrice) return Math.min(o.lmtPrice, q.ask);
   if (o.action === "SELL" && q.bid >= o.lmtPrice) return Math.max(o.lmtPrice, q.bid);
@@ -135,6 +165,11 @@ function startWatch(core: SimCore, o: SimOrder, i: Instrument): void {
   const since = Date.now();
   const check = () => {
     if (o.status !== "Submitted" || !o.owner.isOpen) return;
+    if (o.combo) {
+      const c = comboFill(core, o, swingAt(core, since, Date.now()));
+      if (c) fill(core, o, i, c.price, c.trades);
+      return;
+    }
     const price = marketablePrice(o, i, simulatedLast(core, i, since, Date.now()));
     if (price !== undefined) fill(core, o, i, price);
   };
@@ -194,7 +229,7 @@ export function submitOrder(core: SimCore, o: SimOrder, _i: Instrument): void {
   for (const g of group) activate(core, g);
 }
 
-/** After a fill: a parent's children go live; a child's fill cancels its siblings (one-cancels-all). */
+/** After a fill: a parent's children go live; a child's fill cancels its siblings, an OCA member's the rest of its group. */
 function afterFill(core: SimCore, o: SimOrder): void {
   for (const c of core.orders.values()) {
     if (c === o || !isWorking(c) || c.held) continue;
@@ -205,6 +240,8 @@ function afterFill(core: SimCore, o: SimOrder): void {
       sendOrderStatus(sessionFor(core, c), c);
       startWatch(core, c, i);
     } else if (o.parentId && c.parentId === o.parentId) {
+      cancelSimOrder(core, c, i);
+    } else if (o.ocaGroup && c.ocaGroup === o.ocaGroup && c.owner === o.owner) {
       cancelSimOrder(core, c, i);
     }
   }

@@ -5,15 +5,20 @@ import type { Field } from "../protocol/field-writer.ts";
 import { MinVer, ServerMsg } from "../protocol/msg-ids.ts";
 import type { Instrument } from "../universe/instrument.ts";
 import { formatLocal } from "../universe/time-zone.ts";
+import { bagContractFields, comboLegFields } from "./combo.ts";
 import type { WhatIfState } from "./what-if.ts";
 
 /** IB's "unset double" on the wire. */
 const UNSET_DOUBLE = "1.7976931348623157E308";
 
-/** OPEN_ORDER for a simple (non-combo, non-algo, no conditions) order, laid out for the connection's server version; a what-if carries its margin and commission preview. */
+/** OPEN_ORDER for a non-combo order without conditions, laid out for the connection's server version; a what-if carries its margin and commission preview. */
 export function sendOpenOrder(conn: SimConnection, o: SimOrder, i: Instrument, whatIf?: WhatIfState): void {
   const v = conn.serverVersion;
-  const f: Field[] = [ServerMsg.openOrder, o.orderId, ...contractFields(i)];
+  const f: Field[] = [
+    ServerMsg.openOrder,
+    o.orderId,
+    ...(o.combo ? bagContractFields(o.combo) : contractFields(i)),
+  ];
   f.push(
     o.action,
     o.quantity,
@@ -21,7 +26,7 @@ export function sendOpenOrder(conn: SimConnection, o: SimOrder, i: Instrument, w
     o.orderType.includes("LMT") ? o.lmtPrice : "",
     o.auxPrice || "",
     o.tif,
-    "",
+    o.ocaGroup ?? "",
     o.account,
     "",
     0,
@@ -37,12 +42,12 @@ export function sendOpenOrder(conn: SimConnection, o: SimOrder, i: Instrument, w
   f.push(0); // auctionStrategy
   f.push("", "", ""); // startingPrice, stockRefPrice, delta
   f.push("", ""); // stockRangeLower, stockRangeUpper
-  f.push("", 0, 0, 0, "", 0, 0, 0, ""); // displaySize, blockOrder, sweepToFill, allOrNone, minQty, ocaType, eTradeOnly, firmQuoteOnly, nbboPriceCap
+  f.push("", 0, 0, 0, "", o.ocaType ?? 0, 0, 0, ""); // displaySize, blockOrder, sweepToFill, allOrNone, minQty, ocaType, eTradeOnly, firmQuoteOnly, nbboPriceCap
   f.push(o.parentId, 0); // parentId, triggerMethod
   f.push("", 0, "", "", 0, 0); // volatility, volatilityType, deltaNeutralOrderType, deltaNeutralAuxPrice, continuousUpdate, referencePriceType
-  f.push("", ""); // trailStopPrice, trailingPercent
+  f.push(o.trailStopPrice ?? "", o.trailingPercent ?? ""); // trailStopPrice, trailingPercent
   f.push("", ""); // basisPoints, basisPointsType
-  f.push("", 0, 0); // comboLegsDescription, comboLegs, orderComboLegs
+  f.push(...comboLegFields(o)); // comboLegsDescription, comboLegs, orderComboLegs
   f.push(0); // smartComboRoutingParams
   f.push("", "", ""); // scaleInitLevelSize, scaleSubsLevelSize, scalePriceIncrement
   f.push(""); // hedgeType
@@ -50,13 +55,14 @@ export function sendOpenOrder(conn: SimConnection, o: SimOrder, i: Instrument, w
   f.push("", ""); // clearingAccount, clearingIntent
   f.push(0); // notHeld
   f.push(0); // deltaNeutral contract
-  f.push(""); // algoStrategy
+  f.push(...algoFields(o)); // algoStrategy, then its params
   f.push(0); // solicited
   if (whatIf) f.push(1, "PreSubmitted", ...whatIfFields(whatIf));
   else f.push(0, o.status, "", "", "", "", "", "", "", "", "", "", "", "", "", ""); // margins x9, commission x3, currency, warning
   f.push(0, 0); // randomizeSize, randomizePrice
   f.push(0); // conditions
-  f.push("", "", "", "", "", "", "", 0); // adjusted order params
+  // adjustedOrderType, triggerPrice, trailStopPrice, lmtPriceOffset, adjusted stop/limit/trailing, trailing unit
+  f.push("", "", o.trailStopPrice ?? "", o.lmtPriceOffset ?? "", "", "", "", 0);
   f.push("", "", ""); // softDollarTier
   f.push(""); // cashQty
   f.push(0, 0, 0, 0); // dontUseAutoPriceForHedge, isOmsContainer, discretionaryUpToLimitPrice, usePriceMgmtAlgo
@@ -68,6 +74,12 @@ export function sendOpenOrder(conn: SimConnection, o: SimOrder, i: Instrument, w
   if (v >= MinVer.INCLUDE_OVERNIGHT) f.push(0); // includeOvernight
   if (v >= MinVer.CME_TAGGING_FIELDS_IN_OPEN_ORDER) f.push("", ""); // extOperator, manualOrderIndicator
   conn.send(...f);
+}
+
+function algoFields(o: SimOrder): Field[] {
+  if (!o.algoStrategy) return [""];
+  const params = o.algoParams ?? [];
+  return [o.algoStrategy, params.length, ...params.flatMap((t) => [t.tag, t.value])];
 }
 
 /** The orderState preview fields in the decoder's order: before, change, after, then commission. */

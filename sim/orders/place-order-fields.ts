@@ -13,6 +13,19 @@ export const PlaceOrderFields = z.object({
   auxPrice: z.number(),
   tif: z.string(),
   ocaGroup: z.string(),
+  /** 1 cancel the rest with block, 2 reduce with block, 3 reduce without; 0 when none. */
+  ocaType: z.number().int(),
+  /** Trailing stops: the initial stop (0 when IB should set it) and the trail as a percent (0 for an amount in auxPrice). */
+  trailStopPrice: z.number(),
+  trailingPercent: z.number(),
+  /** TRAIL LIMIT: the limit lies this far beyond the stop. */
+  lmtPriceOffset: z.number(),
+  algoStrategy: z.string(),
+  algoParams: z.array(z.object({ tag: z.string(), value: z.string() })),
+  /** A BAG's legs as the client sent them. */
+  comboLegs: z.array(
+    z.object({ conId: z.number().int(), ratio: z.number().int(), action: z.string(), exchange: z.string() }),
+  ),
   account: z.string(),
   orderRef: z.string(),
   transmit: z.boolean(),
@@ -58,9 +71,12 @@ export function readPlaceOrder(
   r.skip(4); // blockOrder, sweepToFill, displaySize, triggerMethod
   const outsideRth = r.bool();
   r.skip(); // hidden
+  const comboLegs: PlaceOrderFields["comboLegs"] = [];
   if (isBag) {
-    const legs = r.int();
-    r.skip(legs * 8); // conId, ratio, action, exchange, openClose, shortSaleSlot, designatedLocation, exemptCode
+    for (let n = r.int(), k = 0; k < n; k++) {
+      comboLegs.push({ conId: r.int(), ratio: r.int(), action: r.str().toUpperCase(), exchange: r.str() });
+      r.skip(4); // openClose, shortSaleSlot, designatedLocation, exemptCode
+    }
     r.skip(r.int()); // order combo leg prices
     r.skip(r.int() * 2); // smart combo routing params: tag, value
   }
@@ -69,16 +85,18 @@ export function readPlaceOrder(
   if (serverVersion < MinVer.FA_PROFILE_DESUPPORT) r.skip(); // faProfile
   r.skip(); // modelCode
   r.skip(3); // shortSaleSlot, designatedLocation, exemptCode
-  // ocaType, rule80A, settlingFirm, allOrNone, minQty, percentOffset, eTradeOnly, firmQuoteOnly,
+  const ocaType = r.int();
+  // rule80A, settlingFirm, allOrNone, minQty, percentOffset, eTradeOnly, firmQuoteOnly,
   // nbboPriceCap, auctionStrategy, startingPrice, stockRefPrice, delta, stockRangeLower, stockRangeUpper
-  r.skip(15);
+  r.skip(14);
   r.skip(); // overridePercentageConstraints
   r.skip(2); // volatility, volatilityType
   const deltaNeutralOrderType = r.str();
   r.skip(); // deltaNeutralAuxPrice
   if (deltaNeutralOrderType) r.skip(8); // conId, settlingFirm, clearing x2, openClose, shortSale, slot, location
   r.skip(2); // continuousUpdate, referencePriceType
-  r.skip(2); // trailStopPrice, trailingPercent
+  const trailStopPrice = r.num();
+  const trailingPercent = r.num();
   r.skip(2); // scaleInitLevelSize, scaleSubsLevelSize
   // stoqey writes the scale extras whenever scalePriceIncrement is set, which shows as a non-empty field
   if (r.str() !== "") r.skip(7);
@@ -87,7 +105,10 @@ export function readPlaceOrder(
   r.skip(3); // optOutSmartRouting, clearingAccount, clearingIntent
   r.skip(); // notHeld
   if (r.bool()) r.skip(3); // deltaNeutralContract: conId, delta, price
-  if (r.str() !== "") r.skip(r.int() * 2); // algoStrategy, then its params
+  const algoStrategy = r.str();
+  const algoParams: Array<{ tag: string; value: string }> = [];
+  if (algoStrategy !== "")
+    for (let n = r.int(), k = 0; k < n; k++) algoParams.push({ tag: r.str(), value: r.str() });
   r.skip(); // algoId
   const whatIf = r.bool();
   r.skip(2); // orderMiscOptions, solicited
@@ -100,7 +121,9 @@ export function readPlaceOrder(
     r.skip(CONDITION_FIELDS[type] ?? 0);
   }
   if (conditions > 0) r.skip(2); // conditionsIgnoreRth, conditionsCancelOrder
-  r.skip(7); // adjusted order type, trigger price, offsets, adjusted stop/limit/trailing, trailing unit
+  r.skip(2); // adjustedOrderType, triggerPrice
+  const lmtPriceOffset = r.num();
+  r.skip(4); // adjusted stop/limit/trailing, trailing unit
   r.skip(); // extOperator
   r.skip(2); // softDollarTier name, value
   r.skip(); // cashQty
@@ -129,6 +152,13 @@ export function readPlaceOrder(
     auxPrice,
     tif,
     ocaGroup,
+    ocaType,
+    trailStopPrice,
+    trailingPercent,
+    lmtPriceOffset,
+    algoStrategy,
+    algoParams,
+    comboLegs,
     account,
     orderRef,
     transmit,

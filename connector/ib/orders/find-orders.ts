@@ -81,6 +81,8 @@ export async function workingOn(link: IbLink, orderId: number): Promise<WorkingO
     account: x.order.account ?? "",
     orderRef: x.order.orderRef ?? "",
     parentId: x.order.parentId ?? 0,
+    algo: x.order.algoStrategy ?? "",
+    ocaGroup: x.order.ocaGroup ?? "",
     childOrderIds: open
       .filter((o) => o.order.parentId === orderId && !finished.test(o.orderStatus?.status ?? ""))
       .map((o) => o.orderId),

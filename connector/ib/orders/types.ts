@@ -45,6 +45,9 @@ export interface WorkingOrder {
   parentId: number;
   /** Working orders whose parent this one is. */
   childOrderIds: number[];
+  /** IB's algo ("" for none) and one-cancels-all group ("" for none). */
+  algo: string;
+  ocaGroup: string;
 }
 
 /** Hooks of a placement: the journal before anything leaves, and the desk's kill switch on a differing echo. */
