@@ -15,6 +15,7 @@ import { Kvm } from "@nats-io/kv";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { signToken } from "../connector/orders/token.ts";
 import { findInstrument, type Simulator, startSimulator } from "../sim/index.ts";
+import { openMarket } from "../sim/testing/open-market.ts";
 import { endedIn, figures, startedIn, startLoad } from "./support/chaos-load.ts";
 import { freePort } from "./support/free-port.ts";
 import { type NatsCluster, startNatsCluster } from "./support/nats-cluster.ts";
@@ -72,7 +73,7 @@ describe("ib-mcp on a three-node NATS cluster under chaos", { timeout: 170_000 }
     dir = await mkdtemp(join(tmpdir(), "ibmcp-chaos-"));
     cluster = await startNatsCluster();
     step("cluster up");
-    sim = await startSimulator({ port: 0, timeScale: 0.01 });
+    sim = await startSimulator({ port: 0, timeScale: 0.01, market: openMarket() });
     nc = await connect({
       servers: cluster.urls().split(","),
       maxReconnectAttempts: -1,

@@ -14,6 +14,7 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { signToken } from "../connector/orders/token.ts";
 import type { BoundOrder } from "../shared/schemas/order.ts";
 import { findInstrument, type Simulator, startSimulator } from "../sim/index.ts";
+import { openMarket } from "../sim/testing/open-market.ts";
 import { freePort } from "./support/free-port.ts";
 import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
 import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
@@ -75,7 +76,7 @@ describe("trading fails closed end to end", { timeout: 90_000 }, () => {
     // a directory where the audit file should be: unwritable whoever runs the test (root included)
     await mkdir(auditPath);
     nats = await startNatsServer();
-    sim = await startSimulator({ port: 0, timeScale: 0.01 });
+    sim = await startSimulator({ port: 0, timeScale: 0.01, market: openMarket() });
     connector = spawnCli("connector", [], {
       NATS_URL: nats.url,
       IB_HOST: "127.0.0.1",

@@ -14,6 +14,7 @@ import { signToken } from "../connector/orders/token.ts";
 import type { BoundOrder } from "../shared/schemas/order.ts";
 import { SERVICE_NAME } from "../shared/subjects.ts";
 import { orderTools } from "../shared/tools/order-tools.ts";
+import { OPEN_CLOCK_ARGS } from "../sim/testing/open-market.ts";
 import { findInstrument } from "../sim/universe/index.ts";
 import { freePort } from "./support/free-port.ts";
 import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
@@ -62,7 +63,7 @@ async function simProcess() {
   const controlPort = await freePort();
   const cli = spawnCli(
     "sim",
-    ["--port", "0", "--control-port", String(controlPort), "--time-scale", "0.01"],
+    ["--port", "0", "--control-port", String(controlPort), "--time-scale", "0.01", ...OPEN_CLOCK_ARGS],
     {},
   );
   const m = await cli.waitFor(/listening on 127\.0\.0\.1:(\d+)/, 20_000);

@@ -17,6 +17,7 @@ import { IbMcpError } from "../shared/errors.ts";
 import type { BoundOrder } from "../shared/schemas/order.ts";
 import { decodeReply } from "../shared/wire.ts";
 import { findInstrument, ReceivedLog } from "../sim/index.ts";
+import { OPEN_CLOCK_ARGS } from "../sim/testing/open-market.ts";
 import { freePort } from "./support/free-port.ts";
 import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
 import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
@@ -89,7 +90,11 @@ describe("no field smuggled onto the TWS wire, through the real processes", { ti
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "ibmcp-e2e-wire-"));
     nats = await startNatsServer();
-    sim = spawnCli("sim", ["--port", "0", "--control-port", "0", "--time-scale", "0.01"], {});
+    sim = spawnCli(
+      "sim",
+      ["--port", "0", "--control-port", "0", "--time-scale", "0.01", ...OPEN_CLOCK_ARGS],
+      {},
+    );
     const m = await sim.waitFor(
       /listening on 127\.0\.0\.1:(\d+) .*accounts ([A-Z0-9]+).*control (http:\S+?)\)/,
       20_000,
