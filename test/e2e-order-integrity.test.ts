@@ -14,15 +14,17 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { signToken } from "../connector/orders/token.ts";
 import type { BoundOrder } from "../shared/schemas/order.ts";
 import { findInstrument, type Simulator, startSimulator } from "../sim/index.ts";
-import { openMarket } from "../sim/testing/open-market.ts";
+import { livePriced } from "../sim/testing/live-market.ts";
+import { openMarket, openNow } from "../sim/testing/open-market.ts";
 import { freePort } from "./support/free-port.ts";
 import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
 import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
 import { mcpClient, textOf, waitForOk } from "./support/stack.ts";
 
 const SECRET = "e2e-integrity-secret-0123456789abcdef01";
-const aapl = findInstrument("AAPL", "STK")!;
-const msft = findInstrument("MSFT", "STK")!;
+// priced on the simulator's pinned clock: the price bands compare limits with the last price there
+const aapl = livePriced(findInstrument("AAPL", "STK")!, openNow());
+const msft = livePriced(findInstrument("MSFT", "STK")!, openNow());
 type ToolResult = {
   isError?: boolean;
   structuredContent?: Record<string, unknown>;
