@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { IbMcpError } from "../shared/errors.ts";
 import { findInstrument, type Simulator, startSimulator } from "../sim/index.ts";
+import { openMarket } from "../sim/testing/open-market.ts";
 import type { ConnectorHandle } from "./connector.ts";
 import { testConnector } from "./test-support.ts";
 
@@ -58,7 +59,7 @@ describe("IB's echo of placed and modified orders", { timeout: 60_000 }, () => {
 
   before(async () => {
     // real time: the last price must not wander between a preview and the band check of the next
-    sim = await startSimulator({ port: 0, timeScale: 1 });
+    sim = await startSimulator({ port: 0, timeScale: 1, market: openMarket() });
     dir = await mkdtemp(join(tmpdir(), "ibmcp-echo-"));
     auditPath = join(dir, "audit.jsonl");
   });

@@ -8,6 +8,7 @@ import type { BoundOrder } from "../shared/schemas/order.ts";
 import { findTool } from "../shared/tools/index.ts";
 import { findInstrument, type Simulator, startSimulator } from "../sim/index.ts";
 import { livePriced } from "../sim/testing/live-market.ts";
+import { openMarket, openNow } from "../sim/testing/open-market.ts";
 import type { ConnectorHandle } from "./connector.ts";
 import type { IbOrders } from "./ib/orders.ts";
 import { signToken } from "./orders/token.ts";
@@ -16,7 +17,7 @@ import { testConnector } from "./test-support.ts";
 const SECRET = "0123456789abcdef0123456789abcdef-test";
 const ctx = () => ({ requestId: `t-${Math.random().toString(36).slice(2)}`, timeoutMs: 10_000 });
 // priced where the simulator quotes and fills it now (its one price path), not at the reference price
-const aapl = livePriced(findInstrument("AAPL", "STK")!);
+const aapl = livePriced(findInstrument("AAPL", "STK")!, openNow());
 
 const refused = (code: string, pattern: RegExp) => (err: unknown) => {
   assert.ok(err instanceof IbMcpError, `expected an IbMcpError, got ${String(err)}`);
@@ -83,7 +84,7 @@ describe("order tools against the simulator", { timeout: 30_000 }, () => {
   };
 
   before(async () => {
-    sim = await startSimulator({ port: 0, timeScale: 0.01 });
+    sim = await startSimulator({ port: 0, timeScale: 0.01, market: openMarket() });
     dir = await mkdtemp(join(tmpdir(), "ibmcp-orders-"));
     auditPath = join(dir, "audit.jsonl");
     ({ connector, whatIfs } = await tradingConnector(sim, auditPath, { ORDER_SYMBOL_DENYLIST: "TSLA" }));

@@ -27,6 +27,8 @@ Usage: npm run sim -- [flags]
   --replay-start T    start the simulated clock at T ("2026-11-27 09:30:00" US/Eastern, or ISO 8601 with Z);
                       default: the first row of the replay files (without --replay: the synthetic market)
   --replay-speed X    simulated seconds per real second (default 1; e.g. 60 plays a minute a second)
+  --replay-anchor MS  the wall-clock time (epoch ms) at which the clock reads --replay-start (default: when
+                      the simulator starts), so a test process can share the simulator's clock exactly
   --help              this text`;
 
 const intText = (flag: string, min: number, max: number) =>
@@ -77,6 +79,7 @@ const CliFlags = z.object({
         .max(100_000, "--replay-speed must be <= 100000"),
     )
     .default(1),
+  "replay-anchor": intText("replay-anchor", 0, 8_640_000_000_000).optional(),
   help: z.boolean().default(false),
 });
 
@@ -107,7 +110,11 @@ function replayFromFlags(flags: z.infer<typeof CliFlags>): Market | undefined {
     fail(
       `--replay-start "${startText}" is not a time; use "2026-11-27 09:30:00" (US/Eastern) or 2026-11-27T14:30:00Z`,
     );
-  return replayMarket(syntheticMarket, data, runningClock(start, flags["replay-speed"]));
+  return replayMarket(
+    syntheticMarket,
+    data,
+    runningClock(start, flags["replay-speed"], flags["replay-anchor"]),
+  );
 }
 
 /** Runs the simulator in the foreground until SIGINT/SIGTERM; bad flags print an error and exit 2. */
@@ -131,6 +138,7 @@ export async function runSimulatorCli(argv: string[]): Promise<void> {
         replay: { type: "string" },
         "replay-start": { type: "string" },
         "replay-speed": { type: "string" },
+        "replay-anchor": { type: "string" },
         help: { type: "boolean" },
       },
     }).values;

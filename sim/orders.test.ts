@@ -5,6 +5,7 @@ import { firstValueFrom, timeout } from "rxjs";
 import { commissionFor } from "./orders/order-engine.ts";
 import { type Simulator, startSimulator } from "./server.ts";
 import { collectCodes, connectApi, connectNext, waitFor } from "./testing/clients.ts";
+import { openMarket } from "./testing/open-market.ts";
 import { findInstrument } from "./universe/instruments.ts";
 import { quoteOf } from "./universe/quotes.ts";
 
@@ -23,7 +24,7 @@ describe("orders", { timeout: 30_000 }, () => {
   };
 
   before(async () => {
-    sim = await startSimulator({ timeScale: 0.01 });
+    sim = await startSimulator({ timeScale: 0.01, market: openMarket() });
     api = await connectApi(sim, 5);
     next = await connectNext(sim, 6);
     codes = collectCodes(api);

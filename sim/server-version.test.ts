@@ -2,13 +2,14 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { EventName, OrderAction, OrderType, SecType, WhatToShow } from "@stoqey/ib";
 import { waitFor } from "./testing/clients.ts";
+import { openMarket } from "./testing/open-market.ts";
 import { openSession } from "./testing/session.ts";
 import { universe } from "./universe/instruments.ts";
 
 describe("replies are encoded for the announced server version", { timeout: 30_000 }, () => {
   for (const serverVersion of [176, 182, 186, 188, 193]) {
     it(`server version ${serverVersion}: every message group decodes cleanly`, async () => {
-      const s = await openSession({ serverVersion, timeScale: 0.01 });
+      const s = await openSession({ serverVersion, timeScale: 0.01, market: openMarket() });
       try {
         assert.equal(s.api.serverVersion, serverVersion);
         const [stk] = await s.next.getContractDetails({ conId: 265598 });

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { parse } from "yaml";
+import { OPEN_CLOCK_ARGS } from "../sim/testing/open-market.ts";
 import {
   type ComposeService,
   envExampleFile,
@@ -63,7 +64,7 @@ describe("compose with trading.yml: the order path through the per-role NATS use
     // the WebSocket listener on a free port: other tests may run beside this one
     process.env.NATS_WEBSOCKET_PORT = String(await freePort());
     nats = await startNatsServer({ args: ["-c", natsConfFile, "-m", String(await freePort())] });
-    const sim = await spawnSim();
+    const sim = await spawnSim(OPEN_CLOCK_ARGS);
     roles.push(sim.cli);
     const network = { NATS_URL: nats.url };
 

@@ -10,13 +10,16 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { findInstrument, type Simulator, startSimulator } from "../sim/index.ts";
+import { livePriced } from "../sim/testing/live-market.ts";
+import { openMarket, openNow } from "../sim/testing/open-market.ts";
 import { freePort } from "./support/free-port.ts";
 import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
 import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
 import { mcpClient, textOf, waitForOk } from "./support/stack.ts";
 
 type ToolResult = { isError?: boolean; structuredContent?: Record<string, unknown> };
-const aapl = findInstrument("AAPL", "STK")!;
+// priced on the simulator's pinned clock, where its quotes and price bands are
+const aapl = livePriced(findInstrument("AAPL", "STK")!, openNow());
 
 describe("cancel_order after a connector restart", { timeout: 90_000 }, () => {
   let nats: NatsServerHandle;
@@ -46,7 +49,7 @@ describe("cancel_order after a connector restart", { timeout: 90_000 }, () => {
     dir = await mkdtemp(join(tmpdir(), "ibmcp-e2e-cancel-"));
     auditPath = join(dir, "audit.jsonl");
     nats = await startNatsServer();
-    sim = await startSimulator({ port: 0 });
+    sim = await startSimulator({ port: 0, market: openMarket() });
     connectorEnv = {
       NATS_URL: nats.url,
       IB_HOST: "127.0.0.1",

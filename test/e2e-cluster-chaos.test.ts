@@ -15,6 +15,8 @@ import { Kvm } from "@nats-io/kv";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { signToken } from "../connector/orders/token.ts";
 import { findInstrument, type Simulator, startSimulator } from "../sim/index.ts";
+import { livePriced } from "../sim/testing/live-market.ts";
+import { openMarket, openNow } from "../sim/testing/open-market.ts";
 import { endedIn, figures, startedIn, startLoad } from "./support/chaos-load.ts";
 import { freePort } from "./support/free-port.ts";
 import { type NatsCluster, startNatsCluster } from "./support/nats-cluster.ts";
@@ -32,7 +34,8 @@ const SLACK_MS = 1_500;
 const NODE_DOWN_MS = 3_000;
 const RETRYABLE = new Set(["CONNECTOR_UNAVAILABLE", "TIMEOUT", "IB_UNAVAILABLE", "RATE_LIMITED"]);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const aapl = findInstrument("AAPL", "STK")!;
+// priced on the simulator's pinned clock, where its quotes and price bands are
+const aapl = livePriced(findInstrument("AAPL", "STK")!, openNow());
 
 type ToolResult = {
   isError?: boolean;
@@ -72,7 +75,7 @@ describe("ib-mcp on a three-node NATS cluster under chaos", { timeout: 170_000 }
     dir = await mkdtemp(join(tmpdir(), "ibmcp-chaos-"));
     cluster = await startNatsCluster();
     step("cluster up");
-    sim = await startSimulator({ port: 0, timeScale: 0.01 });
+    sim = await startSimulator({ port: 0, timeScale: 0.01, market: openMarket() });
     nc = await connect({
       servers: cluster.urls().split(","),
       maxReconnectAttempts: -1,

@@ -9,6 +9,7 @@ import { after, before, describe, it } from "node:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { Kvm } from "@nats-io/kv";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { OPEN_CLOCK_ARGS } from "../sim/testing/open-market.ts";
 import { freePort } from "./support/free-port.ts";
 import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
 import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
@@ -98,7 +99,7 @@ describe("a connector killed with a call in flight", () => {
   before(async () => {
     nats = await startNatsServer();
     const controlPort = await freePort();
-    sim = spawnCli("sim", ["--port", "0", "--control-port", String(controlPort)], {});
+    sim = spawnCli("sim", ["--port", "0", "--control-port", String(controlPort), ...OPEN_CLOCK_ARGS], {});
     simPort = Number((await sim.waitFor(/listening on 127\.0\.0\.1:(\d+)/, 20_000))[1]);
     control = `http://127.0.0.1:${controlPort}`;
     startConnector("connector-a");

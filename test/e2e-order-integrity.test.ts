@@ -15,14 +15,16 @@ import { signToken } from "../connector/orders/token.ts";
 import type { BoundOrder } from "../shared/schemas/order.ts";
 import { findInstrument, type Simulator, startSimulator } from "../sim/index.ts";
 import { livePriced } from "../sim/testing/live-market.ts";
+import { openMarket, openNow } from "../sim/testing/open-market.ts";
 import { freePort } from "./support/free-port.ts";
 import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
 import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
 import { mcpClient, textOf, waitForOk } from "./support/stack.ts";
 
 const SECRET = "e2e-integrity-secret-0123456789abcdef01";
-const aapl = findInstrument("AAPL", "STK")!;
-const msft = findInstrument("MSFT", "STK")!;
+// priced on the simulator's pinned clock: the price bands compare limits with the last price there
+const aapl = livePriced(findInstrument("AAPL", "STK")!, openNow());
+const msft = livePriced(findInstrument("MSFT", "STK")!, openNow());
 type ToolResult = {
   isError?: boolean;
   structuredContent?: Record<string, unknown>;
@@ -77,7 +79,7 @@ describe("trading fails closed end to end", { timeout: 90_000 }, () => {
     // a directory where the audit file should be: unwritable whoever runs the test (root included)
     await mkdir(auditPath);
     nats = await startNatsServer();
-    sim = await startSimulator({ port: 0, timeScale: 0.01 });
+    sim = await startSimulator({ port: 0, timeScale: 0.01, market: openMarket() });
     connector = spawnCli("connector", [], {
       NATS_URL: nats.url,
       IB_HOST: "127.0.0.1",

@@ -15,13 +15,16 @@ import { signToken } from "../connector/orders/token.ts";
 import type { BoundOrder } from "../shared/schemas/order.ts";
 import { orderTools } from "../shared/tools/order-tools.ts";
 import { findInstrument, type Simulator, startSimulator } from "../sim/index.ts";
+import { livePriced } from "../sim/testing/live-market.ts";
+import { openMarket, openNow } from "../sim/testing/open-market.ts";
 import { freePort } from "./support/free-port.ts";
 import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
 import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
 import { mcpClient, textOf, waitForOk } from "./support/stack.ts";
 
 const SECRET = "e2e-orders-secret-0123456789abcdef0123";
-const aapl = findInstrument("AAPL", "STK")!;
+// priced on the simulator's pinned clock, where its quotes and price bands are
+const aapl = livePriced(findInstrument("AAPL", "STK")!, openNow());
 type ToolResult = { isError?: boolean; structuredContent?: Record<string, unknown>; content?: unknown };
 
 function marketOrder(account: string, quantity = 1): BoundOrder {
@@ -62,7 +65,7 @@ describe("order tools end to end", { timeout: 60_000 }, () => {
     dir = await mkdtemp(join(tmpdir(), "ibmcp-e2e-orders-"));
     auditPath = join(dir, "audit.jsonl");
     nats = await startNatsServer();
-    sim = await startSimulator({ port: 0, timeScale: 0.01 });
+    sim = await startSimulator({ port: 0, timeScale: 0.01, market: openMarket() });
     connectorEnv = {
       NATS_URL: nats.url,
       IB_HOST: "127.0.0.1",

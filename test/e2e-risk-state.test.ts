@@ -14,6 +14,8 @@ import { signToken } from "../connector/orders/token.ts";
 import type { BoundOrder } from "../shared/schemas/order.ts";
 import { SERVICE_NAME } from "../shared/subjects.ts";
 import { orderTools } from "../shared/tools/order-tools.ts";
+import { livePriced } from "../sim/testing/live-market.ts";
+import { OPEN_CLOCK_ARGS, openNow } from "../sim/testing/open-market.ts";
 import { findInstrument } from "../sim/universe/index.ts";
 import { freePort } from "./support/free-port.ts";
 import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
@@ -21,7 +23,8 @@ import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
 import { mcpClient, textOf, waitForOk } from "./support/stack.ts";
 
 const SECRET = "e2e-risk-state-secret-0123456789abcdef";
-const aapl = findInstrument("AAPL", "STK")!;
+// priced on the simulator's pinned clock, where its quotes and price bands are
+const aapl = livePriced(findInstrument("AAPL", "STK")!, openNow());
 const DAILY_CAP = 2_000;
 type ToolResult = { isError?: boolean; structuredContent?: Record<string, unknown> };
 type Status = {
@@ -62,7 +65,7 @@ async function simProcess() {
   const controlPort = await freePort();
   const cli = spawnCli(
     "sim",
-    ["--port", "0", "--control-port", String(controlPort), "--time-scale", "0.01"],
+    ["--port", "0", "--control-port", String(controlPort), "--time-scale", "0.01", ...OPEN_CLOCK_ARGS],
     {},
   );
   const m = await cli.waitFor(/listening on 127\.0\.0\.1:(\d+)/, 20_000);

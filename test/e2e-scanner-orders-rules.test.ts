@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { OPEN_CLOCK_ARGS } from "../sim/testing/open-market.ts";
 import { mcpClient, type NatsStack, startNatsStack, textOf } from "./support/stack.ts";
 
 type Row = Record<string, unknown>;
@@ -41,6 +42,7 @@ describe("scanner, order history and market rules (MCP client → gateway → NA
     dir = await mkdtemp(join(tmpdir(), "ibmcp-e2e-scanner-"));
     stack = await startNatsStack({
       clientId: "41",
+      simArgs: OPEN_CLOCK_ARGS,
       connectorEnv: {
         IB_READONLY: "false",
         ORDER_TOKEN_SECRET: "e2e-scanner-orders-rules-secret-0123456789",

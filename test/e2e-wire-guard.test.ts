@@ -17,13 +17,16 @@ import { IbMcpError } from "../shared/errors.ts";
 import type { BoundOrder } from "../shared/schemas/order.ts";
 import { decodeReply } from "../shared/wire.ts";
 import { findInstrument, ReceivedLog } from "../sim/index.ts";
+import { livePriced } from "../sim/testing/live-market.ts";
+import { OPEN_CLOCK_ARGS, openNow } from "../sim/testing/open-market.ts";
 import { freePort } from "./support/free-port.ts";
 import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
 import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
 import { mcpClient, textOf, waitForOk } from "./support/stack.ts";
 
 const SECRET = "e2e-wire-guard-secret-0123456789abcdef";
-const aapl = findInstrument("AAPL", "STK")!;
+// priced on the simulator's pinned clock, where its quotes and price bands are
+const aapl = livePriced(findInstrument("AAPL", "STK")!, openNow());
 /** The attack as found: the exchange ends, and the fields after it say BUY 5000 at market. */
 const SMUGGLING_EXCHANGE = "SMART\u0000\u0000USD\u0000\u0000\u0000\u0000\u0000BUY\u00005000\u0000MKT";
 type ToolResult = { isError?: boolean; content?: unknown };
@@ -89,9 +92,13 @@ describe("no field smuggled onto the TWS wire, through the real processes", { ti
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "ibmcp-e2e-wire-"));
     nats = await startNatsServer();
-    sim = spawnCli("sim", ["--port", "0", "--control-port", "0", "--time-scale", "0.01"], {});
+    sim = spawnCli(
+      "sim",
+      ["--port", "0", "--control-port", "0", "--time-scale", "0.01", ...OPEN_CLOCK_ARGS],
+      {},
+    );
     const m = await sim.waitFor(
-      /listening on 127\.0\.0\.1:(\d+) .*accounts ([A-Z0-9]+).*control (http:\S+?)\)/,
+      /listening on 127\.0\.0\.1:(\d+) .*accounts ([A-Z0-9]+).*control (http:[^\s,)]+)/,
       20_000,
     );
     account = m[2]!;

@@ -21,6 +21,7 @@ import {
 import { commissionFor } from "../../sim/orders/order-engine.ts";
 import { connectApi, waitFor as waitForEvent } from "../../sim/testing/clients.ts";
 import { DELAYED_BY_MS, quotedBetween, withMarksOf } from "../../sim/testing/live-market.ts";
+import { openMarket, openNow } from "../../sim/testing/open-market.ts";
 import { liveOptionModel, liveQuote } from "../../sim/universe/live-price.ts";
 import type { ConnectorHandle } from "../connector.ts";
 import { testConnector } from "../test-support.ts";
@@ -56,7 +57,7 @@ describe("trader read tools against the simulator", { timeout: 30_000 }, () => {
   }
 
   before(async () => {
-    sim = await startSimulator({ port: 0 });
+    sim = await startSimulator({ port: 0, market: openMarket() });
     connector = await testConnector(sim.port);
     await connector.ready(5_000);
     // another API client trades, as a user in TWS would: one fill and one resting order
@@ -101,7 +102,7 @@ describe("trader read tools against the simulator", { timeout: 30_000 }, () => {
   });
 
   it("get_quote gives live bid, ask, last, sizes, volume and previous close of several symbols", async () => {
-    const t0 = Date.now();
+    const t0 = openNow();
     const out = await call<{ quotes: Row[]; failures: Row[] }>("get_quote", {
       symbols: ["AAPL", "msft", "AAPL"],
     });
@@ -147,11 +148,11 @@ describe("trader read tools against the simulator", { timeout: 30_000 }, () => {
   });
 
   it("get_index_quote reads SPX, delayed-frozen by default", async () => {
-    const t0 = Date.now();
+    const t0 = openNow();
     const out = await call<{ quote: Row }>("get_index_quote", { symbol: "SPX" });
     assert.equal((out.quote.contract as Row).conId, spx.conId);
     // delayed data was asked for: the simulator sends IB's delayed ticks, 15 minutes behind
-    assert.ok(quotedBetween(out.quote.last as number, spx, "last", t0, Date.now(), DELAYED_BY_MS));
+    assert.ok(quotedBetween(out.quote.last as number, spx, "last", t0, openNow(), DELAYED_BY_MS));
     assert.equal(out.quote.close, liveQuote(spx, t0 - DELAYED_BY_MS).close);
     assert.equal(out.quote.dataType, "delayed-frozen");
     await refused("get_index_quote", { symbol: "" }, "INVALID_ARGUMENT", /symbol/);
@@ -200,7 +201,7 @@ describe("trader read tools against the simulator", { timeout: 30_000 }, () => {
   it("get_option_quotes gives quotes, implied volatility and greeks for chosen strikes", async () => {
     const [expiry] = optionChainParams("AAPL", aapl.conId)[0]!.expirations;
     const strikes = chainStrikes(aapl, chainSpecs.AAPL!).slice(7, 10);
-    const t0 = Date.now();
+    const t0 = openNow();
     const out = await call<{ quotes: Array<Row & { greeks: Row }>; failures: Row[] }>("get_option_quotes", {
       symbol: "AAPL",
       expiry,
@@ -223,7 +224,7 @@ describe("trader read tools against the simulator", { timeout: 30_000 }, () => {
       )!;
       // the simulator prices the option off its underlying's delayed price at the moment it answered,
       // somewhere in [t0, t1]: each value lies between the model's at both ends (the tolerance covers rounding)
-      const t1 = Date.now();
+      const t1 = openNow();
       const [m0, m1] = [t0, t1].map((t) => liveOptionModel(option, t - DELAYED_BY_MS)!);
       const within = (
         k: "impliedVol" | "undPrice" | "delta" | "gamma" | "theta" | "vega",
@@ -271,9 +272,9 @@ describe("trader read tools against the simulator", { timeout: 30_000 }, () => {
   });
 
   it("get_pnl gives daily, unrealized and realized P&L per account and per position", async () => {
-    const t0 = Date.now();
+    const t0 = openNow();
     const out = await call<{ accounts: Array<Row & { positions: Row[] }> }>("get_pnl", {});
-    const t1 = Date.now();
+    const t1 = openNow();
     assert.deepEqual(
       out.accounts.map((a) => a.account),
       [...sim.accounts],
@@ -297,9 +298,9 @@ describe("trader read tools against the simulator", { timeout: 30_000 }, () => {
   });
 
   it("get_portfolio values every position with market price, value, average cost and unrealized P&L", async () => {
-    const t0 = Date.now();
+    const t0 = openNow();
     const out = await call<{ items: Row[] }>("get_portfolio", { account: sim.accounts[0] });
-    withMarksOf(t0, Date.now(), (marks) => {
+    withMarksOf(t0, openNow(), (marks) => {
       for (const p of initialPositions()) {
         const row = out.items.find((r) => (r.contract as Row).conId === p.instrument.conId);
         assert.ok(row, `${p.instrument.symbol} is listed`);

@@ -49,9 +49,11 @@ export function parseReplayStart(s: string): number | undefined {
   return parseReplayTime(s, "US/Eastern");
 }
 
-/** A clock that starts at `startMs` when created and runs `speed` times as fast as the wall clock. */
-export function runningClock(startMs: number, speed: number): () => number {
-  const t0 = Date.now();
+/**
+ * A clock that reads `startMs` at wall-clock time `t0` (default: when created) and runs `speed` times as
+ * fast as the wall clock.
+ */
+export function runningClock(startMs: number, speed: number, t0 = Date.now()): () => number {
   return () => startMs + (Date.now() - t0) * speed;
 }
 

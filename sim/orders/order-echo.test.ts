@@ -12,6 +12,7 @@ import {
 } from "@stoqey/ib";
 import { type Simulator, startSimulator } from "../server.ts";
 import { connectApi, waitFor } from "../testing/clients.ts";
+import { openMarket } from "../testing/open-market.ts";
 import { findInstrument } from "../universe/instruments.ts";
 
 describe("openOrder echo and the order fault", { timeout: 30_000 }, () => {
@@ -23,7 +24,7 @@ describe("openOrder echo and the order fault", { timeout: 30_000 }, () => {
   let nextId = 100;
 
   before(async () => {
-    sim = await startSimulator({ timeScale: 0.01 });
+    sim = await startSimulator({ timeScale: 0.01, market: openMarket() });
     api = await connectApi(sim, 7);
   });
   after(async () => {

@@ -16,6 +16,7 @@ import {
 } from "@stoqey/ib";
 import { type Simulator, startSimulator } from "../server.ts";
 import { collectCodes, connectApi, connectNext, waitFor } from "../testing/clients.ts";
+import { openMarket, openNow } from "../testing/open-market.ts";
 import { findInstrument } from "../universe/instruments.ts";
 import { livePrice, liveQuote } from "../universe/live-price.ts";
 import { commissionFor } from "./order-engine.ts";
@@ -44,7 +45,7 @@ describe("sim order engine: what-if, orderRef, stops, brackets", { timeout: 30_0
   let nextId = 0;
 
   before(async () => {
-    sim = await startSimulator({ timeScale: 0.01 });
+    sim = await startSimulator({ timeScale: 0.01, market: openMarket() });
     api = await connectApi(sim, 7);
     next = await connectNext(sim, 8);
     codes = collectCodes(api);
@@ -74,7 +75,7 @@ describe("sim order engine: what-if, orderRef, stops, brackets", { timeout: 30_0
       transmit: true,
     });
     const [, , order, state] = await preview;
-    const ask = liveQuote(ibm, Date.now()).ask;
+    const ask = liveQuote(ibm, openNow()).ask;
     assert.equal(order.whatIf, true);
     assert.equal(state.commission, commissionFor(ibm, 100, ask));
     assert.equal(state.commissionCurrency, "USD");
@@ -123,7 +124,7 @@ describe("sim order engine: what-if, orderRef, stops, brackets", { timeout: 30_0
   });
 
   it("a stop far from the market rests; one within the swing triggers a market fill", async () => {
-    const px = livePrice(ibm, Date.now());
+    const px = livePrice(ibm, openNow());
     const far = nextId++;
     const near = nextId++;
     const farUp = reached(far, "Submitted");
@@ -155,7 +156,7 @@ describe("sim order engine: what-if, orderRef, stops, brackets", { timeout: 30_0
   });
 
   it("a STP LMT becomes a limit once triggered: fills at or under its limit, or rests when out of reach", async () => {
-    const px = livePrice(ibm, Date.now());
+    const px = livePrice(ibm, openNow());
     const good = nextId++;
     const out = nextId++;
     const lmt = px * 1.02;
@@ -187,7 +188,7 @@ describe("sim order engine: what-if, orderRef, stops, brackets", { timeout: 30_0
   });
 
   it("a bracket goes live on its last leg; children wait for the parent's fill; one child's fill cancels the other", async () => {
-    const px = livePrice(ibm, Date.now());
+    const px = livePrice(ibm, openNow());
     const parent = nextId++;
     const takeProfit = nextId++;
     const stopLoss = nextId++;

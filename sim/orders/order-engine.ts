@@ -4,6 +4,7 @@ import { round2 } from "../universe/accounts.ts";
 import type { Instrument } from "../universe/instrument.ts";
 import { findByConId } from "../universe/instruments.ts";
 import { quoteOf } from "../universe/quotes.ts";
+import { inSession } from "../universe/sessions.ts";
 import { comboFill } from "./combo.ts";
 import { sendCommission, sendExecution, sendOpenOrder, sendOrderStatus } from "./order-messages.ts";
 import { trailCrossed } from "./trail-and-algo.ts";
@@ -160,11 +161,22 @@ function marketablePrice(o: SimOrder, i: Instrument, last: number): number | und
   return undefined;
 }
 
-/** Starts watching the price: a first look after the fill delay, then periodic ones unless it is a plain MKT. */
+/**
+ * Whether the order may trade at the simulated now: as IB, only while the instrument's session is open
+ * (regular hours, or extended hours when the order allows outside RTH); a closed day never trades.
+ */
+export function canTradeNow(core: SimCore, o: SimOrder, i: Instrument): boolean {
+  return inSession(core.market.now(), i.session, i.timeZoneId, !o.outsideRth);
+}
+
+/**
+ * Starts watching the price: a first look after the fill delay, then periodic ones. Out of session the
+ * order stays working (as IB, it is accepted) and fills at the first look once the session opens.
+ */
 function startWatch(core: SimCore, o: SimOrder, i: Instrument): void {
   const since = Date.now();
   const check = () => {
-    if (o.status !== "Submitted" || !o.owner.isOpen) return;
+    if (o.status !== "Submitted" || !o.owner.isOpen || !canTradeNow(core, o, i)) return;
     if (o.combo) {
       const c = comboFill(core, o, swingAt(core, since, Date.now()));
       if (c) fill(core, o, i, c.price, c.trades);
@@ -174,8 +186,7 @@ function startWatch(core: SimCore, o: SimOrder, i: Instrument): void {
     if (price !== undefined) fill(core, o, i, price);
   };
   const first = setTimeout(check, core.scaled(FILL_DELAY_MS));
-  const watch =
-    o.orderType === "MKT" ? undefined : setInterval(check, Math.max(5, core.scaled(WATCH_INTERVAL_MS)));
+  const watch = setInterval(check, Math.max(5, core.scaled(WATCH_INTERVAL_MS)));
   o.stopWatch = () => {
     clearTimeout(first);
     clearInterval(watch);

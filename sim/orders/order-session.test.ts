@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import { type Contract, EventName, type IBApi, OrderAction, OrderType, SecType } from "@stoqey/ib";
 import { type Simulator, startSimulator } from "../server.ts";
 import { connectApi, waitFor } from "../testing/clients.ts";
+import { openMarket } from "../testing/open-market.ts";
 import { findInstrument } from "../universe/instruments.ts";
 
 const CLIENT_ID = 17;
@@ -20,7 +21,7 @@ describe("sim: order events follow the clientId to its new session", { timeout: 
   };
 
   before(async () => {
-    sim = await startSimulator({ timeScale: 0.01 });
+    sim = await startSimulator({ timeScale: 0.01, market: openMarket() });
   });
 
   after(async () => {

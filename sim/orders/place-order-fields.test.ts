@@ -14,6 +14,7 @@ import {
 } from "@stoqey/ib";
 import { type Simulator, startSimulator } from "../server.ts";
 import { collectCodes, connectApi, waitFor } from "../testing/clients.ts";
+import { openMarket } from "../testing/open-market.ts";
 import { findInstrument } from "../universe/instruments.ts";
 
 const ibm = findInstrument("IBM", "STK")!;
@@ -65,6 +66,7 @@ describe("placeOrder field walk against @stoqey/ib's encoder", { timeout: 30_000
       before(async () => {
         sim = await startSimulator({
           timeScale: 0.01,
+          market: openMarket(),
           serverVersion,
           log: (level, msg) => {
             if (level !== "info") warnings.push(msg);
