@@ -11,6 +11,7 @@ import { after, before, describe, it } from "node:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { startAllInOne } from "../cli/all-in-one.ts";
 import { type Simulator, startSimulator } from "../sim/index.ts";
+import { openMarket } from "../sim/testing/open-market.ts";
 import { freePort } from "./support/free-port.ts";
 import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
 import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
@@ -37,7 +38,7 @@ describe("trailing stops and the Adaptive algo end to end", { timeout: 90_000 },
     dir = await mkdtemp(join(tmpdir(), "ibmcp-e2e-kinds-"));
     auditPath = join(dir, "audit.jsonl");
     nats = await startNatsServer();
-    sim = await startSimulator({ port: 0, timeScale: 0.01 });
+    sim = await startSimulator({ port: 0, timeScale: 0.01, market: openMarket() });
     connector = spawnCli("connector", [], {
       NATS_URL: nats.url,
       IB_HOST: "127.0.0.1",

@@ -13,6 +13,7 @@ import {
 } from "@stoqey/ib";
 import { type Simulator, startSimulator } from "../server.ts";
 import { connectApi, waitFor } from "../testing/clients.ts";
+import { openMarket } from "../testing/open-market.ts";
 import { findInstrument, matchContracts, optionChainParams } from "../universe/instruments.ts";
 
 describe("sim combos (BAG): what-if, echo of the legs, refusals", { timeout: 30_000 }, () => {
@@ -47,7 +48,7 @@ describe("sim combos (BAG): what-if, echo of the legs, refusals", { timeout: 30_
   });
 
   before(async () => {
-    sim = await startSimulator({ timeScale: 0.01 });
+    sim = await startSimulator({ timeScale: 0.01, market: openMarket() });
     api = await connectApi(sim, 27);
   });
   after(async () => {

@@ -12,6 +12,7 @@ import {
 } from "@stoqey/ib";
 import { type Simulator, startSimulator } from "../server.ts";
 import { collectCodes, connectApi, connectNext, waitFor } from "../testing/clients.ts";
+import { openMarket, openNow } from "../testing/open-market.ts";
 import { findInstrument } from "../universe/instruments.ts";
 import { livePrice } from "../universe/live-price.ts";
 import { trailCrossed } from "./trail-and-algo.ts";
@@ -42,7 +43,7 @@ describe("sim order engine: trailing stops, OCA groups, the Adaptive algo", { ti
   let nextId = 0;
 
   before(async () => {
-    sim = await startSimulator({ timeScale: 0.01 });
+    sim = await startSimulator({ timeScale: 0.01, market: openMarket() });
     api = await connectApi(sim, 17);
     next = await connectNext(sim, 18);
     codes = collectCodes(api);
@@ -74,7 +75,7 @@ describe("sim order engine: trailing stops, OCA groups, the Adaptive algo", { ti
     api.placeOrder(algo, contract, {
       action: OrderAction.BUY,
       orderType: OrderType.LMT,
-      lmtPrice: Math.round(livePrice(ibm, Date.now()) * 0.5),
+      lmtPrice: Math.round(livePrice(ibm, openNow()) * 0.5),
       algoStrategy: "Adaptive",
       algoParams: [{ tag: "adaptivePriority", value: "Patient" }],
       totalQuantity: 1,
@@ -93,7 +94,7 @@ describe("sim order engine: trailing stops, OCA groups, the Adaptive algo", { ti
     api.placeOrder(id, contract, {
       action: OrderAction.SELL,
       orderType: OrderType.TRAIL,
-      auxPrice: Math.round(livePrice(ibm, Date.now()) * 0.001 * 100) / 100,
+      auxPrice: Math.round(livePrice(ibm, openNow()) * 0.001 * 100) / 100,
       totalQuantity: 1,
       transmit: true,
     });
@@ -118,7 +119,7 @@ describe("sim order engine: trailing stops, OCA groups, the Adaptive algo", { ti
   });
 
   it("a fill in an OCA group cancels the group's other orders", async () => {
-    const px = livePrice(ibm, Date.now());
+    const px = livePrice(ibm, openNow());
     const resting = nextId++;
     const filling = nextId++;
     const up = reached(resting, "Submitted");
