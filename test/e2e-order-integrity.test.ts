@@ -53,7 +53,8 @@ describe("trading fails closed end to end", { timeout: 90_000 }, () => {
   const openOrders = async () =>
     ((await call("get_open_orders", {})).structuredContent?.orders ?? []) as OpenOrder[];
   // around the simulator's live price, which the preview's ±5% band is checked against
-  const price = (f: number) => Math.round(livePriced(aapl).price * f * 100) / 100;
+  const price = (f: number) =>
+    Math.round(livePriced(findInstrument("AAPL", "STK")!, openNow()).price * f * 100) / 100;
   const limitOrder = (account: string, change: Partial<BoundOrder> = {}): BoundOrder => ({
     conId: aapl.conId,
     symbol: "AAPL",
