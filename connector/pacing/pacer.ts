@@ -1,46 +1,19 @@
 import { IbMcpError } from "../../shared/errors.ts";
 import { ibPacingLimits, type PacingLimits, type WindowLimit } from "./limits.ts";
-import type { PacedKind, PacedRequest, Pacer, PacerStats, Release, SetTimer } from "./types.ts";
+import { abortError, describeWindow } from "./pacer-messages.ts";
+import type {
+  Budget,
+  Capacity,
+  PacedKind,
+  PacedRequest,
+  Pacer,
+  PacerOptions,
+  PacerStats,
+  Release,
+  SetTimer,
+  Waiter,
+} from "./types.ts";
 import { earliestFit, insertSorted, prune } from "./window.ts";
-
-export interface PacerOptions {
-  /** Multiplies every window (the simulator takes the same factor); 1 means IB's real limits. */
-  timeScale?: number;
-  maxMarketDataLines: number;
-  /**
-   * Added to every window, in real (unscaled) ms: timer and clock granularity, and a request released
-   * (aborted) while still in @stoqey/ib's send queue, which then reaches IB a little after its release.
-   */
-  safetyMarginMs?: number;
-  /**
-   * How long (real ms) a granted request that was never released may still be waiting to be sent; after
-   * that it counts as sent at grant time + this. Guards against a caller that forgets to release.
-   */
-  maxUnsentMs?: number;
-  limits?: Partial<PacingLimits>;
-  now?: () => number;
-  setTimer?: SetTimer;
-}
-
-interface Budget {
-  key: string;
-  rule: string;
-  limit: number;
-  spanMs: number;
-  weight: number;
-}
-
-type Capacity = "marketDataLines" | "historicalOpen" | "scannerSubscriptions";
-
-interface Waiter {
-  req: PacedRequest;
-  budgets: Budget[];
-  capacity: Capacity | undefined;
-  deadlineAt: number;
-  resolve: (release: Release) => void;
-  reject: (err: IbMcpError) => void;
-  cleanup: () => void;
-}
 
 const kinds: readonly PacedKind[] = ["historical", "marketData", "fundamental", "news", "scanner", "general"];
 const perKind = (): Record<PacedKind, number> =>
@@ -50,12 +23,6 @@ const defaultSetTimer: SetTimer = (fn, ms) => {
   const t = setTimeout(fn, ms);
   return () => clearTimeout(t);
 };
-
-function describeWindow(ms: number): string {
-  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
-  if (ms >= 1_000) return `${+(ms / 1_000).toFixed(3)} s`;
-  return `${+ms.toFixed(3)} ms`;
-}
 
 /**
  * IB's pacing rules as a scheduler. Every change (arrival, grant time, release, abort) replans the whole
@@ -325,11 +292,4 @@ export function createPacer(opts: PacerOptions): Pacer {
       };
     },
   };
-}
-
-function abortError(signal: AbortSignal): IbMcpError {
-  if (signal.reason instanceof IbMcpError) return signal.reason;
-  return new IbMcpError("TIMEOUT", "the request was cancelled while it waited for IB pacing", {
-    cause: signal.reason,
-  });
 }

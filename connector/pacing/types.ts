@@ -1,3 +1,6 @@
+import type { IbMcpError } from "../../shared/errors.ts";
+import type { PacingLimits } from "./limits.ts";
+
 /** What a request needs from the pacer; the connector builds one per IB request it is about to send. */
 export type PacedRequest =
   | {
@@ -45,3 +48,44 @@ export interface Pacer {
 
 /** Schedules `fn` after `ms`; returns a function that cancels it. */
 export type SetTimer = (fn: () => void, ms: number) => () => void;
+
+export interface PacerOptions {
+  /** Multiplies every window (the simulator takes the same factor); 1 means IB's real limits. */
+  timeScale?: number;
+  maxMarketDataLines: number;
+  /**
+   * Added to every window, in real (unscaled) ms: timer and clock granularity, and a request released
+   * (aborted) while still in @stoqey/ib's send queue, which then reaches IB a little after its release.
+   */
+  safetyMarginMs?: number;
+  /**
+   * How long (real ms) a granted request that was never released may still be waiting to be sent; after
+   * that it counts as sent at grant time + this. Guards against a caller that forgets to release.
+   */
+  maxUnsentMs?: number;
+  limits?: Partial<PacingLimits>;
+  now?: () => number;
+  setTimer?: SetTimer;
+}
+
+/** One window a waiter counts against (the pacer's bookkeeping). */
+export interface Budget {
+  key: string;
+  rule: string;
+  limit: number;
+  spanMs: number;
+  weight: number;
+}
+
+export type Capacity = "marketDataLines" | "historicalOpen" | "scannerSubscriptions";
+
+/** A request queued in the pacer until its slot. */
+export interface Waiter {
+  req: PacedRequest;
+  budgets: Budget[];
+  capacity: Capacity | undefined;
+  deadlineAt: number;
+  resolve: (release: Release) => void;
+  reject: (err: IbMcpError) => void;
+  cleanup: () => void;
+}
