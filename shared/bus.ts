@@ -6,6 +6,8 @@ export interface CallContext {
   /** Milliseconds the caller will wait; the callee must answer or give up within it. */
   timeoutMs: number;
   traceparent?: string;
+  /** The authenticated caller's name (shared/principals.ts); travels as Headers.principal. */
+  principal?: string;
   /**
    * Subscribes to the caller giving up before the deadline (its client hung up): the callee then frees what the
    * call holds (a pacing slot, a market data line). Returns what unsubscribes. Absent: only the deadline ends it.

@@ -21,6 +21,11 @@ export const Headers = {
   timeoutMs: "X-Timeout-Ms",
   /** A random id the caller may cancel the call by (see CANCEL_ENDPOINT); absent, only the deadline ends it. */
   cancelId: "X-Cancel-Id",
+  /**
+   * The calling principal's name (shared/principals.ts). Set by the gateway from the authenticated caller, never
+   * taken from the agent; NATS permissions let only gateways publish tool subjects. Absent: ANONYMOUS_PRINCIPAL.
+   */
+  principal: "X-Principal",
 } as const;
 
 /**
