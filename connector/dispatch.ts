@@ -2,6 +2,7 @@ import { type Logger, pino } from "pino";
 import type { CallContext } from "../shared/bus.ts";
 import { describeIssues } from "../shared/describe-issues.ts";
 import { IbMcpError, toIbMcpError } from "../shared/errors.ts";
+import { ANONYMOUS_PRINCIPAL } from "../shared/principals.ts";
 import type { ToolDef } from "../shared/tool-def.ts";
 import { catalogue } from "../shared/tools/index.ts";
 import { cancellable } from "./cancel-registry.ts";
@@ -73,7 +74,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         ? Math.min(ctx.timeoutMs, MAX_TIMEOUT_MS)
         : defaultTimeoutMs;
     const deadline = startDeadline(timeoutMs);
-    const log = logger.child({ requestId, tool: name });
+    const principal = ctx.principal ?? ANONYMOUS_PRINCIPAL;
+    const log = logger.child({ requestId, tool: name, principal });
     try {
       const { tool, entry, args } = prepare(name, rawArgs);
       // `signal` stays a getter all the way down, so a call that never needs one (a cache hit) never makes one
@@ -84,6 +86,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
             return shared.signal;
           },
           deadlineAt: shared.deadlineAt,
+          principal,
           requestId,
           logger: log,
         });

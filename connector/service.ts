@@ -68,6 +68,8 @@ async function serve(
     };
     const traceparent = headerOf(msg, Headers.traceparent);
     if (traceparent) ctx.traceparent = traceparent;
+    const principal = headerOf(msg, Headers.principal);
+    if (principal) ctx.principal = principal;
     const cancelId = headerOf(msg, Headers.cancelId);
     if (cancelId) ctx.onCancel = cancels.hook(cancelId);
     let args: unknown;

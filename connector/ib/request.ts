@@ -14,6 +14,8 @@ import type { IbSession } from "./session.ts";
 export interface RequestScope {
   signal: AbortSignal;
   deadlineAt: number;
+  /** Who asked (shared/principals.ts): the pacer queues and shares IB per principal. Absent: anonymous. */
+  principal?: string;
 }
 
 /** Requests IB sets no pacing rule of their own for; the pacer never holds them. */
@@ -61,7 +63,7 @@ export function createCall(currentSession: () => IbSession, pacer: Pacer): Call 
     reserveMs: number,
   ): Promise<T> {
     currentSession().link(); // fail fast while IB is down, before queueing in the pacer
-    const release = await pacer.acquire(paced, scope.deadlineAt - reserveMs, scope.signal);
+    const release = await pacer.acquire(paced, scope.deadlineAt - reserveMs, scope.signal, scope.principal);
     try {
       // the session may have dropped or been replaced while the pacer held us
       const session = currentSession();

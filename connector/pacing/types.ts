@@ -42,7 +42,7 @@ export interface Pacer {
    * Resolves when the request may leave under every rule, in arrival order; rejects at once with
    * RATE_LIMITED (and retryAfterMs) when that is after `deadlineAt` (epoch ms), or when the signal aborts.
    */
-  acquire(req: PacedRequest, deadlineAt: number, signal?: AbortSignal): Promise<Release>;
+  acquire(req: PacedRequest, deadlineAt: number, signal?: AbortSignal, principal?: string): Promise<Release>;
   stats(): PacerStats;
 }
 

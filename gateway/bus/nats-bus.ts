@@ -113,6 +113,7 @@ export function createNatsBus(nc: NatsConnection, opts: NatsBusOptions = {}): Bu
     h.set(Headers.requestId, ctx.requestId);
     h.set(Headers.timeoutMs, String(connectorBudgetMs(timeoutMs)));
     if (ctx.traceparent) h.set(Headers.traceparent, ctx.traceparent);
+    if (ctx.principal) h.set(Headers.principal, ctx.principal);
     const subject = subjectFor(mode, tool);
     return batcher.track(
       () =>

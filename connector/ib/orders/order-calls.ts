@@ -33,7 +33,7 @@ export function createOrderCalls(currentSession: () => IbSession, pacer: Pacer):
     },
     async call(subject, scope, work, paced = { kind: "general" }) {
       currentSession().link();
-      const release = await pacer.acquire(paced, scope.deadlineAt, scope.signal);
+      const release = await pacer.acquire(paced, scope.deadlineAt, scope.signal, scope.principal);
       try {
         const session = currentSession();
         const link = session.link();
