@@ -4,32 +4,23 @@
  * MCP SDK client → gateway process → nats-server → connector process (restarted) → simulator over its socket.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { findInstrument, type Simulator, startSimulator } from "../sim/index.ts";
+import { findInstrument } from "../sim/index.ts";
 import { livePriced } from "../sim/testing/live-market.ts";
-import { openMarket, openNow } from "../sim/testing/open-market.ts";
-import { freePort } from "./support/free-port.ts";
-import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
-import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
-import { mcpClient, textOf, waitForOk } from "./support/stack.ts";
+import { openNow } from "../sim/testing/open-market.ts";
+import { textOf } from "./support/stack.ts";
+import { startTradingStack, type TradingStack } from "./support/trading-stack.ts";
 
 type ToolResult = { isError?: boolean; structuredContent?: Record<string, unknown> };
 // priced on the simulator's pinned clock, where its quotes and price bands are
 const aapl = livePriced(findInstrument("AAPL", "STK")!, openNow());
 
 describe("cancel_order after a connector restart", { timeout: 90_000 }, () => {
-  let nats: NatsServerHandle;
-  let sim: Simulator;
-  let connector: CliProcess;
-  let gateway: CliProcess;
+  let stack: TradingStack;
   let client: Client;
-  let dir: string;
   let auditPath: string;
-  let connectorEnv: Record<string, string>;
 
   const call = async (name: string, args: Record<string, unknown>) =>
     (await client.callTool({ name, arguments: args })) as ToolResult;
@@ -46,40 +37,17 @@ describe("cancel_order after a connector restart", { timeout: 90_000 }, () => {
   };
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), "ibmcp-e2e-cancel-"));
-    auditPath = join(dir, "audit.jsonl");
-    nats = await startNatsServer();
-    sim = await startSimulator({ port: 0, market: openMarket() });
-    connectorEnv = {
-      NATS_URL: nats.url,
-      IB_HOST: "127.0.0.1",
-      IB_PORT: String(sim.port),
-      IB_CLIENT_ID: "41",
-      TRADING_MODE: "paper",
-      IB_READONLY: "false",
-      ORDER_TOKEN_SECRET: "e2e-cancel-secret-0123456789abcdef0123",
-      AUDIT_LOG_PATH: auditPath,
-      LEASE_TTL_MS: "1500",
-    };
-    connector = spawnCli("connector", [], connectorEnv);
-    const port = await freePort();
-    gateway = spawnCli("gateway", [], {
-      NATS_URL: nats.url,
-      PORT: String(port),
-      TRADING_MODE: "paper",
-      MCP_ENABLE_TRADING: "true",
+    stack = await startTradingStack({
+      name: "cancel",
+      clientId: "41",
+      secret: "e2e-cancel-secret-0123456789abcdef0123",
+      connectorEnv: { LEASE_TTL_MS: "1500" },
     });
-    await waitForOk(`http://127.0.0.1:${port}/ready`, 30_000);
-    client = await mcpClient(`http://127.0.0.1:${port}/mcp`);
+    ({ client, auditPath } = stack);
   });
 
   after(async () => {
-    await client?.close();
-    await gateway?.stop();
-    await connector?.stop();
-    await sim?.close();
-    await nats?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   it("answers Cancelled promptly and audits a cancel, not a refusal", async () => {
@@ -98,8 +66,7 @@ describe("cancel_order after a connector restart", { timeout: 90_000 }, () => {
     assert.notEqual(placed.isError, true, textOf(placed));
     const orderId = placed.structuredContent?.order_id as number;
 
-    await connector.stop("SIGTERM");
-    connector = spawnCli("connector", [], connectorEnv);
+    await stack.restartConnector();
     const open = await untilServing(30_000);
     const listed = (open.structuredContent?.orders ?? []) as Array<{ orderId: number }>;
     assert.ok(

@@ -5,21 +5,17 @@
  * below the contract's size rules and non-canonical tokens are refused.
  */
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, readFile, rm, rmdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { mkdir, readFile, rmdir } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { signToken } from "../connector/orders/token.ts";
 import type { BoundOrder } from "../shared/schemas/order.ts";
-import { findInstrument, type Simulator, startSimulator } from "../sim/index.ts";
+import { findInstrument, type Simulator } from "../sim/index.ts";
 import { livePriced } from "../sim/testing/live-market.ts";
-import { openMarket, openNow } from "../sim/testing/open-market.ts";
-import { freePort } from "./support/free-port.ts";
-import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
-import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
-import { mcpClient, textOf, waitForOk } from "./support/stack.ts";
+import { openNow } from "../sim/testing/open-market.ts";
+import { textOf } from "./support/stack.ts";
+import { startTradingStack, type TradingStack } from "./support/trading-stack.ts";
 
 const SECRET = "e2e-integrity-secret-0123456789abcdef01";
 // priced on the simulator's pinned clock: the price bands compare limits with the last price there
@@ -34,13 +30,10 @@ type ToolResult = {
 type OpenOrder = { orderId: number; action: string; totalQuantity: number; contract: { symbol: string } };
 
 describe("trading fails closed end to end", { timeout: 90_000 }, () => {
-  let nats: NatsServerHandle;
+  let stack: TradingStack;
   let sim: Simulator;
-  let connector: CliProcess;
-  let gateway: CliProcess;
   let client: Client;
   let nc: NatsConnection;
-  let dir: string;
   let auditPath: string;
 
   const call = async (name: string, args: Record<string, unknown>) =>
@@ -75,43 +68,22 @@ describe("trading fails closed end to end", { timeout: 90_000 }, () => {
   });
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), "ibmcp-e2e-integrity-"));
-    auditPath = join(dir, "audit.jsonl");
-    // a directory where the audit file should be: unwritable whoever runs the test (root included)
-    await mkdir(auditPath);
-    nats = await startNatsServer();
-    sim = await startSimulator({ port: 0, timeScale: 0.01, market: openMarket() });
-    connector = spawnCli("connector", [], {
-      NATS_URL: nats.url,
-      IB_HOST: "127.0.0.1",
-      IB_PORT: String(sim.port),
-      IB_CLIENT_ID: "23",
-      TRADING_MODE: "paper",
-      IB_READONLY: "false",
-      ORDER_TOKEN_SECRET: SECRET,
-      ORDER_MAX_QUANTITY: "10",
-      AUDIT_LOG_PATH: auditPath,
+    stack = await startTradingStack({
+      name: "integrity",
+      clientId: "23",
+      secret: SECRET,
+      simTimeScale: 0.01,
+      connectorEnv: { ORDER_MAX_QUANTITY: "10" },
+      // a directory where the audit file should be: unwritable whoever runs the test (root included)
+      beforeConnector: ({ auditPath }) => mkdir(auditPath).then(() => undefined),
     });
-    const port = await freePort();
-    gateway = spawnCli("gateway", [], {
-      NATS_URL: nats.url,
-      PORT: String(port),
-      TRADING_MODE: "paper",
-      MCP_ENABLE_TRADING: "true",
-    });
-    await waitForOk(`http://127.0.0.1:${port}/ready`, 30_000);
-    client = await mcpClient(`http://127.0.0.1:${port}/mcp`);
-    nc = await connect({ servers: nats.url });
+    ({ sim, client, auditPath } = stack);
+    nc = await connect({ servers: stack.nats.url });
   });
 
   after(async () => {
-    await client?.close();
     await nc?.close();
-    await gateway?.stop();
-    await connector?.stop();
-    await sim?.close();
-    await nats?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   it("with AUDIT_LOG_PATH unwritable, place_order sends nothing to IB and says trading is stopped; cancels still go out", async () => {

@@ -4,27 +4,21 @@
  * the default allow-list, the same orders refused before anything reaches IB.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { startAllInOne } from "../cli/all-in-one.ts";
-import { type Simulator, startSimulator } from "../sim/index.ts";
-import { openMarket } from "../sim/testing/open-market.ts";
-import { freePort } from "./support/free-port.ts";
-import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
-import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
-import { mcpClient, textOf, waitForOk } from "./support/stack.ts";
+import type { Simulator } from "../sim/index.ts";
+import { mcpClient, textOf } from "./support/stack.ts";
+import { startTradingStack, type TradingStack } from "./support/trading-stack.ts";
 
 const SECRET = "e2e-order-kinds-secret-0123456789abcdef";
 type ToolResult = { isError?: boolean; structuredContent?: Record<string, unknown>; content?: unknown };
 
 describe("trailing stops and the Adaptive algo end to end", { timeout: 90_000 }, () => {
-  let nats: NatsServerHandle;
+  let stack: TradingStack;
   let sim: Simulator;
-  let connector: CliProcess;
-  let gateway: CliProcess;
   let client: Client;
   let dir: string;
   let auditPath: string;
@@ -35,40 +29,22 @@ describe("trailing stops and the Adaptive algo end to end", { timeout: 90_000 },
     call(c, "preview_order", { symbol: "AAPL", side: "SELL", quantity: 1, ...args });
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), "ibmcp-e2e-kinds-"));
-    auditPath = join(dir, "audit.jsonl");
-    nats = await startNatsServer();
-    sim = await startSimulator({ port: 0, timeScale: 0.01, market: openMarket() });
-    connector = spawnCli("connector", [], {
-      NATS_URL: nats.url,
-      IB_HOST: "127.0.0.1",
-      IB_PORT: String(sim.port),
-      IB_CLIENT_ID: "31",
-      TRADING_MODE: "paper",
-      IB_READONLY: "false",
-      ORDER_TOKEN_SECRET: SECRET,
-      ORDER_TYPE_ALLOWLIST: "MKT,LMT,STP,STP LMT,TRAIL,TRAIL LIMIT,ADAPTIVE,OCA",
-      ORDER_SECTYPE_ALLOWLIST: "STK,OPT,BAG",
-      AUDIT_LOG_PATH: auditPath,
+    stack = await startTradingStack({
+      name: "kinds",
+      clientId: "31",
+      secret: SECRET,
+      simTimeScale: 0.01,
+      mcpPath: "/mcp?toolsets=all",
+      connectorEnv: {
+        ORDER_TYPE_ALLOWLIST: "MKT,LMT,STP,STP LMT,TRAIL,TRAIL LIMIT,ADAPTIVE,OCA",
+        ORDER_SECTYPE_ALLOWLIST: "STK,OPT,BAG",
+      },
     });
-    const port = await freePort();
-    gateway = spawnCli("gateway", [], {
-      NATS_URL: nats.url,
-      PORT: String(port),
-      TRADING_MODE: "paper",
-      MCP_ENABLE_TRADING: "true",
-    });
-    await waitForOk(`http://127.0.0.1:${port}/ready`, 30_000);
-    client = await mcpClient(`http://127.0.0.1:${port}/mcp?toolsets=all`);
+    ({ sim, client, dir, auditPath } = stack);
   });
 
   after(async () => {
-    await client?.close();
-    await gateway?.stop();
-    await connector?.stop();
-    await sim?.close();
-    await nats?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   it("previews (IB what-if), places and works each kind: TRAIL, TRAIL LIMIT, Adaptive LMT and MKT", async () => {

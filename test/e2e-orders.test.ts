@@ -4,9 +4,7 @@
  * for every order type; some refusal cases sign tokens with the connector's ORDER_TOKEN_SECRET to alter them.
  */
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
 import { after, before, describe, it } from "node:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
@@ -14,13 +12,11 @@ import { type AllInOne, startAllInOne } from "../cli/all-in-one.ts";
 import { signToken } from "../connector/orders/token.ts";
 import type { BoundOrder } from "../shared/schemas/order.ts";
 import { orderTools } from "../shared/tools/order-tools.ts";
-import { findInstrument, type Simulator, startSimulator } from "../sim/index.ts";
+import { findInstrument, type Simulator } from "../sim/index.ts";
 import { livePriced } from "../sim/testing/live-market.ts";
-import { openMarket, openNow } from "../sim/testing/open-market.ts";
-import { freePort } from "./support/free-port.ts";
-import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
-import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
-import { mcpClient, textOf, waitForOk } from "./support/stack.ts";
+import { openNow } from "../sim/testing/open-market.ts";
+import { mcpClient, textOf } from "./support/stack.ts";
+import { startTradingStack, type TradingStack } from "./support/trading-stack.ts";
 
 const SECRET = "e2e-orders-secret-0123456789abcdef0123";
 // priced on the simulator's pinned clock, where its quotes and price bands are
@@ -47,59 +43,32 @@ function marketOrder(account: string, quantity = 1): BoundOrder {
 }
 
 describe("order tools end to end", { timeout: 60_000 }, () => {
-  let nats: NatsServerHandle;
+  let stack: TradingStack;
   let sim: Simulator;
-  let connector: CliProcess;
-  let gateway: CliProcess;
   let client: Client;
   let nc: NatsConnection;
-  let dir: string;
   let auditPath: string;
-  let connectorEnv: Record<string, string>;
   const extra: Array<{ close(): Promise<void> }> = [];
 
   const call = async (c: Client, name: string, args: Record<string, unknown>) =>
     (await c.callTool({ name, arguments: args })) as ToolResult;
 
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), "ibmcp-e2e-orders-"));
-    auditPath = join(dir, "audit.jsonl");
-    nats = await startNatsServer();
-    sim = await startSimulator({ port: 0, timeScale: 0.01, market: openMarket() });
-    connectorEnv = {
-      NATS_URL: nats.url,
-      IB_HOST: "127.0.0.1",
-      IB_PORT: String(sim.port),
-      IB_CLIENT_ID: "21",
-      TRADING_MODE: "paper",
-      IB_READONLY: "false",
-      ORDER_TOKEN_SECRET: SECRET,
-      ORDER_MAX_QUANTITY: "10",
-      AUDIT_LOG_PATH: auditPath,
-      LEASE_TTL_MS: "1500",
-    };
-    connector = spawnCli("connector", [], connectorEnv);
-    const port = await freePort();
-    gateway = spawnCli("gateway", [], {
-      NATS_URL: nats.url,
-      PORT: String(port),
-      TRADING_MODE: "paper",
-      MCP_ENABLE_TRADING: "true",
+    stack = await startTradingStack({
+      name: "orders",
+      clientId: "21",
+      secret: SECRET,
+      simTimeScale: 0.01,
+      connectorEnv: { ORDER_MAX_QUANTITY: "10", LEASE_TTL_MS: "1500" },
     });
-    await waitForOk(`http://127.0.0.1:${port}/ready`, 30_000);
-    client = await mcpClient(`http://127.0.0.1:${port}/mcp`);
-    nc = await connect({ servers: nats.url });
+    ({ sim, client, auditPath } = stack);
+    nc = await connect({ servers: stack.nats.url });
   });
 
   after(async () => {
-    await client?.close();
     await nc?.close();
     for (const e of extra) await e.close();
-    await gateway?.stop();
-    await connector?.stop();
-    await sim?.close();
-    await nats?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   it("lists the order tools (MCP_ENABLE_TRADING=true), destructive ones marked", async () => {
@@ -272,9 +241,7 @@ describe("order tools end to end", { timeout: 60_000 }, () => {
       assert.ok(Date.now() < until, "placeOrder never reached the simulator");
       await new Promise((r) => setTimeout(r, 10));
     }
-    await connector.stop("SIGKILL");
-    sim.setLatency(0);
-    connector = spawnCli("connector", [], connectorEnv);
+    await stack.restartConnector("SIGKILL", () => sim.setLatency(0));
     let retried: ToolResult | undefined;
     const retryUntil = Date.now() + 20_000;
     for (;;) {
