@@ -1,11 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { connect as tcpConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import { freePort } from "./free-port.ts";
+import { spawnNatsServer } from "./nats-process.ts";
 
 /** One nats-server process of a cluster (or a leaf node), restartable on the same ports and store. */
 export interface NatsNode {
@@ -33,29 +33,8 @@ export interface NatsCluster {
   stop(): Promise<void>;
 }
 
-function waitForPort(port: number, deadlineMs: number): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      const sock = tcpConnect(port, "127.0.0.1");
-      sock.once("connect", () => {
-        sock.destroy();
-        resolve();
-      });
-      sock.once("error", () => {
-        sock.destroy();
-        if (Date.now() > until)
-          reject(new Error(`nats-server did not listen on ${port} in ${deadlineMs} ms`));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
-  });
-}
-
 function node(name: string, port: number, confPath: string): NatsNode {
   let proc: ChildProcess | undefined;
-  let stderr = "";
   const running = () => !!proc && proc.exitCode === null && proc.signalCode === null;
   return {
     name,
@@ -67,17 +46,7 @@ function node(name: string, port: number, confPath: string): NatsNode {
     running,
     async start() {
       if (running()) return;
-      const p = spawn("nats-server", ["-c", confPath], { stdio: ["ignore", "ignore", "pipe"] });
-      proc = p;
-      p.stderr?.on("data", (d: Buffer) => {
-        stderr = (stderr + d.toString()).slice(-4000);
-      });
-      p.once("error", () => undefined);
-      const exited = new Promise<never>((_, reject) =>
-        p.once("exit", (code) => reject(new Error(`nats-server ${name} exited (${code}): ${stderr}`))),
-      );
-      exited.catch(() => undefined);
-      await Promise.race([waitForPort(port, 10_000), exited]);
+      proc = await spawnNatsServer(["-c", confPath], [port], `nats-server ${name}`);
     },
     async kill() {
       const p = proc;

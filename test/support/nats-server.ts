@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./free-port.ts";
+import { spawnNatsServer, stopNatsServer } from "./nats-process.ts";
 
 export interface NatsServerHandle {
   url: string;
@@ -16,26 +16,6 @@ export interface NatsServerHandle {
   restart(): Promise<void>;
   /** The server's process id while it runs (the benchmark reads its CPU time). */
   readonly pid: number | undefined;
-}
-
-function waitForPort(port: number, deadlineMs: number): Promise<void> {
-  const until = Date.now() + deadlineMs;
-  return new Promise((resolve, reject) => {
-    const attempt = () => {
-      const sock = connect(port, "127.0.0.1");
-      sock.once("connect", () => {
-        sock.destroy();
-        resolve();
-      });
-      sock.once("error", () => {
-        sock.destroy();
-        if (Date.now() > until)
-          reject(new Error(`nats-server did not listen on ${port} within ${deadlineMs} ms`));
-        else setTimeout(attempt, 50);
-      });
-    };
-    attempt();
-  });
 }
 
 /**
@@ -58,30 +38,10 @@ export async function startNatsServer(
   let proc: ChildProcess | undefined;
 
   const start = async () => {
-    proc = spawn("nats-server", args, { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    proc.stderr?.on("data", (d: Buffer) => {
-      stderr = (stderr + d.toString()).slice(-4000);
-    });
-    const exited = new Promise<never>((_, reject) =>
-      proc?.once("exit", (code) => reject(new Error(`nats-server exited (${code}): ${stderr}`))),
-    );
-    proc.once("error", () => undefined);
-    await Promise.race([waitForPort(port, 10_000), exited]);
-    if (wsPort !== undefined) await Promise.race([waitForPort(wsPort, 10_000), exited]);
+    const ports = wsPort !== undefined ? [port, wsPort] : [port];
+    proc = await spawnNatsServer(args, ports, "nats-server");
   };
-  const stop = async () => {
-    const p = proc;
-    if (!p || p.exitCode !== null || p.signalCode !== null) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => p.kill("SIGKILL"), 3_000);
-      p.once("exit", () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      p.kill("SIGTERM");
-    });
-  };
+  const stop = () => stopNatsServer(proc);
 
   await start();
   return {
