@@ -39,7 +39,8 @@ export function compactSchema(schema: unknown, output = false): unknown {
 
 /**
  * The tools/list entry of one tool, converted from zod once with the options the SDK's own handler uses, then
- * compacted; the output schema is outlined below its top-level fields (output-outline.ts). `execution` is left out: its absence means taskSupport "forbidden", which is what this server does.
+ * compacted; the output schema is outlined below its top-level fields (output-outline.ts). `execution` is left
+ * out: its absence means taskSupport "forbidden", which is what this server does.
  */
 function listEntry(t: ToolDef): Listed {
   return {
