@@ -9,6 +9,7 @@ import { catalogue, lookupContract } from "../shared/tools/index.ts";
 import { DEFAULT_TOOLSETS } from "../shared/toolsets.ts";
 import { createGatewayApp } from "./app.ts";
 import { createMcpServer } from "./mcp/mcp-server.ts";
+import { outlineOutput } from "./mcp/output-outline.ts";
 import { compactSchema } from "./mcp/tool-list.ts";
 import { ERROR_META_KEY } from "./mcp/tool-result.ts";
 import { createMetrics } from "./metrics.ts";
@@ -47,7 +48,7 @@ describe("tools/list", () => {
     assert.equal(calls.length, 0, "tools/list never touches the bus");
   });
 
-  it("the cached list equals what the SDK itself would list, less what says nothing ($schema, 2^53 bounds, execution)", async () => {
+  it("the cached list equals what the SDK itself would list, less what says nothing ($schema, 2^53 bounds, execution), output schemas outlined below their top-level fields", async () => {
     const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
     const { InMemoryTransport } = await import("@modelcontextprotocol/sdk/inMemory.js");
     const listVia = async (server: McpServer) => {
@@ -86,7 +87,7 @@ describe("tools/list", () => {
     const expected = (await listVia(reference)).map(({ execution: _, ...t }) => ({
       ...t,
       inputSchema: compactSchema(t.inputSchema),
-      outputSchema: compactSchema(t.outputSchema, true),
+      outputSchema: outlineOutput(compactSchema(t.outputSchema, true)),
     }));
     assert.deepEqual(wire(await listVia(ours.server)), wire(expected));
   });

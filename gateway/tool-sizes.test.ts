@@ -12,7 +12,7 @@ describe("tools/list sizes (what every agent's context pays)", () => {
   const read = catalogue.filter((t) => t.access === "read");
   const select = createToolSelector(read);
 
-  it("prints each tool's size and each toolset's; the default set stays within 25 KB", () => {
+  it("prints each tool's size and each toolset's; read tools average at most 1.2 KB, the default set 25 KB", () => {
     const rows = buildToolList(catalogue).tools.map((t) => {
       const model = bytes({ name: t.name, description: t.description, inputSchema: t.inputSchema });
       return `  ${t.name.padEnd(22)} ${String(bytes(t)).padStart(5)} B (name+description+input ${model} B)`;
@@ -22,16 +22,20 @@ describe("tools/list sizes (what every agent's context pays)", () => {
     );
     const all = select(Toolset.options).list;
     const dflt = select(DEFAULT_TOOLSETS).list;
+    const trading = buildToolList(catalogue);
+    const average = bytes(all) / all.tools.length;
     console.log(
       [
         "tools/list bytes per tool (compact JSON, as served):",
         ...rows,
         "per toolset (trade tools included):",
         ...sets,
-        `every read tool: ${kb(bytes(all))} for ${all.tools.length} tools, ${Math.round(bytes(all) / all.tools.length)} B each on average`,
+        `every read tool: ${kb(bytes(all))} for ${all.tools.length} tools, ${Math.round(average)} B each on average`,
+        `with trading on: ${kb(bytes(trading))} for ${trading.tools.length} tools, ${Math.round(bytes(trading) / trading.tools.length)} B each on average`,
         `default (${DEFAULT_TOOLSETS.join(",")}): ${kb(bytes(dflt))} for ${dflt.tools.length} tools`,
       ].join("\n"),
     );
+    assert.ok(average <= 1.2 * 1024, `read tools average ${Math.round(average)} B`);
     assert.ok(bytes(dflt) <= 25 * 1024, `the default set is ${bytes(dflt)} B`);
   });
 

@@ -53,14 +53,17 @@ export interface ToolDef<
 export type ToolInput<T extends ToolDef> = z.infer<T["input"]>;
 export type ToolOutput<T extends ToolDef> = z.infer<T["output"]>;
 
-/** Declares a read-only tool with the annotations every read tool shares. */
+/**
+ * Declares a read-only tool with the annotations every read tool shares. No idempotentHint: the spec gives it
+ * meaning only when readOnlyHint is false, so on a read tool it would cost every agent's context and say nothing.
+ */
 export function readTool<I extends AnyObjectSchema, O extends AnyObjectSchema>(
   def: Omit<ToolDef<I, O>, "access" | "annotations">,
 ): ToolDef<I, O> {
   return {
     ...def,
     access: "read",
-    annotations: { title: def.title, readOnlyHint: true, idempotentHint: true, openWorldHint: true },
+    annotations: { title: def.title, readOnlyHint: true, openWorldHint: true },
   };
 }
 

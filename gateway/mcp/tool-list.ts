@@ -1,16 +1,26 @@
 import { toJsonSchemaCompat } from "@modelcontextprotocol/sdk/server/zod-json-schema-compat.js";
 import type { ListToolsResult } from "@modelcontextprotocol/sdk/types.js";
 import type { ToolDef, Toolset } from "../../shared/tool-def.ts";
+import { outlineOutput } from "./output-outline.ts";
 
 type Listed = ListToolsResult["tools"][number];
 
 const SAFE_INT = Number.MAX_SAFE_INTEGER;
 
+/** True when `minLength: 1` beside this pattern refuses nothing the pattern does not refuse already. */
+function refusesEmpty(pattern: unknown): boolean {
+  try {
+    return typeof pattern === "string" && !new RegExp(pattern, "u").test("");
+  } catch {
+    return false; // not a pattern this runtime reads: keep minLength
+  }
+}
+
 /**
  * Drops what says nothing to a client, recursively: `$schema` (MCP fixes the dialect), the ±2^53-1 bounds zod
- * writes on every integer (JSON numbers cannot say more anyway) and, in output schemas, `additionalProperties:
- * false` (the server writes the result; a client learns nothing from being told no other field will come). Every
- * remaining keyword is the SDK's conversion.
+ * writes on every integer (JSON numbers cannot say more anyway), `minLength: 1` beside a pattern that refuses the
+ * empty string already and, in output schemas, `additionalProperties: false` (the server writes the result; a
+ * client learns nothing from being told no other field will come). Every remaining keyword is the SDK's conversion.
  */
 export function compactSchema(schema: unknown, output = false): unknown {
   if (Array.isArray(schema)) return schema.map((s) => compactSchema(s, output));
@@ -19,6 +29,8 @@ export function compactSchema(schema: unknown, output = false): unknown {
   for (const [key, value] of Object.entries(schema)) {
     if (key === "$schema") continue;
     if ((key === "minimum" && value === -SAFE_INT) || (key === "maximum" && value === SAFE_INT)) continue;
+    if (key === "minLength" && value === 1 && refusesEmpty((schema as { pattern?: unknown }).pattern))
+      continue;
     if (output && key === "additionalProperties" && value === false) continue;
     out[key] = compactSchema(value, output);
   }
@@ -27,7 +39,8 @@ export function compactSchema(schema: unknown, output = false): unknown {
 
 /**
  * The tools/list entry of one tool, converted from zod once with the options the SDK's own handler uses, then
- * compacted. `execution` is left out: its absence means taskSupport "forbidden", which is what this server does.
+ * compacted; the output schema is outlined below its top-level fields (output-outline.ts). `execution` is left
+ * out: its absence means taskSupport "forbidden", which is what this server does.
  */
 function listEntry(t: ToolDef): Listed {
   return {
@@ -37,9 +50,8 @@ function listEntry(t: ToolDef): Listed {
     inputSchema: compactSchema(
       toJsonSchemaCompat(t.input, { strictUnions: true, pipeStrategy: "input" }),
     ) as Listed["inputSchema"],
-    outputSchema: compactSchema(
-      toJsonSchemaCompat(t.output, { strictUnions: true, pipeStrategy: "output" }),
-      true,
+    outputSchema: outlineOutput(
+      compactSchema(toJsonSchemaCompat(t.output, { strictUnions: true, pipeStrategy: "output" }), true),
     ) as Listed["outputSchema"],
     annotations: t.annotations,
   };

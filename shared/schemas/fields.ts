@@ -6,13 +6,11 @@ export const SymbolField = z
   .min(1, "symbol must not be empty")
   .max(32, "symbol is at most 32 characters")
   .regex(/^[A-Za-z0-9.\-/ &^]+$/, "symbol may contain letters, digits and . - / & ^ only")
-  .describe("Ticker symbol (e.g. AAPL, ES, EUR) or a numeric IB conId (e.g. 265598)");
+  .describe("Ticker (AAPL, ES, EUR) or IB conId");
 
 export const SecType = z
   .enum(["STK", "OPT", "FUT", "CASH", "IND", "CFD", "BOND", "CRYPTO", "FOP", "WAR", "FUND", "CMDTY"])
-  .describe(
-    "IB security type: STK stock/ETF, OPT option, FUT future, CASH forex, IND index, BOND, CRYPTO, ...",
-  );
+  .describe("STK stock/ETF, CASH forex, IND index");
 export type SecType = z.infer<typeof SecType>;
 
 /** Drops leading and trailing spaces; tabs and line breaks are control characters, refused rather than trimmed. */
@@ -32,15 +30,14 @@ export const ExchangeField = z
   .max(16, "exchange is an IB exchange code of at most 16 characters, such as SMART")
   .regex(/^[A-Za-z][A-Za-z0-9.]*$/, "exchange is an IB exchange code such as SMART, NASDAQ, CME, EUREX")
   .toUpperCase()
-  .describe("IB exchange code (SMART routes; NYSE, NASDAQ, ARCA, CME, EUREX, IDEALPRO, PAXOS, ...)");
+  .describe("IB exchange code; SMART routes");
 
 /** Three-letter ISO currency code; lower case is upper-cased. */
 export const CurrencyField = z
   .string()
   .overwrite(trimSpaces)
   .regex(/^[A-Za-z]{3}$/, "currency is a three-letter ISO code such as USD or EUR")
-  .toUpperCase()
-  .describe("Three-letter currency code (USD, EUR, ...)");
+  .toUpperCase();
 
 /** An IB security type code as the order tools take it (STK, OPT, FUT...); lower case is upper-cased. */
 export const SecTypeCode = z
@@ -66,7 +63,7 @@ export const AccountField = z
   .string()
   .max(32, "account is at most 32 characters")
   .regex(/^[A-Za-z0-9]*$/, "account is an IB account id such as DU1234567, or empty for all")
-  .describe("IB account id (e.g. DU1234567); empty for all managed accounts");
+  .describe("IB account id; empty for all");
 
 /** What IB's symbol search takes: a symbol prefix or words of a company name (Latin letters, digits, punctuation). */
 export const SearchPatternField = z

@@ -14,47 +14,43 @@ export const DurationField = z
     },
     { message: "duration is out of range: at most 86400 S, 365 D, 52 W, 12 M or 20 Y, and at least 1" },
   )
-  .describe('How far back, e.g. "1 D", "2 W", "1 M", "1 Y"');
+  .describe('How far back: "1 D", "2 W", "1 M", "1 Y"');
 
-export const BarSize = z
-  .enum([
-    "1 secs",
-    "5 secs",
-    "10 secs",
-    "15 secs",
-    "30 secs",
-    "1 min",
-    "2 mins",
-    "3 mins",
-    "5 mins",
-    "10 mins",
-    "15 mins",
-    "20 mins",
-    "30 mins",
-    "1 hour",
-    "2 hours",
-    "3 hours",
-    "4 hours",
-    "8 hours",
-    "1 day",
-    "1 week",
-    "1 month",
-  ])
-  .describe('Bar size, e.g. "5 mins", "1 hour", "1 day"');
+export const BarSize = z.enum([
+  "1 secs",
+  "5 secs",
+  "10 secs",
+  "15 secs",
+  "30 secs",
+  "1 min",
+  "2 mins",
+  "3 mins",
+  "5 mins",
+  "10 mins",
+  "15 mins",
+  "20 mins",
+  "30 mins",
+  "1 hour",
+  "2 hours",
+  "3 hours",
+  "4 hours",
+  "8 hours",
+  "1 day",
+  "1 week",
+  "1 month",
+]);
 
-export const WhatToShow = z
-  .enum([
-    "TRADES",
-    "MIDPOINT",
-    "BID",
-    "ASK",
-    "BID_ASK",
-    "ADJUSTED_LAST",
-    "HISTORICAL_VOLATILITY",
-    "OPTION_IMPLIED_VOLATILITY",
-    "FEE_RATE",
-  ])
-  .describe("What the bars show: TRADES, MIDPOINT, BID, ASK, BID_ASK, ADJUSTED_LAST, ...");
+export const WhatToShow = z.enum([
+  "TRADES",
+  "MIDPOINT",
+  "BID",
+  "ASK",
+  "BID_ASK",
+  "ADJUSTED_LAST",
+  "HISTORICAL_VOLATILITY",
+  "OPTION_IMPLIED_VOLATILITY",
+  "FEE_RATE",
+]);
 
 export const Bar = z.object({
   time: z.string().describe("Bar start: YYYY-MM-DD for daily and longer bars, else ISO 8601 UTC"),

@@ -9,9 +9,7 @@ export type DataType = z.infer<typeof DataType>;
 export const MarketDataTypeField = z
   .enum(["auto", "live", "frozen", "delayed", "delayed-frozen"])
   .default("auto")
-  .describe(
-    "Market data type: auto (live, falling back to delayed without a live subscription), live, frozen, delayed, delayed-frozen",
-  );
+  .describe("auto: live, or delayed without a live subscription");
 export type MarketDataTypeChoice = z.infer<typeof MarketDataTypeField>;
 
 /** Top of book and day statistics; a field is absent when IB sent no value for it. */

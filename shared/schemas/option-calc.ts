@@ -4,22 +4,19 @@ import { OptionGreeks } from "./market-data.ts";
 
 /** One option contract, as the option calculators name it (the fields of get_option_chain's rows). */
 export const optionContractFields = {
-  symbol: SymbolField.describe("Underlying symbol (e.g. AAPL, SPX)"),
+  symbol: SymbolField.describe("Underlying ticker"),
   expiry: z
     .string()
     .regex(/^\d{8}$/, "expiry is a date YYYYMMDD, e.g. 20250117")
-    .describe("Expiration date, YYYYMMDD"),
+    .describe("YYYYMMDD"),
   strike: z.number().positive("strike is a positive price"),
-  right: z.enum(["C", "P"]).describe("C (call) or P (put)"),
-  exchange: ExchangeField.default("SMART").describe("Option exchange"),
+  right: z.enum(["C", "P"]).describe("C call, P put"),
+  exchange: ExchangeField.default("SMART"),
   currency: CurrencyField.default("USD"),
-  trading_class: TradingClassField.default("").describe("e.g. SPXW; default: the symbol"),
+  trading_class: TradingClassField.default("").describe("Default: the symbol"),
 };
 
-export const UnderlyingPriceField = z
-  .number()
-  .positive("underlying_price is a positive price")
-  .describe("Underlying price to calculate at");
+export const UnderlyingPriceField = z.number().positive("underlying_price is a positive price");
 
 /** What IB's calculators return: the option and the model's values. */
 export const OptionCalcOutput = z.object({ contract: ContractSummary, greeks: OptionGreeks });

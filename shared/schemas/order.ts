@@ -57,7 +57,7 @@ export const BoundComboLeg = z.object({
 /** Optional free text the agent sends to say who it is; written to the audit log only. */
 export const ClientInfo = printableText("client_info", 200)
   .optional()
-  .describe("Who is asking (agent name, task); written to the audit log, nothing else.");
+  .describe("Who is asking (agent, task); for the audit log only.");
 
 /** An order as preview_order takes it; the token binds exactly these values after normalisation. */
 export const OrderRequest = z.object({

@@ -15,10 +15,7 @@ export const calculateImpliedVolatility = readTool({
     "IB's implied volatility and greeks of one option at an option price and underlying price you choose. A price no volatility explains (e.g. below intrinsic value) is refused.",
   input: z.object({
     ...optionContractFields,
-    option_price: z
-      .number()
-      .positive("option_price is a positive price")
-      .describe("Option price to solve for"),
+    option_price: z.number().positive("option_price is a positive price"),
     underlying_price: UnderlyingPriceField,
   }),
   output: OptionCalcOutput,

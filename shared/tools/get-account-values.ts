@@ -7,7 +7,7 @@ export const getAccountValues = readTool({
   title: "Account values",
   toolsets: ["balances"],
   description:
-    "Every account value tag IB keeps per account, by currency (cash per currency, margin, P&L, exchange rates; BASE is the base currency): more than get_account_summary. Filter by tag prefix and currency.",
+    "Every account value IB keeps, per account and currency (cash per currency, margin, P&L, FX rates; BASE is the base currency): more than get_account_summary.",
   input: z.object({
     account: AccountField.default(""),
     tag_prefix: z
@@ -15,13 +15,13 @@ export const getAccountValues = readTool({
       .max(64, "tag_prefix is at most 64 characters")
       .regex(/^[A-Za-z0-9_$-]*$/, "tag_prefix is the start of an IB tag such as Cash or NetLiquidation")
       .default("")
-      .describe('Keep tags starting with this, case-insensitive (e.g. "Cash", "Margin"); empty for all'),
+      .describe('Only tags starting with this, any case ("Cash", "Margin")'),
     currency: z
       .string()
       .regex(/^([A-Za-z]{3}|BASE|base)$/, "currency is a three-letter code such as USD, or BASE")
       .toUpperCase()
       .optional()
-      .describe("Keep values in this currency (USD, EUR, ... or BASE)"),
+      .describe("Only this currency, or BASE"),
   }),
   output: z.object({
     accounts: z.array(

@@ -7,12 +7,12 @@ export const getArticle = readTool({
   title: "News article",
   toolsets: ["news"],
   description:
-    "The full text of one news article, by the articleId and providerCode that get_historical_news returns. XML articles are turned into readable text unless as_markdown is false.",
+    "The full text of one news article, by the articleId and providerCode that get_historical_news returns.",
   input: z.object({
-    articleId: ArticleIdField.describe("Article id from get_historical_news"),
-    providerCode: ProviderCodeField.describe("Provider code from get_historical_news"),
-    as_markdown: z.boolean().default(true).describe("Convert XML content to readable markdown"),
-    truncate: z.number().int().min(0).default(0).describe("Maximum characters of text to return; 0 for all"),
+    articleId: ArticleIdField,
+    providerCode: ProviderCodeField,
+    as_markdown: z.boolean().default(true).describe("XML articles as readable text"),
+    truncate: z.number().int().min(0).default(0).describe("Max characters; 0 for all"),
   }),
   output: z.object({
     providerCode: z.string(),

@@ -25,10 +25,10 @@ export const getCompletedOrders = readTool({
   title: "Completed orders",
   toolsets: ["orders"],
   description:
-    "Today's filled and cancelled orders (IB's completed orders), oldest first, optionally for one account or symbol.",
+    "Today's filled and cancelled orders, oldest first: contract, side, quantity, type, prices, status, filled, completion time; optionally for one account or symbol.",
   input: z.object({
     account: AccountField.default(""),
-    symbol: SymbolField.optional().describe("Only orders of this symbol or conId"),
+    symbol: SymbolField.optional().describe("Only this symbol's orders"),
   }),
   output: z.object({ orders: z.array(CompletedOrder) }),
   summarize: (o) =>

@@ -23,10 +23,10 @@ export const getExecutions = readTool({
   title: "Executions",
   toolsets: ["orders"],
   description:
-    "Today's fills (IB keeps executions since midnight) with their commissions and realized P&L, optionally for one account or symbol.",
+    "Today's fills (IB keeps them since midnight): time, side, shares, price, exchange, commission, realized P&L; optionally for one account or symbol.",
   input: z.object({
     account: AccountField.default(""),
-    symbol: SymbolField.optional().describe("Only fills of this ticker symbol; omit for all"),
+    symbol: SymbolField.optional().describe("Only this symbol's fills"),
   }),
   output: z.object({ executions: z.array(Execution) }),
   summarize: (o) =>

@@ -2,18 +2,14 @@ import { z } from "zod";
 import { ContractSummary, instrumentFields } from "../schemas/fields.ts";
 import { readTool } from "../tool-def.ts";
 
-export const FundamentalReportType = z
-  .enum([
-    "ReportSnapshot",
-    "ReportsFinSummary",
-    "ReportsOwnership",
-    "ReportsFinStatements",
-    "RESC",
-    "CalendarReport",
-  ])
-  .describe(
-    "Report type: ReportSnapshot, ReportsFinSummary, ReportsOwnership, ReportsFinStatements, RESC, CalendarReport",
-  );
+export const FundamentalReportType = z.enum([
+  "ReportSnapshot",
+  "ReportsFinSummary",
+  "ReportsOwnership",
+  "ReportsFinStatements",
+  "RESC",
+  "CalendarReport",
+]);
 
 export const getFundamentalData = readTool({
   name: "get_fundamental_data",

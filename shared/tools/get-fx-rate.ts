@@ -8,10 +8,10 @@ export const getFxRate = readTool({
   title: "FX rate",
   toolsets: ["balances"],
   description:
-    "Converts an amount between two currencies at IB's current rate: the midpoint of the IDEALPRO pair in either direction (EUR→USD uses EUR.USD, USD→EUR its inverse), cross rates through USD. Lists the pairs used.",
+    "Converts an amount between currencies at IB's rate: the IDEALPRO pair's midpoint in either direction (EUR→USD uses EUR.USD, USD→EUR its inverse), crosses through USD. Lists the pairs used.",
   input: z.object({
-    from: CurrencyField.describe("Currency to convert from (EUR, USD, JPY, ...)"),
-    to: CurrencyField.describe("Currency to convert to"),
+    from: CurrencyField,
+    to: CurrencyField,
     amount: z.number().positive("amount must be positive").finite().default(1),
     market_data_type: MarketDataTypeField,
   }),

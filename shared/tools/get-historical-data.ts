@@ -8,19 +8,13 @@ export const getHistoricalData = readTool({
   title: "Historical bars",
   toolsets: ["history"],
   description:
-    "OHLCV bars for one instrument ending now: the last max_bars bars of the duration. IB allows 60 historical requests per 10 minutes; a repeat within 15 s comes from cache.",
+    "OHLCV bars (with WAP and trade count) for one instrument ending now: the last max_bars bars of the duration. IB allows 60 historical requests per 10 minutes; a repeat within 15 s comes from cache.",
   input: z.object({
     ...instrumentFields,
     duration: DurationField.default("1 M"),
     bar_size: BarSize.default("1 day"),
     data_type: WhatToShow.default("TRADES"),
-    max_bars: z
-      .number()
-      .int()
-      .min(1)
-      .max(500)
-      .default(20)
-      .describe("Maximum number of bars to return (1-500)"),
+    max_bars: z.number().int().min(1).max(500).default(20),
     use_rth: z.boolean().default(true).describe("Regular trading hours only"),
   }),
   output: z.object({

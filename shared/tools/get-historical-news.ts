@@ -7,7 +7,8 @@ const DateField = z
   .regex(
     /^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$/,
     "dates are YYYY-MM-DD, optionally followed by HH:MM[:SS]",
-  );
+  )
+  .describe("YYYY-MM-DD");
 
 export const getHistoricalNews = readTool({
   name: "get_historical_news",
@@ -17,14 +18,12 @@ export const getHistoricalNews = readTool({
     "News headlines for one instrument between two dates, newest first, with the article id and provider code that get_article takes.",
   input: z.object({
     symbol: instrumentFields.symbol,
-    start_date: DateField.describe("Start date, YYYY-MM-DD"),
-    end_date: DateField.describe("End date, YYYY-MM-DD"),
-    max_count: z.number().int().min(1).max(300).default(10).describe("Maximum number of headlines (1-300)"),
+    start_date: DateField,
+    end_date: DateField,
+    max_count: z.number().int().min(1).max(300).default(10),
     exchange: instrumentFields.exchange,
     currency: instrumentFields.currency,
-    provider_codes: ProviderCodesField.default("").describe(
-      "Providers joined by '+', e.g. BRFG+DJNL; empty for every provider the account has",
-    ),
+    provider_codes: ProviderCodesField.default("").describe("Joined by '+', e.g. BRFG+DJNL; empty for all"),
   }),
   output: z.object({
     contract: ContractSummary,

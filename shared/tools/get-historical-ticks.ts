@@ -18,9 +18,9 @@ export const getHistoricalTicks = readTool({
   input: z.object({
     ...instrumentFields,
     data_type: z.enum(["TRADES", "BID_ASK", "MIDPOINT"]).default("TRADES"),
-    start: IsoTime.optional().describe("Ticks from this time forward"),
-    end: IsoTime.optional().describe("Ticks back from this time; the default when start is absent"),
-    max_ticks: z.number().int().min(1).max(1000).default(100).describe("Ticks per page (1-1000)"),
+    start: IsoTime.optional().describe("Forward from this time"),
+    end: IsoTime.optional().describe("Back from this time; default now"),
+    max_ticks: z.number().int().min(1).max(1000).default(100).describe("Ticks per page"),
     use_rth: z.boolean().default(true).describe("Regular trading hours only"),
     cursor: z
       .string()

@@ -8,17 +8,14 @@ export const getIndexQuote = readTool({
   title: "Index quote",
   toolsets: ["market"],
   description:
-    "A snapshot of an index (e.g. SPX, XSP, VIX): last value, day range and previous close, saying whether it is live or delayed. Delayed-frozen data by default, which needs no index data subscription.",
+    "Snapshot of an index (SPX, XSP, VIX): last value, day range, previous close, live or delayed. Delayed-frozen by default: no index subscription needed.",
   input: z.object({
-    symbol: SymbolField.describe("Index symbol or conId (e.g. XSP, SPX)"),
+    symbol: SymbolField.describe("Index (XSP, SPX) or conId"),
     exchange: ExchangeField.optional().describe(
-      "Index exchange (e.g. CBOE for SPX and VIX, NASDAQ for NDX, RUSSELL for RUT); omit it to let IB find it",
+      "CBOE (SPX, VIX), NASDAQ (NDX), RUSSELL (RUT); omit: IB finds it",
     ),
     currency: CurrencyField.default("USD"),
-    use_delayed: z
-      .boolean()
-      .default(true)
-      .describe("Use delayed-frozen data (no subscription needed); false asks for live data"),
+    use_delayed: z.boolean().default(true).describe("Delayed-frozen, no subscription needed; false: live"),
   }),
   output: z.object({ quote: Quote }),
   summarize: (o) =>

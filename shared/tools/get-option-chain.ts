@@ -25,21 +25,17 @@ export const getOptionChain = readTool({
   description:
     "Expiries and strikes of the options on an underlying, one chain per exchange and trading class; strikes bounded by min_strike/max_strike and paged by max_strikes/strike_offset. Prices and greeks: get_option_quotes.",
   input: z.object({
-    symbol: SymbolField.describe("Underlying symbol or conId (e.g. XSP, SPX, AAPL)"),
+    symbol: SymbolField.describe("Underlying ticker or conId"),
     sec_type: SecType.optional().describe(
-      "Underlying security type (IND, STK, ...); omit it and the tool takes the index IB lists under the symbol, else the stock",
+      "Underlying's; omit: the index IB lists under the symbol, else the stock",
     ),
-    exchange: ExchangeField.optional().describe(
-      "Underlying exchange (e.g. CBOE for SPX, SMART for stocks); omit it to let IB find it",
-    ),
+    exchange: ExchangeField.optional().describe("Underlying's (CBOE for SPX); omit: IB finds it"),
     currency: CurrencyField.default("USD"),
-    trading_class: TradingClassField.default("").describe(
-      "Only this option trading class (e.g. SPXW); empty for all",
-    ),
-    min_strike: z.number().min(0).default(0).describe("Lowest strike (0 = no bound)"),
-    max_strike: z.number().min(0).default(0).describe("Highest strike (0 = no bound)"),
-    max_strikes: z.number().int().min(1).max(500).default(20).describe("Max strikes per page (1-500)"),
-    strike_offset: z.number().int().min(0).default(0).describe("Strike pagination offset"),
+    trading_class: TradingClassField.default("").describe("Only this class (SPXW); empty for all"),
+    min_strike: z.number().min(0).default(0).describe("0: no bound"),
+    max_strike: z.number().min(0).default(0).describe("0: no bound"),
+    max_strikes: z.number().int().min(1).max(500).default(20).describe("Strikes per page"),
+    strike_offset: z.number().int().min(0).default(0).describe("Strikes to skip (paging)"),
   }),
   output: z.object({ underlying: ContractSummary, chains: z.array(OptionChain) }),
   summarize: (o) =>

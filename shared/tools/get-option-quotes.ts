@@ -10,26 +10,22 @@ export const getOptionQuotes = readTool({
   title: "Option quotes",
   toolsets: ["options"],
   description:
-    "Quotes and model greeks (IV, delta, gamma, theta, vega) for up to 20 strikes of one expiry and right (duplicates ignored). Delayed-frozen data by default (no OPRA subscription needed). Expiries and strikes come from get_option_chain.",
+    "Quotes and model greeks (IV, delta, gamma, theta, vega) for up to 20 strikes of one expiry and right. Delayed-frozen by default (no OPRA subscription needed). Expiries and strikes: get_option_chain.",
   input: z.object({
-    symbol: SymbolField.describe("Underlying symbol (e.g. XSP, AAPL)"),
+    symbol: SymbolField.describe("Underlying ticker"),
     expiry: z
       .string()
       .regex(/^\d{8}$/, "expiry is a date YYYYMMDD, e.g. 20250117")
-      .describe("Expiration date, YYYYMMDD"),
-    right: z.enum(["C", "P"]).describe("Option right: C (call) or P (put)"),
+      .describe("YYYYMMDD"),
+    right: z.enum(["C", "P"]).describe("C call, P put"),
     strikes: z
       .array(z.number().positive("strikes are positive prices"))
       .min(1, "give at least one strike")
-      .max(20, "at most 20 strikes per call; split larger lists")
-      .describe("Strike prices (1-20)"),
-    exchange: ExchangeField.default("SMART").describe("Option exchange (e.g. SMART)"),
+      .max(20, "at most 20 strikes per call; split larger lists"),
+    exchange: ExchangeField.default("SMART"),
     currency: CurrencyField.default("USD"),
-    trading_class: TradingClassField.default("").describe("Option trading class (defaults to the symbol)"),
-    use_delayed: z
-      .boolean()
-      .default(true)
-      .describe("Use delayed-frozen data (no OPRA needed); false asks for live data"),
+    trading_class: TradingClassField.default("").describe("Default: the symbol"),
+    use_delayed: z.boolean().default(true).describe("Delayed-frozen, no OPRA needed; false: live"),
   }),
   output: z.object({
     symbol: z.string(),

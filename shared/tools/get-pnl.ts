@@ -24,7 +24,7 @@ export const getPnl = readTool({
     "Daily, unrealized and realized P&L per account and per position (IB's reqPnL and reqPnLSingle), in the account's base currency.",
   input: z.object({
     account: AccountField.default(""),
-    include_positions: z.boolean().default(true).describe("Also give the P&L of each position"),
+    include_positions: z.boolean().default(true).describe("Also each position's P&L"),
   }),
   output: z.object({ accounts: z.array(AccountPnl) }),
   summarize: (o) =>

@@ -19,10 +19,7 @@ export const getPortfolioGreeks = readTool({
     "Greeks of every option position (IV, delta, gamma, vega, theta per option and per position: × quantity × multiplier) and their sums per underlying, with its shares as delta. Delayed-frozen model greeks by default.",
   input: z.object({
     account: AccountField.default(""),
-    use_delayed: z
-      .boolean()
-      .default(true)
-      .describe("Delayed-frozen data (no OPRA needed); false asks for live"),
+    use_delayed: z.boolean().default(true).describe("Delayed-frozen, no OPRA needed; false: live"),
   }),
   output: z.object({
     positions: z.array(

@@ -8,19 +8,17 @@ export const getQuote = readTool({
   title: "Quotes",
   toolsets: ["market"],
   description:
-    "Snapshot quotes for 1-50 symbols: bid, ask, last with sizes, volume, day range, previous close, and whether the data is live, frozen, delayed or delayed-frozen (auto falls back to delayed without a live subscription). Failed symbols are listed under failures.",
+    "Snapshot quotes for 1-50 symbols: bid, ask, last with sizes, volume, day range, previous close, and whether the data is live, frozen or delayed (auto falls back to delayed without a subscription). Failed symbols come under failures.",
   input: z.object({
     symbols: z
       .array(SymbolField)
       .min(1, "give at least one symbol")
       .max(50, "at most 50 symbols per call; split larger lists")
-      .describe('Ticker symbols or conIds, e.g. ["AAPL", "MSFT"] (1-50)'),
+      .describe("Tickers or conIds"),
     sec_type: SecType.optional().describe(
-      "IB security type for every symbol; omit it and each symbol is taken as the index IB lists under it, else the stock (then a coin or a future); EUR.USD style symbols are forex",
+      "For every symbol; omit: the index IB lists under it, else the stock, coin or future; EUR.USD is forex",
     ),
-    exchange: ExchangeField.optional().describe(
-      "IB exchange code; omit it for SMART (stocks) or IB's own choice",
-    ),
+    exchange: ExchangeField.optional().describe("Omit for SMART or IB's choice"),
     currency: CurrencyField.default("USD"),
     market_data_type: MarketDataTypeField,
   }),

@@ -11,8 +11,8 @@ export const getRealtimeBars = readTool({
   input: z.object({
     ...instrumentFields,
     data_type: z.enum(["TRADES", "MIDPOINT", "BID", "ASK"]).default("TRADES"),
-    bars: z.number().int().min(1).max(12).default(3).describe("How many 5-second bars to wait for (1-12)"),
-    max_seconds: z.number().int().min(1).max(60).default(15).describe("Longest wait (1-60 s)"),
+    bars: z.number().int().min(1).max(12).default(3).describe("5-second bars to wait for"),
+    max_seconds: z.number().int().min(1).max(60).default(15).describe("Longest wait, seconds"),
     use_rth: z.boolean().default(false).describe("Regular trading hours only"),
   }),
   output: z.object({

@@ -9,7 +9,7 @@ export const getScannerParameters = readTool({
   title: "Scanner parameters",
   toolsets: ["scanner"],
   description:
-    "The valid run_scanner inputs, summarised from IB's scanner parameter XML: instruments, locations, scan codes and filter codes. Narrow with instrument (e.g. STK) and search (matches scan code or name).",
+    "Valid run_scanner inputs from IB's scanner parameters: instruments, locations, scan codes, filter codes. Narrow with instrument (STK) and search (scan code or name).",
   input: z.object({
     instrument: z
       .string()

@@ -7,7 +7,7 @@ export const lookupContract = readTool({
   title: "Look up contract",
   toolsets: ["contracts", "market", "history", "fundamentals", "news", "options", "orders"],
   description:
-    "Resolve a symbol (optionally with security type, exchange, currency) to its IB contracts: conId, exchange, primary exchange, currency, trading class, local symbol. Use it first when a symbol is ambiguous.",
+    "Resolve a symbol to its IB contracts: conId, exchange, primary exchange, currency, trading class, local symbol. Use it first when a symbol is ambiguous.",
   input: z.object(instrumentFields),
   output: z.object({ symbol: z.string(), contracts: z.array(ContractSummary) }),
   summarize: (o) =>

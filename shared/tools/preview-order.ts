@@ -8,7 +8,7 @@ export const previewOrder = tradeTool(
     title: "Preview an order",
     toolsets: ["orders"],
     description:
-      "Checks an order without sending it: resolves the contract, applies this server's limits, runs IB's what-if check (commission, margin impact) and returns a confirmation token valid for a short time. Nothing reaches the market; place it with place_order(token), or with modify_order(token) when modify_order_id is set. Types: MKT, LMT, STP, STP LMT, TRAIL, TRAIL LIMIT; algo Adaptive on MKT/LMT; oca_orders make a one-cancels-all group; take_profit_price with stop_loss_price make a bracket.",
+      "Checks an order without sending it: resolves the contract, applies this server's limits, runs IB's what-if check (commission, margin impact) and returns a confirmation token valid for a short time. Nothing reaches the market; place it with place_order(token), or with modify_order(token) when modify_order_id is set. oca_orders make a one-cancels-all group; take_profit_price with stop_loss_price a bracket.",
     input: OrderRequest,
     output: z.object({
       token: z.string(),

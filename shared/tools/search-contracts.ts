@@ -9,7 +9,7 @@ export const searchContracts = readTool({
   description:
     "Search instruments by partial symbol or company name (e.g. 'APP', 'Apple'): up to 16 matches with conId, type, primary exchange, currency and derivative types.",
   input: z.object({
-    pattern: SearchPatternField.describe("Search pattern: symbol prefix or company name"),
+    pattern: SearchPatternField.describe("Symbol prefix or company name"),
   }),
   output: z.object({
     pattern: z.string(),
