@@ -10,7 +10,7 @@ import { DEFAULT_TOOLSETS } from "../shared/toolsets.ts";
 import { createGatewayApp } from "./app.ts";
 import { createMcpServer } from "./mcp/mcp-server.ts";
 import { outlineOutput } from "./mcp/output-outline.ts";
-import { compactSchema } from "./mcp/tool-list.ts";
+import { compactSchema, leanAnnotations } from "./mcp/tool-list.ts";
 import { ERROR_META_KEY } from "./mcp/tool-result.ts";
 import { createMetrics } from "./metrics.ts";
 import { aaplLookup, createFakeBus } from "./testing/fake-bus.ts";
@@ -40,15 +40,15 @@ describe("tools/list", () => {
       assert.equal(input.type, "object", `${t.name} has a flat object input schema`);
       assert.equal(input.anyOf, undefined);
       assert.equal((t.outputSchema as { type: string }).type, "object");
-      const ann = t.annotations as { title: string; readOnlyHint: boolean };
-      assert.equal(typeof ann.title, "string");
-      assert.ok(ann.title.length > 0);
+      assert.ok(typeof t.title === "string" && t.title.length > 0, `${t.name} has a title`);
+      const ann = t.annotations as { title?: string; readOnlyHint: boolean };
+      assert.equal(ann.title, undefined, "the title is said once, at the top level");
       assert.equal(ann.readOnlyHint, true);
     }
     assert.equal(calls.length, 0, "tools/list never touches the bus");
   });
 
-  it("the cached list equals what the SDK itself would list, less what says nothing ($schema, 2^53 bounds, execution), output schemas outlined below their top-level fields", async () => {
+  it("the cached list equals what the SDK itself would list, less what says nothing ($schema, 2^53 bounds, execution, a repeated title, default hints), output schemas outlined below their top-level fields", async () => {
     const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
     const { InMemoryTransport } = await import("@modelcontextprotocol/sdk/inMemory.js");
     const listVia = async (server: McpServer) => {
@@ -88,6 +88,7 @@ describe("tools/list", () => {
       ...t,
       inputSchema: compactSchema(t.inputSchema),
       outputSchema: outlineOutput(compactSchema(t.outputSchema, true)),
+      annotations: leanAnnotations(t.annotations),
     }));
     assert.deepEqual(wire(await listVia(ours.server)), wire(expected));
   });

@@ -12,7 +12,7 @@ describe("tools/list sizes (what every agent's context pays)", () => {
   const read = catalogue.filter((t) => t.access === "read");
   const select = createToolSelector(read);
 
-  it("prints each tool's size and each toolset's; read tools average at most 1.2 KB, the default set 25 KB", () => {
+  it("prints each tool's size and each toolset's; tools average at most 1.2 KB (read only and with trading on), the default set 25 KB", () => {
     const rows = buildToolList(catalogue).tools.map((t) => {
       const model = bytes({ name: t.name, description: t.description, inputSchema: t.inputSchema });
       return `  ${t.name.padEnd(22)} ${String(bytes(t)).padStart(5)} B (name+description+input ${model} B)`;
@@ -36,6 +36,8 @@ describe("tools/list sizes (what every agent's context pays)", () => {
       ].join("\n"),
     );
     assert.ok(average <= 1.2 * 1024, `read tools average ${Math.round(average)} B`);
+    const tradingAverage = bytes(trading) / trading.tools.length;
+    assert.ok(tradingAverage <= 1.2 * 1024, `with trading on, tools average ${Math.round(tradingAverage)} B`);
     assert.ok(bytes(dflt) <= 25 * 1024, `the default set is ${bytes(dflt)} B`);
   });
 

@@ -38,6 +38,15 @@ export function compactSchema(schema: unknown, output = false): unknown {
 }
 
 /**
+ * A tool's annotations less what repeats: annotations.title is the older place of the top-level title (protocol
+ * 2025-06-18 on), and openWorldHint true is the spec's default. Either costs every agent's context and says nothing.
+ */
+export function leanAnnotations(a: Listed["annotations"]): Listed["annotations"] {
+  const { title: _sameAsTitle, openWorldHint, ...rest } = a ?? {};
+  return openWorldHint === false ? { ...rest, openWorldHint } : rest;
+}
+
+/**
  * The tools/list entry of one tool, converted from zod once with the options the SDK's own handler uses, then
  * compacted; the output schema is outlined below its top-level fields (output-outline.ts). `execution` is left
  * out: its absence means taskSupport "forbidden", which is what this server does.
@@ -53,7 +62,7 @@ function listEntry(t: ToolDef): Listed {
     outputSchema: outlineOutput(
       compactSchema(toJsonSchemaCompat(t.output, { strictUnions: true, pipeStrategy: "output" }), true),
     ) as Listed["outputSchema"],
-    annotations: t.annotations,
+    annotations: leanAnnotations(t.annotations),
   };
 }
 

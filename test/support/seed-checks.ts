@@ -52,7 +52,7 @@ export function seedToolChecks(client: () => Client): void {
       assert.equal(t.inputSchema.type, "object", t.name);
       assert.equal(t.outputSchema?.type, "object", t.name);
       assert.equal(t.annotations?.readOnlyHint, true, t.name);
-      assert.ok(t.annotations?.title, t.name);
+      assert.ok(t.title, t.name);
     }
     const hist = tools.find((t) => t.name === "get_historical_data")!;
     const props = hist.inputSchema.properties as Record<string, { default?: unknown }>;
