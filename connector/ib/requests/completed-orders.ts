@@ -30,9 +30,9 @@ export function completedOrderRequests(call: Call): Pick<IbClient, "completedOrd
   const running = createRequestCache<CompletedOrderInfo[]>({ ttlMs: 0 });
   return {
     completedOrders(scope) {
-      return running.get("all", () =>
-        call("completed orders", general, scope, (link) =>
-          byReqId<CompletedOrderInfo[]>(link, scope, "completed orders", (_reqId, done) => {
+      return running.get("all", scope, (run) =>
+        call("completed orders", general, run, (link) =>
+          byReqId<CompletedOrderInfo[]>(link, run, "completed orders", (_reqId, done) => {
             const rows: CompletedOrderInfo[] = [];
             const onOrder = (contract: Contract, order: Order, state: OrderState) =>
               rows.push(toCompletedOrder(contract, order, state));

@@ -83,8 +83,8 @@ export function scannerRequests(call: Call): Pick<IbClient, "scan" | "scannerPar
     },
 
     scannerParameters(scope) {
-      return parameters.get("xml", () =>
-        call("scanner parameters", general, scope, (link) => link.next.getScannerParameters()),
+      return parameters.get("xml", scope, (run) =>
+        call("scanner parameters", general, run, (link) => link.next.getScannerParameters()),
       );
     },
   };
