@@ -8,7 +8,7 @@ import { createContractResolver } from "./contracts.ts";
 import { createDispatcher, type Dispatcher } from "./dispatch.ts";
 import type { ConnectorServices } from "./handlers/context.ts";
 import { createIbClient } from "./ib/client.ts";
-import { createIbOrders, type IbOrders } from "./ib/orders.ts";
+import { createIbOrders, type IbOrders } from "./ib/requests/orders.ts";
 import { createIbSession, type IbSession } from "./ib/session.ts";
 import { createLease, type Lease } from "./lease/index.ts";
 import { createAuditLog } from "./orders/audit.ts";

@@ -1,11 +1,11 @@
 import { type Contract, EventName, type Order, type OrderState } from "@stoqey/ib";
-import type { IbMcpError } from "../../../shared/errors.ts";
-import type { RequestScope } from "../client.ts";
-import type { IbLink } from "../link.ts";
-import { orderRejection } from "../order-rejections.ts";
+import type { IbMcpError } from "../../../../shared/errors.ts";
+import type { RequestScope } from "../../client.ts";
+import type { IbLink } from "../../link.ts";
 import { awaitOrderEvents, type Listener } from "./await-events.ts";
 import { type BoundContract, echoDifferences, type LegAfterCancel, OrderEchoMismatch } from "./echo-check.ts";
 import { num } from "./ib-orders-of.ts";
+import { orderRejection } from "./order-rejections.ts";
 import type { OrderReport } from "./types.ts";
 
 const rejectedStatuses = new Set(["Inactive", "ApiCancelled"]);

@@ -1,5 +1,5 @@
 import type { Contract, Order, OrderAction, OrderType, SecType, TimeInForce } from "@stoqey/ib";
-import type { BoundOrder, OcaOrder } from "../../../shared/schemas/order.ts";
+import type { BoundOrder, OcaOrder } from "../../../../shared/schemas/order.ts";
 import type { BoundContract } from "./echo-check.ts";
 
 /** IB's "unset double". */

@@ -1,5 +1,5 @@
-import type { BoundOrder } from "../../../shared/schemas/order.ts";
-import type { RequestScope } from "../client.ts";
+import type { BoundOrder } from "../../../../shared/schemas/order.ts";
+import type { RequestScope } from "../../client.ts";
 
 /** IB's what-if answer: the order's commission and margin impact. */
 export interface WhatIf {

@@ -1,5 +1,5 @@
 import type { Contract, Order } from "@stoqey/ib";
-import { IbMcpError } from "../../../shared/errors.ts";
+import { IbMcpError } from "../../../../shared/errors.ts";
 import { num } from "./ib-orders-of.ts";
 
 /** The contract an order was bound to, as IB's echo must name it. */

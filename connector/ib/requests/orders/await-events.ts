@@ -1,8 +1,8 @@
 import { EventName, isNonFatalError } from "@stoqey/ib";
-import type { IbMcpError } from "../../../shared/errors.ts";
-import type { RequestScope } from "../client.ts";
-import type { IbLink } from "../link.ts";
-import { orderRejection } from "../order-rejections.ts";
+import type { IbMcpError } from "../../../../shared/errors.ts";
+import type { RequestScope } from "../../client.ts";
+import type { IbLink } from "../../link.ts";
+import { orderRejection } from "./order-rejections.ts";
 
 export type Listener = (...args: never[]) => void;
 

@@ -1,5 +1,7 @@
 import { EventName, type Order } from "@stoqey/ib";
-import type { Pacer } from "../pacing/index.ts";
+import type { Pacer } from "../../pacing/index.ts";
+import type { IbSession } from "../session.ts";
+import { assertWireArgs } from "../wire-guarded-api.ts";
 import { awaitOrderEvents, type Listener } from "./orders/await-events.ts";
 import { cancelAllOn } from "./orders/cancel-all.ts";
 import { findByRefOn, workingOn } from "./orders/find-orders.ts";
@@ -9,8 +11,6 @@ import { createOrderCalls } from "./orders/order-calls.ts";
 import { sendAndAwait } from "./orders/send-and-await.ts";
 import type { IbOrders } from "./orders/types.ts";
 import { whatIfOn } from "./orders/what-if.ts";
-import type { IbSession } from "./session.ts";
-import { assertWireArgs } from "./wire-guarded-api.ts";
 
 export { type BoundContract, OrderEchoMismatch } from "./orders/echo-check.ts";
 export { ibOrdersOf } from "./orders/ib-orders-of.ts";

@@ -1,8 +1,8 @@
 import { type Contract, EventName, type Order, type OrderState } from "@stoqey/ib";
-import { IbMcpError } from "../../../shared/errors.ts";
-import type { BoundOrder } from "../../../shared/schemas/order.ts";
-import type { RequestScope } from "../client.ts";
-import type { IbLink } from "../link.ts";
+import { IbMcpError } from "../../../../shared/errors.ts";
+import type { BoundOrder } from "../../../../shared/schemas/order.ts";
+import type { RequestScope } from "../../client.ts";
+import type { IbLink } from "../../link.ts";
 import { awaitOrderEvents, type Listener } from "./await-events.ts";
 import { contractOf, ibOrdersOf, num } from "./ib-orders-of.ts";
 import type { WhatIf } from "./types.ts";

@@ -1,5 +1,5 @@
-import { IbMcpError } from "../../shared/errors.ts";
-import { connectionLostCodes, IB_RETRY_AFTER_MS } from "./ib-errors.ts";
+import { IbMcpError } from "../../../../shared/errors.ts";
+import { connectionLostCodes, IB_RETRY_AFTER_MS } from "../../ib-errors.ts";
 
 /** IB codes that mean the order id is unknown or the order cannot be changed any more. */
 const unknownOrderCodes = new Set([135, 10147]);

@@ -1,6 +1,6 @@
 import { EventName } from "@stoqey/ib";
-import type { RequestScope } from "../client.ts";
-import type { IbLink } from "../link.ts";
+import type { RequestScope } from "../../client.ts";
+import type { IbLink } from "../../link.ts";
 import { awaitOrderEvents, type Listener } from "./await-events.ts";
 
 /** IB's global cancel; resolves with the ids that were working once this client's own orders report cancelled. */

@@ -1,11 +1,11 @@
 import { IBApiNextError } from "@stoqey/ib";
-import { IbMcpError } from "../../../shared/errors.ts";
-import { abortable } from "../../deadline.ts";
-import type { PacedRequest, Pacer } from "../../pacing/index.ts";
-import type { RequestScope } from "../client.ts";
-import { ibErrorToIbMcp } from "../ib-errors.ts";
-import type { IbLink } from "../link.ts";
-import type { IbSession } from "../session.ts";
+import { IbMcpError } from "../../../../shared/errors.ts";
+import { abortable } from "../../../deadline.ts";
+import type { PacedRequest, Pacer } from "../../../pacing/index.ts";
+import type { RequestScope } from "../../client.ts";
+import { ibErrorToIbMcp } from "../../ib-errors.ts";
+import type { IbLink } from "../../link.ts";
+import type { IbSession } from "../../session.ts";
 
 /** How every IB order call runs: paced, within the caller's deadline, failed on disconnect; ids handed out rising. */
 export interface OrderCalls {
