@@ -1,6 +1,6 @@
 import { type Contract, EventName, type Order, type OrderState } from "@stoqey/ib";
 import { createRequestCache } from "../../request-cache.ts";
-import type { CompletedOrderInfo, IbClient } from "../client.ts";
+import type { CompletedOrderInfo, IbClient } from "../client-types.ts";
 import { compact, ibNumber, ibString, toContractSummary } from "../convert.ts";
 import { byReqId, type Call, general, type Handler } from "../request.ts";
 

@@ -1,6 +1,6 @@
 import { EventName } from "@stoqey/ib";
 import { createRequestCache } from "../../request-cache.ts";
-import type { IbClient, Snapshot } from "../client.ts";
+import type { IbClient, Snapshot } from "../client-types.ts";
 import {
   applyPriceTick,
   applySizeTick,

@@ -1,5 +1,5 @@
 import { createRequestCache } from "../../request-cache.ts";
-import type { IbClient } from "../client.ts";
+import type { IbClient } from "../client-types.ts";
 import { type Call, general } from "../request.ts";
 
 /** IB's market rules are fixed per id; a day keeps them without asking twice. */

@@ -1,6 +1,6 @@
 import { EventName } from "@stoqey/ib";
 import { createRequestCache } from "../../request-cache.ts";
-import type { IbClient, OptionCalculation } from "../client.ts";
+import type { IbClient, OptionCalculation } from "../client-types.ts";
 import { toIbContract, toOptionGreeks } from "../convert.ts";
 import { byReqId, type Call, describe, general, type Handler } from "../request.ts";
 
