@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { startDeadline } from "../shared/deadline.ts";
 import type { IbMcpError } from "../shared/errors.ts";
 import { createCoalescer, type SharedRun } from "./coalesce.ts";
-import { startDeadline } from "./deadline.ts";
 
 /** A caller whose deadline the test ends by hand. */
 const caller = (ms: number) => {

@@ -1,4 +1,4 @@
-import { LazyAbort } from "./deadline.ts";
+import { LazyAbort } from "../shared/deadline.ts";
 
 /** What a shared run sees: one signal for all its waiters, aborted only when none of them waits any more. */
 export interface SharedRun {

@@ -1,5 +1,6 @@
 import { type Logger, pino } from "pino";
 import type { CallContext } from "../shared/bus.ts";
+import { startDeadline, withinDeadline } from "../shared/deadline.ts";
 import { describeIssues } from "../shared/describe-issues.ts";
 import { IbMcpError, toIbMcpError } from "../shared/errors.ts";
 import { ANONYMOUS_PRINCIPAL } from "../shared/principals.ts";
@@ -7,7 +8,6 @@ import type { ToolDef } from "../shared/tool-def.ts";
 import { catalogue } from "../shared/tools/index.ts";
 import { cancellable } from "./cancel-registry.ts";
 import { createCoalescer, type SharedRun } from "./coalesce.ts";
-import { startDeadline, withinDeadline } from "./deadline.ts";
 import type { ConnectorServices, HandlerEntry } from "./handlers/context.ts";
 import { handlers as defaultHandlers } from "./handlers/index.ts";
 

@@ -1,9 +1,9 @@
 import { EventName, type IBApi, IBApiNextError, isNonFatalError } from "@stoqey/ib";
 import { type Observable, take } from "rxjs";
+import { abortable } from "../../shared/deadline.ts";
 import { IbMcpError } from "../../shared/errors.ts";
 import type { ContractSummary } from "../../shared/schemas/fields.ts";
 import { inSpan } from "../../shared/tracing.ts";
-import { abortable } from "../deadline.ts";
 import type { PacedRequest, Pacer } from "../pacing/index.ts";
 import { ibRequestSpan } from "../trace-span.ts";
 import { ibErrorToIbMcp } from "./ib-errors.ts";
