@@ -4,7 +4,7 @@ import { abortable } from "../../shared/deadline.ts";
 import { IbMcpError } from "../../shared/errors.ts";
 import type { ContractSummary } from "../../shared/schemas/fields.ts";
 import { inSpan } from "../../shared/tracing.ts";
-import type { PacedRequest, Pacer } from "../pacing/index.ts";
+import type { PacedRequest, Pacer, Release } from "../pacing/index.ts";
 import { ibRequestSpan } from "../trace-span.ts";
 import { ibErrorToIbMcp } from "./ib-errors.ts";
 import type { IbLink } from "./link.ts";
@@ -55,6 +55,21 @@ export function createCall(currentSession: () => IbSession, pacer: Pacer): Call 
     return inSpan(ibRequestSpan(subject), () => runPaced(subject, paced, scope, work, reserveMs));
   };
 
+  /**
+   * The pacer plans with the deadline it is given; a shared run's deadline moves later when a caller with more
+   * time joins (coalesce.ts), so a refusal that the moved deadline would not have met asks again with it.
+   */
+  async function acquire(paced: PacedRequest, scope: RequestScope, reserveMs: number): Promise<Release> {
+    for (;;) {
+      const until = scope.deadlineAt - reserveMs;
+      try {
+        return await pacer.acquire(paced, until, scope.signal, scope.principal);
+      } catch (err) {
+        if (scope.signal.aborted || scope.deadlineAt - reserveMs <= until) throw err;
+      }
+    }
+  }
+
   async function runPaced<T>(
     subject: string,
     paced: PacedRequest,
@@ -63,7 +78,7 @@ export function createCall(currentSession: () => IbSession, pacer: Pacer): Call 
     reserveMs: number,
   ): Promise<T> {
     currentSession().link(); // fail fast while IB is down, before queueing in the pacer
-    const release = await pacer.acquire(paced, scope.deadlineAt - reserveMs, scope.signal, scope.principal);
+    const release = await acquire(paced, scope, reserveMs);
     try {
       // the session may have dropped or been replaced while the pacer held us
       const session = currentSession();
