@@ -57,7 +57,7 @@ export function createCall(currentSession: () => IbSession, pacer: Pacer): Call 
 
   /**
    * The pacer plans with the deadline it is given; a shared run's deadline moves later when a caller with more
-   * time joins (coalesce.ts), so a refusal that the moved deadline would not have met asks again with it.
+   * time joins (coalesce.ts), so a refusal made under the old deadline asks again with the new one.
    */
   async function acquire(paced: PacedRequest, scope: RequestScope, reserveMs: number): Promise<Release> {
     for (;;) {
