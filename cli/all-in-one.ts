@@ -1,10 +1,13 @@
-import { pino } from "pino";
+import type { Logger } from "pino";
 import { ConnectorEnv, GatewayEnv, parseEnv } from "../shared/config.ts";
+import { processLogger } from "./lifecycle/logger.ts";
+import { stopOnSignals } from "./lifecycle/signals.ts";
 
 type Env = Record<string, string | undefined>;
 
 export interface AllInOne {
   url: string;
+  logger: Logger;
   close(): Promise<void>;
 }
 
@@ -12,7 +15,7 @@ export interface AllInOne {
 export async function startAllInOne(env: Env): Promise<AllInOne> {
   const connectorEnv = parseEnv(ConnectorEnv, env);
   const gatewayEnv = parseEnv(GatewayEnv, env);
-  const logger = pino({ level: gatewayEnv.LOG_LEVEL, base: { app: "ib-mcp" } });
+  const logger = processLogger(gatewayEnv.LOG_LEVEL, { app: "ib-mcp" });
   const { startConnector } = await import("../connector/connector.ts");
   const { createGatewayApp } = await import("../gateway/app.ts");
   const { serveGateway } = await import("../gateway/serve.ts");
@@ -38,6 +41,7 @@ export async function startAllInOne(env: Env): Promise<AllInOne> {
   const server = await serveGateway(gateway.app, gatewayEnv, logger);
   return {
     url: server.url,
+    logger,
     close: async () => {
       await server.close();
       await gateway.close();
@@ -50,13 +54,6 @@ export async function startAllInOne(env: Env): Promise<AllInOne> {
 /** Runs the all-in-one process until SIGINT/SIGTERM. */
 export async function runAllInOne(env: Env): Promise<AllInOne> {
   const handle = await startAllInOne(env);
-  const stop = () => {
-    handle.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  stopOnSignals(handle.close, { logger: handle.logger, message: "stopping" });
   return handle;
 }

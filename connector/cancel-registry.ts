@@ -1,6 +1,6 @@
 import type { CallContext } from "../shared/bus.ts";
+import type { Deadline } from "../shared/deadline.ts";
 import { IbMcpError } from "../shared/errors.ts";
-import type { Deadline } from "./deadline.ts";
 
 type Listener = (reason: unknown) => void;
 

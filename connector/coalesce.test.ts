@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { startDeadline } from "../shared/deadline.ts";
 import type { IbMcpError } from "../shared/errors.ts";
 import { createCoalescer, type SharedRun } from "./coalesce.ts";
-import { startDeadline } from "./deadline.ts";
 
 /** A caller whose deadline the test ends by hand. */
 const caller = (ms: number) => {
@@ -82,7 +82,7 @@ describe("coalescer", () => {
     assert.equal(signal?.aborted, true, "IB's request is cancelled once nobody waits");
   });
 
-  it("with real deadlines: the run outlives a short caller, and is aborted with TIMEOUT when the last one expires", async () => {
+  it("with real deadlines: a short caller leaves with TIMEOUT, the run outlives it, and is aborted when the last one expires", async () => {
     const c = createCoalescer();
     const slow = (ms: number) => (run: SharedRun) =>
       new Promise<string>((resolve, reject) => {
@@ -96,7 +96,11 @@ describe("coalescer", () => {
     const long = startDeadline(500);
     const a = c.join("k", short, slow(120));
     const b = c.join("k", long, slow(120));
-    assert.equal(await a, "late answer", "leaving at its deadline is the dispatcher's race, not the run's");
+    await assert.rejects(
+      a,
+      (e: IbMcpError) => e.code === "TIMEOUT",
+      "each caller leaves at its own deadline",
+    );
     assert.equal(await b, "late answer");
     for (const d of [short, long]) d.dispose();
 
@@ -111,6 +115,27 @@ describe("coalescer", () => {
       assert.equal(((r as PromiseRejectedResult).reason as IbMcpError).code, "TIMEOUT");
     }
     assert.equal(c.size, 0);
+  });
+
+  it("gives the run the latest deadline among its waiters, and the first waiter's principal", async () => {
+    const c = createCoalescer();
+    let seen: SharedRun | undefined;
+    let finish: (v: string) => void = () => undefined;
+    const start = (run: SharedRun) => {
+      seen = run;
+      return new Promise<string>((r) => {
+        finish = r;
+      });
+    };
+    const early = { ...caller(100), principal: "alice" };
+    const late = { ...caller(5_000), principal: "bob" };
+    const a = c.join("k", early, start);
+    assert.equal(seen?.deadlineAt, early.deadlineAt);
+    const b = c.join("k", late, start);
+    assert.equal(seen?.deadlineAt, late.deadlineAt, "a later waiter lends the run its time");
+    assert.equal(seen?.principal, "alice");
+    finish("ok");
+    assert.deepEqual(await Promise.all([a, b]), ["ok", "ok"]);
   });
 
   it("makes no AbortSignal for a run that never asks for one", async () => {

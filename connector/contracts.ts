@@ -53,14 +53,14 @@ export function createContractResolver(ib: IbClient, ttlMs = CONTRACT_TTL_MS): C
     const key = conId !== undefined ? `conId:${conId}` : `${symbol}|${a.sec_type}|${exchange}|${currency}`;
     const subject = describeInstrument(a);
     // "no such contract" is cached too: tools that guess the security type ask for an index first
-    const found = await cache.get(key, () =>
+    const found = await cache.get(key, scope, (run) =>
       ib
         .contractDetails(
           conId !== undefined
             ? { conId, secType: a.sec_type, exchange, currency }
             : { symbol, secType: a.sec_type, exchange, currency },
           subject,
-          scope,
+          run,
         )
         .catch((e: unknown) => {
           if (e instanceof IbMcpError && e.code === "NOT_FOUND") return [];

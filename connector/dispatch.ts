@@ -1,5 +1,6 @@
 import { type Logger, pino } from "pino";
 import type { CallContext } from "../shared/bus.ts";
+import { startDeadline, withinDeadline } from "../shared/deadline.ts";
 import { describeIssues } from "../shared/describe-issues.ts";
 import { IbMcpError, toIbMcpError } from "../shared/errors.ts";
 import { ANONYMOUS_PRINCIPAL } from "../shared/principals.ts";
@@ -7,7 +8,6 @@ import type { ToolDef } from "../shared/tool-def.ts";
 import { catalogue } from "../shared/tools/index.ts";
 import { cancellable } from "./cancel-registry.ts";
 import { createCoalescer, type SharedRun } from "./coalesce.ts";
-import { startDeadline, withinDeadline } from "./deadline.ts";
 import type { ConnectorServices, HandlerEntry } from "./handlers/context.ts";
 import { handlers as defaultHandlers } from "./handlers/index.ts";
 
@@ -85,16 +85,20 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           get signal() {
             return shared.signal;
           },
-          deadlineAt: shared.deadlineAt,
+          // a getter too: a caller joining later lends the shared run its longer deadline
+          get deadlineAt() {
+            return shared.deadlineAt;
+          },
           principal,
           requestId,
           logger: log,
         });
       // a read call also leaves when its caller cancels; a trade call runs to its end once it started
       const caller = ctx.onCancel && tool.access === "read" ? cancellable(deadline, ctx.onCancel) : deadline;
-      const work =
-        tool.access === "read" ? running.join(`${name} ${JSON.stringify(args)}`, caller, run) : run(deadline);
-      return await withinDeadline(work, caller);
+      // each caller of a shared read leaves at its own deadline (the coalescer's race); a trade call races here
+      return await (tool.access === "read"
+        ? running.join(`${name} ${JSON.stringify(args)}`, caller, run)
+        : withinDeadline(run(deadline), deadline));
     } catch (err) {
       const mapped = withRequestId(toIbMcpError(err, `${name} failed unexpectedly`), requestId);
       if (mapped.code === "INTERNAL") log.error({ err: mapped.cause ?? mapped }, mapped.message);

@@ -10,7 +10,7 @@ import { findInstrument, type Simulator, startSimulator } from "../sim/index.ts"
 import { livePriced } from "../sim/testing/live-market.ts";
 import { openMarket, openNow } from "../sim/testing/open-market.ts";
 import type { ConnectorHandle } from "./connector.ts";
-import type { IbOrders } from "./ib/orders.ts";
+import type { IbOrders } from "./ib/requests/orders.ts";
 import { signToken } from "./orders/token.ts";
 import { testConnector } from "./test-support.ts";
 

@@ -1,3 +1,5 @@
+import { callerOf, createCoalescer, type SharedRun } from "./coalesce.ts";
+
 export interface RequestCacheOptions {
   /** How long a result answers identical requests; 0 coalesces concurrent requests only. */
   ttlMs: number;
@@ -5,9 +7,20 @@ export interface RequestCacheOptions {
   now?: () => number;
 }
 
+/** Who asks: the caller's deadline (and the signal that says it stopped waiting) and principal. */
+export interface CacheScope {
+  signal: AbortSignal;
+  deadlineAt: number;
+  principal?: string;
+}
+
 export interface RequestCache<V> {
-  /** The cached value of `key`, the promise of an identical request already running, or a new `load()`. */
-  get(key: string, load: () => Promise<V>): Promise<V>;
+  /**
+   * The cached value of `key`, else the outcome of the identical request already running, else a new `load`.
+   * `load` gets the run's own scope, not the caller's: it lasts while any caller waits (the latest deadline
+   * among them) and is aborted when the last one leaves; each caller leaves at its own deadline.
+   */
+  get(key: string, scope: CacheScope, load: (run: SharedRun) => Promise<V>): Promise<V>;
   /** Forgets every result and detaches running loads (their results are not stored). */
   clear(): void;
   readonly size: number;
@@ -23,44 +36,35 @@ export function createRequestCache<V>({
   now = Date.now,
 }: RequestCacheOptions): RequestCache<V> {
   const values = new Map<string, { value: V; expiresAt: number }>();
-  const running = new Map<string, Promise<V>>();
-  // bumped by clear(), so a load started before a reconnect cannot store a result from the old session
+  // replaced by clear(), so a load started before a reconnect is neither joined nor stored afterwards
+  let running = createCoalescer();
   let generation = 0;
 
+  const store = (key: string, value: V) => {
+    if (ttlMs <= 0) return;
+    values.set(key, { value, expiresAt: now() + ttlMs });
+    if (values.size > maxEntries) {
+      const oldest = values.keys().next().value;
+      if (oldest !== undefined) values.delete(oldest);
+    }
+  };
+
   return {
-    get(key, load) {
+    get(key, scope, load) {
       const hit = values.get(key);
       if (hit && hit.expiresAt > now()) return Promise.resolve(hit.value);
       if (hit) values.delete(key);
-      const shared = running.get(key);
-      if (shared) return shared;
       const started = generation;
-      const promise = load().then(
-        (value) => {
-          if (started === generation) {
-            running.delete(key);
-            if (ttlMs > 0) {
-              values.set(key, { value, expiresAt: now() + ttlMs });
-              if (values.size > maxEntries) {
-                const oldest = values.keys().next().value;
-                if (oldest !== undefined) values.delete(oldest);
-              }
-            }
-          }
-          return value;
-        },
-        (err: unknown) => {
-          if (started === generation) running.delete(key);
-          throw err;
-        },
-      );
-      running.set(key, promise);
-      return promise;
+      return running.join(key, callerOf(scope), async (run) => {
+        const value = await load(run);
+        if (started === generation) store(key, value);
+        return value;
+      });
     },
     clear() {
       generation++;
       values.clear();
-      running.clear();
+      running = createCoalescer();
     },
     get size() {
       return values.size;

@@ -1,8 +1,8 @@
+import { processLogger } from "../cli/lifecycle/logger.ts";
+import { stopOnSignals } from "../cli/lifecycle/signals.ts";
 import { nodePlatform } from "./runtime/node.ts";
 import { startGateway } from "./runtime/start-gateway.ts";
 import { serveGateway } from "./serve.ts";
-
-const SHUTDOWN_DEADLINE_MS = 15_000;
 
 /**
  * The gateway process on Node: env → checks → NATS (TCP or WebSocket by NATS_URL) → HTTP, until SIGINT/SIGTERM.
@@ -12,31 +12,20 @@ export async function runGateway(
   rawEnv: Record<string, string | undefined>,
   beforeExit: () => Promise<void> = async () => undefined,
 ): Promise<void> {
-  const started = await startGateway(rawEnv, nodePlatform);
+  const started = await startGateway(rawEnv, {
+    ...nodePlatform,
+    logger: (env) => processLogger(env.LOG_LEVEL, { app: "ib-mcp-gateway", mode: env.TRADING_MODE }),
+  });
   const { env, logger } = started;
   const served = await serveGateway(started.gateway.app, env, logger);
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, "stopping: finishing in-flight requests");
-    const force = setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS);
-    force.unref();
-    (async () => {
+  stopOnSignals(
+    async () => {
       await served.close();
       await started.close();
       await beforeExit().catch(() => undefined);
-    })().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, "error while stopping");
-        process.exit(1);
-      },
-    );
-  };
-  process.once("SIGINT", () => stop("SIGINT"));
-  process.once("SIGTERM", () => stop("SIGTERM"));
+    },
+    { logger, message: "stopping: finishing in-flight requests" },
+  );
   // Printed once the signal handlers are in place: whoever waits for this line may stop the process at once.
   console.log(`ib-mcp gateway (${env.TRADING_MODE}) ready at ${served.url}`);
 }

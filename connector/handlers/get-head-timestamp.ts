@@ -18,8 +18,8 @@ export function headToIso(text: string): string {
 export const getHeadTimestampHandler = defineHandler(getHeadTimestamp, async (args, ctx) => {
   const contract = await ctx.contracts.resolve(args, ctx);
   const key = ["head", contract.conId, contract.exchange ?? "", args.data_type, args.use_rth].join("|");
-  const head = (await ctx.history.get(key, () =>
-    ctx.ib.headTimestamp(contract, args.data_type, args.use_rth, ctx),
+  const head = (await ctx.history.get(key, ctx, (run) =>
+    ctx.ib.headTimestamp(contract, args.data_type, args.use_rth, run),
   )) as string;
   return { contract, dataType: args.data_type, headTimestamp: headToIso(head) };
 });

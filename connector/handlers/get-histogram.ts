@@ -17,8 +17,8 @@ export const getHistogramHandler = defineHandler(getHistogram, async (args, ctx)
     period.unit,
     args.use_rth,
   ].join("|");
-  const levels = (await ctx.history.get(key, () =>
-    ctx.ib.histogram(contract, period, args.use_rth, ctx),
+  const levels = (await ctx.history.get(key, ctx, (run) =>
+    ctx.ib.histogram(contract, period, args.use_rth, run),
   )) as Array<{ price: number; size: number }>;
   const sorted = [...levels].sort((a, b) => a.price - b.price);
   return {

@@ -19,7 +19,7 @@ export const getHistoricalDataHandler = defineHandler(getHistoricalData, async (
     req.whatToShow,
     req.useRth,
   ].join("|");
-  const bars = (await ctx.history.get(key, () => ctx.ib.historicalBars(contract, req, ctx))) as Bar[];
+  const bars = (await ctx.history.get(key, ctx, (run) => ctx.ib.historicalBars(contract, req, run))) as Bar[];
   return {
     contract,
     duration: args.duration,

@@ -77,8 +77,8 @@ export const getHistoricalTicksHandler = defineHandler(getHistoricalTicks, async
     req.whatToShow,
     req.useRth,
   ];
-  const ticks = (await ctx.history.get(key.join("|"), () =>
-    ctx.ib.historicalTicks(contract, req, ctx),
+  const ticks = (await ctx.history.get(key.join("|"), ctx, (run) =>
+    ctx.ib.historicalTicks(contract, req, run),
   )) as HistoricalTick[];
   return {
     contract,

@@ -2,7 +2,7 @@ import { IbMcpError } from "../../shared/errors.ts";
 import type { TradingMode } from "../../shared/mode.ts";
 import type { BoundOrder, LimitCheck } from "../../shared/schemas/order.ts";
 import { previewOrder } from "../../shared/tools/preview-order.ts";
-import type { WhatIf } from "../ib/orders.ts";
+import type { WhatIf } from "../ib/requests/orders.ts";
 import { audited, deskOf } from "../orders/audited.ts";
 import { assertOrderShape, bindOrder } from "../orders/bind-order.ts";
 import { comboContract } from "../orders/combo-contract.ts";

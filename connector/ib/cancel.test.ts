@@ -6,7 +6,7 @@ import { IbMcpError } from "../../shared/errors.ts";
 import { createPacer } from "../pacing/index.ts";
 import { InFlight } from "./in-flight.ts";
 import type { IbLink } from "./link.ts";
-import { createIbOrders } from "./orders.ts";
+import { createIbOrders } from "./requests/orders.ts";
 import type { IbSession } from "./session.ts";
 
 /** IB's side of one cancel: what the raw API emits when cancelOrder(id) is sent, in the given order. */

@@ -45,6 +45,13 @@ function libraryLogger(logger: Logger) {
   return { info: log, warn: log, error: log, debug: log };
 }
 
+/** Why a connection attempt ran out of time: no socket at all, or a socket that never did the API handshake. */
+function timeoutReason(socketOpen: boolean, ms: number): string {
+  return socketOpen
+    ? `the port accepted the connection but no API handshake came within ${ms} ms (is it IB Gateway/TWS, logged in, with the API enabled?)`
+    : `no connection within ${ms} ms`;
+}
+
 /**
  * Opens an IB API session and waits until it is ready: TWS handshake done, nextValidId and managed accounts
  * received. Rejects with CLIENT_ID_IN_USE on 326, else IB_UNAVAILABLE naming host:port and the cause.
@@ -86,14 +93,7 @@ export function openLink(opts: LinkOptions): Promise<IbLink> {
       reject(err);
     };
     const timer = setTimeout(
-      () =>
-        fail(
-          unavailable(
-            raw.isConnected
-              ? `the port accepted the connection but no API handshake came within ${connectTimeoutMs} ms (is it IB Gateway/TWS, logged in, with the API enabled?)`
-              : `no connection within ${connectTimeoutMs} ms`,
-          ),
-        ),
+      () => fail(unavailable(timeoutReason(raw.isConnected, connectTimeoutMs))),
       connectTimeoutMs,
     );
     const check = () => {

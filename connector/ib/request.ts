@@ -1,10 +1,10 @@
 import { EventName, type IBApi, IBApiNextError, isNonFatalError } from "@stoqey/ib";
 import { type Observable, take } from "rxjs";
+import { abortable } from "../../shared/deadline.ts";
 import { IbMcpError } from "../../shared/errors.ts";
 import type { ContractSummary } from "../../shared/schemas/fields.ts";
 import { inSpan } from "../../shared/tracing.ts";
-import { abortable } from "../deadline.ts";
-import type { PacedRequest, Pacer } from "../pacing/index.ts";
+import type { PacedRequest, Pacer, Release } from "../pacing/index.ts";
 import { ibRequestSpan } from "../trace-span.ts";
 import { ibErrorToIbMcp } from "./ib-errors.ts";
 import type { IbLink } from "./link.ts";
@@ -55,6 +55,21 @@ export function createCall(currentSession: () => IbSession, pacer: Pacer): Call 
     return inSpan(ibRequestSpan(subject), () => runPaced(subject, paced, scope, work, reserveMs));
   };
 
+  /**
+   * The pacer plans with the deadline it is given; a shared run's deadline moves later when a caller with more
+   * time joins (coalesce.ts), so a refusal made under the old deadline asks again with the new one.
+   */
+  async function acquire(paced: PacedRequest, scope: RequestScope, reserveMs: number): Promise<Release> {
+    for (;;) {
+      const until = scope.deadlineAt - reserveMs;
+      try {
+        return await pacer.acquire(paced, until, scope.signal, scope.principal);
+      } catch (err) {
+        if (scope.signal.aborted || scope.deadlineAt - reserveMs <= until) throw err;
+      }
+    }
+  }
+
   async function runPaced<T>(
     subject: string,
     paced: PacedRequest,
@@ -63,7 +78,7 @@ export function createCall(currentSession: () => IbSession, pacer: Pacer): Call 
     reserveMs: number,
   ): Promise<T> {
     currentSession().link(); // fail fast while IB is down, before queueing in the pacer
-    const release = await pacer.acquire(paced, scope.deadlineAt - reserveMs, scope.signal, scope.principal);
+    const release = await acquire(paced, scope, reserveMs);
     try {
       // the session may have dropped or been replaced while the pacer held us
       const session = currentSession();
@@ -80,48 +95,55 @@ export function createCall(currentSession: () => IbSession, pacer: Pacer): Call 
 
 export type Handler = NonNullable<Parameters<IBApi["removeListener"]>[1]>;
 
-export interface ByReqIdSpec<T> {
+/** What one wait on the raw API listens to, sends, and (on abort) cancels. */
+export interface EventWait {
   events: Array<[EventName, Handler]>;
   send(): void;
   cancel?(): void;
-  /** Called by handlers when the answer is complete. */
-  done?: (value: T) => void;
+}
+
+/** Which IB errors end a wait (those naming one of `ids`), and as what. */
+export interface ErrorMatch {
+  ids: readonly number[];
+  toError(code: number, text: string): IbMcpError;
 }
 
 /**
- * One request IBApiNext does not offer (or cannot cancel), matched to its replies by reqId on the raw IBApi.
- * The reqId comes from IBApiNext's counter, so the two never collide. On abort IB's cancel is sent.
+ * The one event waiter on the raw IBApi: listens until `settle` or `fail` is called, an IB error names one of
+ * the ids, or the scope aborts (then `cancel` runs); every listener is removed however it ends. The wait's own
+ * listeners are added before the error listener, so they see an IB notice first.
  */
-export function byReqId<T>(
+export function awaitEvents<T>(
   link: IbLink,
   scope: RequestScope,
-  subject: string,
-  setup: (reqId: number, done: (value: T) => void) => ByReqIdSpec<T>,
+  match: ErrorMatch,
+  setup: (settle: (value: T) => void, fail: (err: unknown) => void) => EventWait,
 ): Promise<T> {
-  const reqId = link.next.nextReqId;
   return new Promise<T>((resolve, reject) => {
+    if (scope.signal.aborted) return reject(scope.signal.reason);
     let finished = false;
+    let spec: EventWait | undefined;
     const finish = (settle: () => void) => {
       if (finished) return;
       finished = true;
-      for (const [event, handler] of spec.events) link.raw.removeListener(event, handler);
+      for (const [event, handler] of spec?.events ?? []) link.raw.removeListener(event, handler);
       link.raw.off(EventName.error, onError);
       scope.signal.removeEventListener("abort", onAbort);
       settle();
     };
-    const spec = setup(reqId, (value) => finish(() => resolve(value)));
     const onError = (err: Error, code: number, id: number) => {
-      if (id !== reqId || isNonFatalError(code, err)) return;
-      finish(() => reject(ibErrorToIbMcp(code, err.message, subject)));
+      if (!match.ids.includes(id) || isNonFatalError(code, err)) return;
+      finish(() => reject(match.toError(code, err.message)));
     };
     const onAbort = () => {
-      spec.cancel?.();
+      spec?.cancel?.();
       finish(() => reject(scope.signal.reason));
     };
-    if (scope.signal.aborted) {
-      reject(scope.signal.reason);
-      return;
-    }
+    spec = setup(
+      (value) => finish(() => resolve(value)),
+      (err) => finish(() => reject(err)),
+    );
+    if (finished) return;
     for (const [event, handler] of spec.events) link.raw.addListener(event, handler);
     link.raw.on(EventName.error, onError);
     scope.signal.addEventListener("abort", onAbort, { once: true });
@@ -132,6 +154,24 @@ export function byReqId<T>(
       finish(() => reject(err));
     }
   });
+}
+
+/**
+ * One request IBApiNext does not offer (or cannot cancel), matched to its replies by reqId on the raw IBApi.
+ * The reqId comes from IBApiNext's counter, so the two never collide. On abort IB's cancel is sent.
+ */
+export function byReqId<T>(
+  link: IbLink,
+  scope: RequestScope,
+  subject: string,
+  setup: (reqId: number, done: (value: T) => void) => EventWait,
+): Promise<T> {
+  const reqId = link.next.nextReqId;
+  const match = {
+    ids: [reqId],
+    toError: (code: number, text: string) => ibErrorToIbMcp(code, text, subject),
+  };
+  return awaitEvents<T>(link, scope, match, (settle) => setup(reqId, settle));
 }
 
 /** The first value of an IBApiNext subscription; unsubscribing (IB's cancel) on abort or after it. */

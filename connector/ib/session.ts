@@ -52,174 +52,206 @@ const STABLE_SESSION_MS = 10_000;
 
 /** The IB connection state machine: connecting → ready ⇄ degraded → down → connecting … */
 export function createIbSession(opts: SessionOptions): IbSession {
-  const { host, port, clientId, logger } = opts;
-  const open = opts.open ?? openLink;
-  const baseMs = opts.reconnectBaseMs ?? 250;
-  const inFlight = new InFlight();
-  const resyncListeners = new Set<() => void>();
-  const stateListeners = new Set<(s: SessionStatus) => void>();
-  const closing = new AbortController();
-  let state: ConnectionState = "connecting";
-  let current: IbLink | undefined;
-  let accounts: string[] = [];
-  let serverVersion: number | undefined;
-  let connectedSince: string | undefined;
-  let lastError: string | undefined;
-  let lastErrorCode: IbMcpError["code"] | undefined;
-  let attempts = 0;
-  let loop: Promise<void> | undefined;
+  return new SessionImpl(opts);
+}
 
-  const status = (): SessionStatus => {
+class SessionImpl implements IbSession {
+  readonly inFlight = new InFlight();
+  readonly #opts: SessionOptions;
+  readonly #open: (opts: LinkOptions) => Promise<IbLink>;
+  readonly #baseMs: number;
+  readonly #resyncListeners = new Set<() => void>();
+  readonly #stateListeners = new Set<(s: SessionStatus) => void>();
+  readonly #closing = new AbortController();
+  #state: ConnectionState = "connecting";
+  #current: IbLink | undefined;
+  #accounts: string[] = [];
+  #serverVersion: number | undefined;
+  #connectedSince: string | undefined;
+  #lastError: string | undefined;
+  #lastErrorCode: IbMcpError["code"] | undefined;
+  #attempts = 0;
+  #loop: Promise<void> | undefined;
+
+  constructor(opts: SessionOptions) {
+    this.#opts = opts;
+    this.#open = opts.open ?? openLink;
+    this.#baseMs = opts.reconnectBaseMs ?? 250;
+  }
+
+  status = (): SessionStatus => {
+    const { host, port, clientId } = this.#opts;
     const s: SessionStatus = {
-      state,
+      state: this.#state,
       host,
       port,
       clientId,
-      accounts: [...accounts],
-      reconnectAttempts: attempts,
+      accounts: [...this.#accounts],
+      reconnectAttempts: this.#attempts,
     };
-    if (serverVersion !== undefined) s.serverVersion = serverVersion;
-    if (connectedSince !== undefined) s.connectedSince = connectedSince;
-    if (lastError !== undefined) s.lastError = lastError;
+    if (this.#serverVersion !== undefined) s.serverVersion = this.#serverVersion;
+    if (this.#connectedSince !== undefined) s.connectedSince = this.#connectedSince;
+    if (this.#lastError !== undefined) s.lastError = this.#lastError;
     return s;
   };
-  const setState = (next: ConnectionState) => {
-    if (next === state) return;
-    state = next;
-    const s = status();
-    for (const l of stateListeners) l(s);
-  };
-  const resync = () => {
-    for (const l of resyncListeners) l();
-  };
-  const pause = (ms: number) => sleep(ms, undefined, { signal: closing.signal }).catch(() => undefined);
 
-  const onNotice = (code: number, text: string) => {
+  #setState(next: ConnectionState): void {
+    if (next === this.#state) return;
+    this.#state = next;
+    const s = this.status();
+    for (const l of this.#stateListeners) l(s);
+  }
+
+  #resync(): void {
+    for (const l of this.#resyncListeners) l();
+  }
+
+  #pause(ms: number): Promise<void> {
+    return sleep(ms, undefined, { signal: this.#closing.signal }).catch(() => undefined);
+  }
+
+  #onNotice = (code: number, text: string): void => {
+    const { logger } = this.#opts;
     if (code === 1101) {
       logger.warn({ code }, `IB restored connectivity but lost data: re-syncing (${text})`);
-      resync();
+      this.#resync();
     } else if (code === 1102) {
       logger.info({ code }, `IB restored connectivity, data kept (${text})`);
     } else if (farmBrokenCodes.has(code)) {
-      lastError = `IB ${code}: ${text}`;
-      if (state === "ready") setState("degraded");
+      this.#lastError = `IB ${code}: ${text}`;
+      if (this.#state === "ready") this.#setState("degraded");
     } else if (farmOkCodes.has(code)) {
-      if (state === "degraded") setState("ready");
+      if (this.#state === "degraded") this.#setState("ready");
     }
   };
 
-  async function serve(link: IbLink): Promise<void> {
-    current = link;
-    accounts = link.accounts;
-    serverVersion = link.serverVersion;
-    connectedSince = new Date().toISOString();
-    lastErrorCode = undefined;
-    attempts = 0;
-    link.onNotice(onNotice);
-    setState("ready");
-    resync();
-    logger.info({ host, port, clientId, accounts, serverVersion }, "IB session ready");
+  async #serve(link: IbLink): Promise<void> {
+    const { host, port, clientId, logger } = this.#opts;
+    this.#current = link;
+    this.#accounts = link.accounts;
+    this.#serverVersion = link.serverVersion;
+    this.#connectedSince = new Date().toISOString();
+    this.#lastErrorCode = undefined;
+    this.#attempts = 0;
+    link.onNotice(this.#onNotice);
+    this.#setState("ready");
+    this.#resync();
+    logger.info(
+      { host, port, clientId, accounts: link.accounts, serverVersion: link.serverVersion },
+      "IB session ready",
+    );
     const reason = await Promise.race([
       link.lost,
       new Promise<string>((resolve) =>
-        closing.signal.addEventListener("abort", () => resolve("connector closing"), { once: true }),
+        this.#closing.signal.addEventListener("abort", () => resolve("connector closing"), { once: true }),
       ),
     ]);
-    current = undefined;
-    connectedSince = undefined;
+    this.#current = undefined;
+    this.#connectedSince = undefined;
     link.close();
-    const failed = inFlight.failAll(
+    const failed = this.inFlight.failAll(
       new IbMcpError("IB_UNAVAILABLE", `the IB session was lost (${reason}); reconnecting`, {
         retryAfterMs: IB_RETRY_AFTER_MS,
       }),
     );
-    if (closing.signal.aborted) return;
-    lastError = `session lost: ${reason}`;
-    setState("down");
-    resync();
+    if (this.#closing.signal.aborted) return;
+    this.#lastError = `session lost: ${reason}`;
+    this.#setState("down");
+    this.#resync();
     logger.warn({ host, port, clientId, failedRequests: failed }, `IB session lost: ${reason}`);
   }
 
-  async function run(): Promise<void> {
+  /** One failed connect attempt: recorded, then the pause before the next (slow while our clientId is taken). */
+  async #connectFailed(e: unknown, failures: number): Promise<void> {
+    const err = toIbMcpError(e, "connecting to IB failed");
+    this.#lastError = err.message;
+    this.#lastErrorCode = err.code;
+    this.#setState("down");
+    const maxMs = this.#opts.reconnectMaxMs;
+    const delay =
+      err.code === "CLIENT_ID_IN_USE"
+        ? Math.min(maxMs, CLIENT_ID_RETRY_MS)
+        : backoffDelay(failures, { baseMs: this.#baseMs, maxMs });
+    this.#opts.logger.warn({ attempt: this.#attempts, retryInMs: delay, code: err.code }, err.message);
+    await this.#pause(delay);
+  }
+
+  async #run(): Promise<void> {
     let failures = 0;
-    while (!closing.signal.aborted) {
-      attempts++;
-      setState("connecting");
+    while (!this.#closing.signal.aborted) {
+      this.#attempts++;
+      this.#setState("connecting");
       let link: IbLink;
       try {
-        link = await open(opts);
+        link = await this.#open(this.#opts);
       } catch (e) {
-        const err = toIbMcpError(e, "connecting to IB failed");
-        lastError = err.message;
-        lastErrorCode = err.code;
-        setState("down");
-        const delay =
-          err.code === "CLIENT_ID_IN_USE"
-            ? Math.min(opts.reconnectMaxMs, CLIENT_ID_RETRY_MS)
-            : backoffDelay(failures++, { baseMs, maxMs: opts.reconnectMaxMs });
-        logger.warn({ attempt: attempts, retryInMs: delay, code: err.code }, err.message);
-        await pause(delay);
+        await this.#connectFailed(e, failures++);
         continue;
       }
-      if (closing.signal.aborted) {
+      if (this.#closing.signal.aborted) {
         link.close();
         break;
       }
       const servedFrom = Date.now();
-      await serve(link);
+      await this.#serve(link);
       // a session that dies right after the handshake (IB in an outage) must not turn into a fast loop
       failures = Date.now() - servedFrom < STABLE_SESSION_MS ? failures + 1 : 0;
-      await pause(backoffDelay(failures, { baseMs, maxMs: opts.reconnectMaxMs }));
+      await this.#pause(backoffDelay(failures, { baseMs: this.#baseMs, maxMs: this.#opts.reconnectMaxMs }));
     }
   }
 
-  function currentLink(): IbLink {
-    if (current && (state === "ready" || state === "degraded")) return current;
-    if (lastErrorCode === "CLIENT_ID_IN_USE" && lastError)
-      throw new IbMcpError("CLIENT_ID_IN_USE", lastError);
-    throw new IbMcpError(
-      "IB_UNAVAILABLE",
-      `the connector is not connected to IB (state ${state}${lastError ? `: ${lastError}` : ""})`,
-      { retryAfterMs: IB_RETRY_AFTER_MS },
+  link = (): IbLink => {
+    const state = this.#state;
+    if (this.#current && (state === "ready" || state === "degraded")) return this.#current;
+    if (this.#lastErrorCode === "CLIENT_ID_IN_USE" && this.#lastError)
+      throw new IbMcpError("CLIENT_ID_IN_USE", this.#lastError);
+    const why = this.#lastError ? `: ${this.#lastError}` : "";
+    throw new IbMcpError("IB_UNAVAILABLE", `the connector is not connected to IB (state ${state}${why})`, {
+      retryAfterMs: IB_RETRY_AFTER_MS,
+    });
+  };
+
+  onResync(l: () => void): void {
+    this.#resyncListeners.add(l);
+  }
+
+  onStateChange(l: (status: SessionStatus) => void): void {
+    this.#stateListeners.add(l);
+  }
+
+  start(): void {
+    this.#loop ??= this.#run().catch((err: unknown) =>
+      this.#opts.logger.error({ err }, "IB connect loop crashed"),
     );
   }
 
-  return {
-    status,
-    inFlight,
-    link: currentLink,
-    onResync: (l) => resyncListeners.add(l),
-    onStateChange: (l) => stateListeners.add(l),
-    start() {
-      loop ??= run().catch((err: unknown) => logger.error({ err }, "IB connect loop crashed"));
-    },
-    waitReady(timeoutMs) {
-      if (state === "ready" || state === "degraded") return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        const done = (s: SessionStatus) => {
-          if (s.state !== "ready" && s.state !== "degraded") return;
-          clearTimeout(timer);
-          stateListeners.delete(done);
-          resolve();
-        };
-        const timer = setTimeout(() => {
-          stateListeners.delete(done);
-          try {
-            currentLink();
-          } catch (err) {
-            reject(err);
-            return;
-          }
-          resolve();
-        }, timeoutMs);
-        stateListeners.add(done);
-      });
-    },
-    async close() {
-      closing.abort();
-      current?.close();
-      await loop;
-      setState("down");
-    },
-  };
+  waitReady(timeoutMs: number): Promise<void> {
+    if (this.#state === "ready" || this.#state === "degraded") return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const done = (s: SessionStatus) => {
+        if (s.state !== "ready" && s.state !== "degraded") return;
+        clearTimeout(timer);
+        this.#stateListeners.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.#stateListeners.delete(done);
+        try {
+          this.link();
+        } catch (err) {
+          reject(err);
+          return;
+        }
+        resolve();
+      }, timeoutMs);
+      this.#stateListeners.add(done);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closing.abort();
+    this.#current?.close();
+    await this.#loop;
+    this.#setState("down");
+  }
 }

@@ -1,10 +1,11 @@
-import { type KV, KvWatchInclude } from "@nats-io/kv";
+import type { KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { Logger } from "pino";
 import { IbMcpError } from "../../shared/errors.ts";
 import type { TradingMode } from "../../shared/mode.ts";
-import { openBucket } from "../kv/open-bucket.ts";
+import { openLeaseBucket } from "./lease-bucket.ts";
 import { decodeLeaseValue, encodeLeaseValue, type LeaseValue } from "./lease-value.ts";
+import { watchStandby } from "./standby-wait.ts";
 
 export const defaultLeaseBucket = "ib_mcp_leases";
 
@@ -37,6 +38,7 @@ export interface Lease {
 // JetStream's "wrong last sequence": the key changed since our revision, so someone else holds it.
 const wrongLastSequence = 10071;
 const codeOf = (err: unknown) => (err as { code?: unknown } | undefined)?.code;
+const mono = () => performance.now();
 
 /**
  * Timing, all measured on this process's monotonic clock (performance.now), never wall clocks:
@@ -54,219 +56,201 @@ const codeOf = (err: unknown) => (err as { code?: unknown } | undefined)?.code;
  * check (error 326) is the last line of defence if it does.
  */
 export function createLease(opts: LeaseOptions): Lease {
-  const bucketName = opts.bucket ?? defaultLeaseBucket;
-  const key = opts.mode;
-  const log = opts.logger?.child({ component: "lease", bucket: bucketName, key });
-  const lostCallbacks = new Set<(reason: string) => void>();
-  const mono = () => performance.now();
+  return new LeaseImpl(opts);
+}
 
-  let kvPromise: Promise<{ kv: KV; ttl: number }> | undefined;
-  let held = false;
-  let revision = 0;
-  let validUntil = 0;
-  let takenAt = "";
-  let renewTimer: NodeJS.Timeout | undefined;
-  let lossTimer: NodeJS.Timeout | undefined;
-  let stopWaiting: AbortController | undefined;
+class LeaseImpl implements Lease {
+  readonly #opts: LeaseOptions;
+  readonly #bucketName: string;
+  readonly #key: string;
+  readonly #log: Logger | undefined;
+  readonly #lostCallbacks = new Set<(reason: string) => void>();
+  #kvPromise: Promise<{ kv: KV; ttl: number }> | undefined;
+  #held = false;
+  #revision = 0;
+  #validUntil = 0;
+  #takenAt = "";
+  #renewTimer: NodeJS.Timeout | undefined;
+  #lossTimer: NodeJS.Timeout | undefined;
+  #stopWaiting: AbortController | undefined;
 
-  const openKv = () => {
-    kvPromise ??= (async () => {
-      // A JetStream request can go unanswered after a server restart; the default 5 s wait would outlast
-      // the lease itself, so every KV call here gives up within a quarter TTL and the loop tries again.
-      const kv = await openBucket(opts.nc, bucketName, {
-        replicas: opts.replicas ?? 1,
-        ttlMs: opts.ttlMs,
-        timeoutMs: Math.max(200, Math.min(opts.ttlMs / 4, 2_000)),
-        logger: opts.logger,
-      });
-      const { ttl } = await kv.status();
-      if (!(ttl > 0)) {
-        throw new IbMcpError(
-          "INTERNAL",
-          `KV bucket ${bucketName} has no TTL, so a lease in it could never lapse; delete the bucket (nats kv del ${bucketName}) and the connector recreates it with LEASE_TTL_MS`,
+  constructor(opts: LeaseOptions) {
+    this.#opts = opts;
+    this.#bucketName = opts.bucket ?? defaultLeaseBucket;
+    this.#key = opts.mode;
+    this.#log = opts.logger?.child({ component: "lease", bucket: this.#bucketName, key: this.#key });
+  }
+
+  #openKv(): Promise<{ kv: KV; ttl: number }> {
+    this.#kvPromise ??= openLeaseBucket(this.#opts.nc, this.#bucketName, this.#opts).then((opened) => {
+      if (opened.ttl !== this.#opts.ttlMs)
+        this.#log?.warn(
+          { bucketTtlMs: opened.ttl, ttlMs: this.#opts.ttlMs },
+          "existing bucket's TTL is used",
         );
-      }
-      if (ttl !== opts.ttlMs)
-        log?.warn({ bucketTtlMs: ttl, ttlMs: opts.ttlMs }, "existing bucket's TTL is used");
-      return { kv, ttl };
-    })();
-    kvPromise.catch(() => {
-      kvPromise = undefined;
+      return opened;
     });
-    return kvPromise;
-  };
+    this.#kvPromise.catch(() => {
+      this.#kvPromise = undefined;
+    });
+    return this.#kvPromise;
+  }
 
-  const valueNow = (ttl: number): Uint8Array => {
+  #valueNow(ttl: number): Uint8Array {
     const value: LeaseValue = {
-      holderId: opts.holderId,
-      mode: opts.mode,
-      takenAt,
+      holderId: this.#opts.holderId,
+      mode: this.#opts.mode,
+      takenAt: this.#takenAt,
       renewedAt: new Date().toISOString(),
       ttlMs: ttl,
     };
     return encodeLeaseValue(value);
-  };
+  }
 
-  const clearTimers = () => {
-    clearTimeout(renewTimer);
-    clearTimeout(lossTimer);
-    renewTimer = lossTimer = undefined;
-  };
+  #clearTimers(): void {
+    clearTimeout(this.#renewTimer);
+    clearTimeout(this.#lossTimer);
+    this.#renewTimer = this.#lossTimer = undefined;
+  }
 
-  const lose = (reason: string) => {
-    if (!held) return;
-    held = false;
-    clearTimers();
-    log?.error({ reason }, "lease lost; stop serving and drop the IB socket");
-    for (const cb of lostCallbacks) {
+  #lose(reason: string): void {
+    if (!this.#held) return;
+    this.#held = false;
+    this.#clearTimers();
+    this.#log?.error({ reason }, "lease lost; stop serving and drop the IB socket");
+    for (const cb of this.#lostCallbacks) {
       try {
         cb(reason);
       } catch (err) {
-        log?.error({ err }, "lease lost callback threw");
+        this.#log?.error({ err }, "lease lost callback threw");
       }
     }
-  };
+  }
 
-  const trustUntil = (sentAt: number, ttl: number) => {
-    validUntil = sentAt + ttl - ttl / 4;
-    clearTimeout(lossTimer);
-    lossTimer = setTimeout(
-      () => lose(`no renewal of the ${opts.mode} lease succeeded within ${Math.round((ttl * 3) / 4)} ms`),
-      Math.max(0, validUntil - mono()),
+  #trustUntil(sentAt: number, ttl: number): void {
+    this.#validUntil = sentAt + ttl - ttl / 4;
+    clearTimeout(this.#lossTimer);
+    this.#lossTimer = setTimeout(
+      () =>
+        this.#lose(
+          `no renewal of the ${this.#opts.mode} lease succeeded within ${Math.round((ttl * 3) / 4)} ms`,
+        ),
+      Math.max(0, this.#validUntil - mono()),
     );
-  };
+  }
 
-  const scheduleRenew = (kv: KV, ttl: number, delayMs: number) => {
-    clearTimeout(renewTimer);
-    renewTimer = setTimeout(() => void renew(kv, ttl), delayMs);
-  };
+  #scheduleRenew(kv: KV, ttl: number, delayMs: number): void {
+    clearTimeout(this.#renewTimer);
+    this.#renewTimer = setTimeout(() => void this.#renew(kv, ttl), delayMs);
+  }
 
-  const renew = async (kv: KV, ttl: number) => {
+  async #renew(kv: KV, ttl: number): Promise<void> {
     const sentAt = mono();
-    const from = revision;
+    const from = this.#revision;
     try {
-      const next = await kv.update(key, valueNow(ttl), from, ttl / 4);
-      if (!held || revision !== from) {
+      const next = await kv.update(this.#key, this.#valueNow(ttl), from, ttl / 4);
+      if (!this.#held || this.#revision !== from) {
         // We gave the lease up while this write was in flight; undo it so a standby need not wait a TTL.
-        await kv.delete(key, { previousSeq: next }).catch(() => undefined);
+        await kv.delete(this.#key, { previousSeq: next }).catch(() => undefined);
         return;
       }
-      revision = next;
-      trustUntil(sentAt, ttl);
-      scheduleRenew(kv, ttl, ttl / 3);
+      this.#revision = next;
+      this.#trustUntil(sentAt, ttl);
+      this.#scheduleRenew(kv, ttl, ttl / 3);
     } catch (err) {
-      if (!held || revision !== from) return;
+      if (!this.#held || this.#revision !== from) return;
       if (codeOf(err) === wrongLastSequence) {
-        lose(`another connector took the ${opts.mode} lease`);
+        this.#lose(`another connector took the ${this.#opts.mode} lease`);
         return;
       }
-      log?.warn({ err }, "lease renewal failed; retrying");
-      scheduleRenew(kv, ttl, Math.min(ttl / 10, 500));
+      this.#log?.warn({ err }, "lease renewal failed; retrying");
+      this.#scheduleRenew(kv, ttl, Math.min(ttl / 10, 500));
     }
-  };
+  }
 
-  const holder = async () => {
-    const { kv } = await openKv();
-    const entry = await kv.get(key);
+  /** One attempt to create the key: true once held; false when someone else holds it or the write failed. */
+  async #tryTake(kv: KV, ttl: number, stop: AbortSignal, announce: () => Promise<void>): Promise<boolean> {
+    const sentAt = mono();
+    this.#takenAt = new Date().toISOString();
+    try {
+      this.#revision = await kv.create(this.#key, this.#valueNow(ttl));
+      if (stop.aborted) {
+        await kv.delete(this.#key, { previousSeq: this.#revision }).catch(() => undefined);
+        return false;
+      }
+      this.#held = true;
+      this.#trustUntil(sentAt, ttl);
+      this.#scheduleRenew(kv, ttl, ttl / 3);
+      this.#log?.info({ holderId: this.#opts.holderId, ttlMs: ttl }, "lease acquired");
+      return true;
+    } catch (err) {
+      if (codeOf(err) !== wrongLastSequence) this.#log?.warn({ err }, "lease create failed; retrying");
+      else await announce();
+      return false;
+    }
+  }
+
+  async acquire(signal?: AbortSignal): Promise<void> {
+    if (this.#held) return;
+    this.#stopWaiting?.abort();
+    const stop = new AbortController();
+    this.#stopWaiting = stop;
+    const onAbort = () => stop.abort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    let standby: { stop(): void } | undefined;
+    try {
+      const { kv, ttl } = await this.#openKv();
+      const wait = await watchStandby(kv, this.#key, this.#log);
+      standby = wait;
+      let announced = false;
+      const announce = async () => {
+        if (announced) return;
+        announced = true;
+        const holder = await this.holder().catch(() => undefined);
+        this.#log?.info({ holder }, "lease held elsewhere; standing by");
+      };
+      for (;;) {
+        if (stop.signal.aborted) {
+          throw new IbMcpError("CONNECTOR_UNAVAILABLE", `stopped waiting for the ${this.#opts.mode} lease`, {
+            cause: signal?.reason,
+          });
+        }
+        if (await this.#tryTake(kv, ttl, stop.signal, announce)) return;
+        if (!stop.signal.aborted) await wait.next(Math.min(ttl / 5, 1_000), stop.signal);
+      }
+    } finally {
+      standby?.stop();
+      signal?.removeEventListener("abort", onAbort);
+      if (this.#stopWaiting === stop) this.#stopWaiting = undefined;
+    }
+  }
+
+  onLost(cb: (reason: string) => void): void {
+    this.#lostCallbacks.add(cb);
+  }
+
+  isHeld(): boolean {
+    return this.#held && mono() < this.#validUntil;
+  }
+
+  holder = async (): Promise<string | undefined> => {
+    const { kv } = await this.#openKv();
+    const entry = await kv.get(this.#key);
     if (entry?.operation !== "PUT") return undefined;
     return decodeLeaseValue(entry.value)?.holderId ?? "(unreadable lease value)";
   };
 
-  return {
-    async acquire(signal) {
-      if (held) return;
-      stopWaiting?.abort();
-      const stop = new AbortController();
-      stopWaiting = stop;
-      const onAbort = () => stop.abort();
-      signal?.addEventListener("abort", onAbort, { once: true });
-      let watcher: { stop(): void } | undefined;
-      try {
-        const { kv, ttl } = await openKv();
-        const pollMs = Math.min(ttl / 5, 1_000);
-        let nudge: (() => void) | undefined;
-        watcher = await kv
-          .watch({ key, include: KvWatchInclude.UpdatesOnly })
-          .then((iter) => {
-            void (async () => {
-              for await (const e of iter) if (e.operation !== "PUT") nudge?.();
-            })().catch(() => undefined);
-            return iter;
-          })
-          .catch((err) => {
-            log?.warn({ err }, "cannot watch the lease key; polling only");
-            return undefined;
-          });
-        /** Waits for a delete on the key (from the watch), the poll interval, or an abort. */
-        const next = () =>
-          new Promise<void>((resolve) => {
-            const done = () => {
-              clearTimeout(timer);
-              stop.signal.removeEventListener("abort", done);
-              nudge = undefined;
-              resolve();
-            };
-            const timer = setTimeout(done, pollMs);
-            stop.signal.addEventListener("abort", done, { once: true });
-            nudge = done;
-          });
-        let announced = false;
-        for (;;) {
-          if (stop.signal.aborted) {
-            throw new IbMcpError("CONNECTOR_UNAVAILABLE", `stopped waiting for the ${opts.mode} lease`, {
-              cause: signal?.reason,
-            });
-          }
-          const sentAt = mono();
-          takenAt = new Date().toISOString();
-          try {
-            revision = await kv.create(key, valueNow(ttl));
-            if (stop.signal.aborted) {
-              await kv.delete(key, { previousSeq: revision }).catch(() => undefined);
-              continue;
-            }
-            held = true;
-            trustUntil(sentAt, ttl);
-            scheduleRenew(kv, ttl, ttl / 3);
-            log?.info({ holderId: opts.holderId, ttlMs: ttl }, "lease acquired");
-            return;
-          } catch (err) {
-            if (codeOf(err) !== wrongLastSequence) log?.warn({ err }, "lease create failed; retrying");
-            else if (!announced) {
-              announced = true;
-              log?.info(
-                { holder: await holder().catch(() => undefined) },
-                "lease held elsewhere; standing by",
-              );
-            }
-          }
-          await next();
-        }
-      } finally {
-        watcher?.stop();
-        signal?.removeEventListener("abort", onAbort);
-        if (stopWaiting === stop) stopWaiting = undefined;
-      }
-    },
-    onLost(cb) {
-      lostCallbacks.add(cb);
-    },
-    isHeld() {
-      return held && mono() < validUntil;
-    },
-    holder,
-    async release() {
-      stopWaiting?.abort();
-      if (!held) return;
-      held = false;
-      clearTimers();
-      const from = revision;
-      revision = 0;
-      const { kv } = await openKv();
-      await kv.delete(key, { previousSeq: from }).catch((err) => {
-        log?.warn({ err }, "could not delete the lease key; a standby takes over when it lapses");
-      });
-      log?.info("lease released");
-    },
-  };
+  async release(): Promise<void> {
+    this.#stopWaiting?.abort();
+    if (!this.#held) return;
+    this.#held = false;
+    this.#clearTimers();
+    const from = this.#revision;
+    this.#revision = 0;
+    const { kv } = await this.#openKv();
+    await kv.delete(this.#key, { previousSeq: from }).catch((err) => {
+      this.#log?.warn({ err }, "could not delete the lease key; a standby takes over when it lapses");
+    });
+    this.#log?.info("lease released");
+  }
 }

@@ -6,7 +6,7 @@ import { cancelAllOrdersHandler } from "../handlers/cancel-all-orders.ts";
 import { cancelOrderHandler } from "../handlers/cancel-order.ts";
 import type { HandlerContext } from "../handlers/context.ts";
 import { placeOrderHandler } from "../handlers/place-order.ts";
-import type { IbOrders } from "../ib/orders.ts";
+import type { IbOrders } from "../ib/requests/orders.ts";
 import { testEnv } from "../test-support.ts";
 import { type AuditEntry, type AuditLog, AuditLogUnwritable } from "./audit.ts";
 import { createTradingDesk } from "./desk.ts";

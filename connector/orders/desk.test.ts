@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ConnectorEnv, parseEnv } from "../../shared/config.ts";
 import { IbMcpError } from "../../shared/errors.ts";
-import type { IbOrders } from "../ib/orders.ts";
+import type { IbOrders } from "../ib/requests/orders.ts";
 import type { AuditLog } from "./audit.ts";
 import { createTradingDesk } from "./desk.ts";
 import { memoryJournal } from "./journal.ts";

@@ -4,7 +4,7 @@ import type { TradingMode } from "../../shared/mode.ts";
 import type { OrderOutcome } from "../../shared/schemas/order.ts";
 import type { ToolOutput } from "../../shared/tool-def.ts";
 import type { getConnectionStatus } from "../../shared/tools/get-connection-status.ts";
-import type { IbOrders } from "../ib/orders.ts";
+import type { IbOrders } from "../ib/requests/orders.ts";
 import type { AuditLog } from "./audit.ts";
 import { memoryJournal, type PlacementJournal } from "./journal.ts";
 import { assertWithinLimits, describeLimits, type LimitConfig } from "./limits.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { IbMcpError } from "../../shared/errors.ts";
 import type { BoundOrder } from "../../shared/schemas/order.ts";
-import type { WorkingOrder } from "../ib/orders.ts";
+import type { WorkingOrder } from "../ib/requests/orders.ts";
 import { assertModifiable } from "./modify-rules.ts";
 
 const working: WorkingOrder = {

@@ -1,6 +1,6 @@
 import { IbMcpError } from "../../shared/errors.ts";
 import type { BoundOrder } from "../../shared/schemas/order.ts";
-import type { WorkingOrder } from "../ib/orders.ts";
+import type { WorkingOrder } from "../ib/requests/orders.ts";
 
 /** Every order this server places carries an orderRef with this prefix (see token.ts). */
 const OUR_REF = /^ibmcp-/;

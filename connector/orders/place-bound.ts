@@ -1,7 +1,7 @@
 import { IbMcpError } from "../../shared/errors.ts";
 import type { OrderOutcome } from "../../shared/schemas/order.ts";
 import type { RequestScope } from "../ib/client.ts";
-import { OrderEchoMismatch, type OrderReport } from "../ib/orders.ts";
+import { OrderEchoMismatch, type OrderReport } from "../ib/requests/orders.ts";
 import type { TradingDesk } from "./desk.ts";
 import { assertWithinLimits, checkLimits } from "./limits.ts";
 import { assertModifiable } from "./modify-rules.ts";

@@ -1,6 +1,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "pino";
 import type { Bus, CallContext } from "../../shared/bus.ts";
+import { startDeadline, withinDeadline } from "../../shared/deadline.ts";
 import { IbMcpError, toIbMcpError } from "../../shared/errors.ts";
 import type { TradingMode } from "../../shared/mode.ts";
 import type { ToolDef } from "../../shared/tool-def.ts";
@@ -42,18 +43,6 @@ function onAbortOf(signal: AbortSignal): CallContext["onCancel"] {
 // Codes that describe the caller's request rather than a fault of ours: logged quietly.
 const expectedCodes = new Set(["INVALID_ARGUMENT", "NOT_FOUND", "RATE_LIMITED", "NO_MARKET_DATA_PERMISSION"]);
 
-function withDeadline<T>(work: Promise<T>, ms: number, tool: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(new IbMcpError("TIMEOUT", `${tool} got no answer within the gateway's deadline of ${ms} ms`)),
-      ms,
-    );
-  });
-  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
-}
-
 /** Calls a tool over the bus within the request's deadline and turns the outcome into an MCP result. */
 export function createToolCaller(deps: {
   bus: Bus;
@@ -75,7 +64,13 @@ export function createToolCaller(deps: {
       };
       if (signal) ctx.onCancel = onAbortOf(signal);
       // The bus honours timeoutMs itself; the race only guards against a bus that does not.
-      const result = await withDeadline(bus.call(mode, tool.name, args, ctx), remaining, tool.name);
+      const deadline = startDeadline(
+        remaining,
+        `${tool.name} got no answer within the gateway's deadline of ${remaining} ms`,
+      );
+      const result = await withinDeadline(bus.call(mode, tool.name, args, ctx), deadline).finally(
+        deadline.dispose,
+      );
       metrics.busRoundTrip.observe({ tool: tool.name }, (performance.now() - started) / 1000);
       const out = successResult(tool, result);
       metrics.toolCalls.inc({ tool: tool.name, code: "OK" });

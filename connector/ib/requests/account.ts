@@ -1,5 +1,5 @@
 import { type CommissionReport, type Contract, EventName } from "@stoqey/ib";
-import type { AccountValue, IbClient, PortfolioItem } from "../client.ts";
+import type { AccountValue, IbClient, PortfolioItem } from "../client-types.ts";
 import { compact, ibNumber, ibString, toContractSummary } from "../convert.ts";
 import { byReqId, type Call, firstValue, general, type Handler, type RequestScope } from "../request.ts";
 

@@ -1,6 +1,6 @@
 import { type Contract, EventName, type Order, type OrderState } from "@stoqey/ib";
 import { createRequestCache } from "../../request-cache.ts";
-import type { CompletedOrderInfo, IbClient } from "../client.ts";
+import type { CompletedOrderInfo, IbClient } from "../client-types.ts";
 import { compact, ibNumber, ibString, toContractSummary } from "../convert.ts";
 import { byReqId, type Call, general, type Handler } from "../request.ts";
 
@@ -30,9 +30,9 @@ export function completedOrderRequests(call: Call): Pick<IbClient, "completedOrd
   const running = createRequestCache<CompletedOrderInfo[]>({ ttlMs: 0 });
   return {
     completedOrders(scope) {
-      return running.get("all", () =>
-        call("completed orders", general, scope, (link) =>
-          byReqId<CompletedOrderInfo[]>(link, scope, "completed orders", (_reqId, done) => {
+      return running.get("all", scope, (run) =>
+        call("completed orders", general, run, (link) =>
+          byReqId<CompletedOrderInfo[]>(link, run, "completed orders", (_reqId, done) => {
             const rows: CompletedOrderInfo[] = [];
             const onOrder = (contract: Contract, order: Order, state: OrderState) =>
               rows.push(toCompletedOrder(contract, order, state));

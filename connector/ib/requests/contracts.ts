@@ -1,5 +1,5 @@
 import type { Contract, SecType } from "@stoqey/ib";
-import type { IbClient } from "../client.ts";
+import type { IbClient } from "../client-types.ts";
 import { toContractDetails, toSymbolMatch } from "../convert.ts";
 import { type Call, describe, general } from "../request.ts";
 

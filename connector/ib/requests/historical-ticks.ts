@@ -1,7 +1,7 @@
 import { EventName, type WhatToShow } from "@stoqey/ib";
 import type { ContractSummary } from "../../../shared/schemas/fields.ts";
 import type { PacedRequest } from "../../pacing/index.ts";
-import type { HistoricalTick, IbClient, TicksRequest } from "../client.ts";
+import type { HistoricalTick, IbClient, TicksRequest } from "../client-types.ts";
 import { toIbContract } from "../convert.ts";
 import { byReqId, type Call, describe, type Handler } from "../request.ts";
 

@@ -1,7 +1,7 @@
 import { DurationUnit, EventName, type WhatToShow } from "@stoqey/ib";
 import type { ContractSummary } from "../../../shared/schemas/fields.ts";
 import type { PacedRequest } from "../../pacing/index.ts";
-import type { IbClient } from "../client.ts";
+import type { IbClient } from "../client-types.ts";
 import { toIbContract } from "../convert.ts";
 import { byReqId, type Call, describe, type Handler } from "../request.ts";
 

@@ -1,7 +1,7 @@
 import { type BarSizeSetting, EventName, type WhatToShow } from "@stoqey/ib";
 import type { Bar } from "../../../shared/schemas/history.ts";
 import type { PacedRequest } from "../../pacing/index.ts";
-import type { IbClient } from "../client.ts";
+import type { IbClient } from "../client-types.ts";
 import { toBar, toIbContract } from "../convert.ts";
 import { byReqId, type Call, describe, type Handler } from "../request.ts";
 

@@ -1,6 +1,6 @@
 import { EventName } from "@stoqey/ib";
 import { createRequestCache } from "../../request-cache.ts";
-import type { IbClient, Snapshot } from "../client.ts";
+import type { IbClient, Snapshot } from "../client-types.ts";
 import {
   applyPriceTick,
   applySizeTick,
@@ -30,13 +30,13 @@ export function marketDataRequests(call: Call): Pick<IbClient, "marketDataSnapsh
     marketDataSnapshot(c, type, scope, how = "snapshot") {
       const key = [c.conId, c.exchange ?? "", type, how].join("|");
       const streaming = how === "stream";
-      return snapshots.get(key, () =>
+      return snapshots.get(key, scope, (run) =>
         call(
           describe(c),
           { kind: "marketData" },
-          scope,
+          run,
           (link) =>
-            byReqId<Snapshot>(link, scope, describe(c), (reqId, done) => {
+            byReqId<Snapshot>(link, run, describe(c), (reqId, done) => {
               const snap: Snapshot = { dataType: type, fields: {} };
               let settle: NodeJS.Timeout | undefined;
               const finish = () => {
@@ -107,7 +107,7 @@ export function marketDataRequests(call: Call): Pick<IbClient, "marketDataSnapsh
               };
             }),
           // a line granted with no time left for the snapshot is wasted: give up (RATE_LIMITED) before that
-          Math.min(SNAPSHOT_RESERVE_MS, Math.max(0, (scope.deadlineAt - Date.now()) / 2)),
+          Math.min(SNAPSHOT_RESERVE_MS, Math.max(0, (run.deadlineAt - Date.now()) / 2)),
         ),
       );
     },

@@ -1,5 +1,5 @@
 import { EventName, type NewsProvider } from "@stoqey/ib";
-import type { Article, IbClient, NewsProviderInfo } from "../client.ts";
+import type { Article, IbClient, NewsProviderInfo } from "../client-types.ts";
 import { byReqId, type Call, describe, type Handler } from "../request.ts";
 
 /** News providers, headlines and articles, paced together as IB's news requests. */

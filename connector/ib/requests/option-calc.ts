@@ -1,6 +1,6 @@
 import { EventName } from "@stoqey/ib";
 import { createRequestCache } from "../../request-cache.ts";
-import type { IbClient, OptionCalculation } from "../client.ts";
+import type { IbClient, OptionCalculation } from "../client-types.ts";
 import { toIbContract, toOptionGreeks } from "../convert.ts";
 import { byReqId, type Call, describe, general, type Handler } from "../request.ts";
 
@@ -14,9 +14,9 @@ export function optionCalcRequests(call: Call): Pick<IbClient, "optionCalculatio
     optionCalculation(c, kind, value, underPrice, scope) {
       const subject = describe(c);
       const key = [c.conId, kind, value, underPrice].join("|");
-      return running.get(key, () =>
-        call(subject, general, scope, (link) =>
-          byReqId<OptionCalculation>(link, scope, subject, (reqId, done) => {
+      return running.get(key, scope, (run) =>
+        call(subject, general, run, (link) =>
+          byReqId<OptionCalculation>(link, run, subject, (reqId, done) => {
             const cancel = () =>
               kind === "price"
                 ? link.raw.cancelCalculateOptionPrice(reqId)

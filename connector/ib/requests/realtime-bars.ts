@@ -1,5 +1,5 @@
 import { EventName, type WhatToShow } from "@stoqey/ib";
-import type { IbClient, RealtimeBar } from "../client.ts";
+import type { IbClient, RealtimeBar } from "../client-types.ts";
 import { toIbContract } from "../convert.ts";
 import { byReqId, type Call, describe, type Handler } from "../request.ts";
 

@@ -1,7 +1,7 @@
 import { type ContractDetails, EventName, type Instrument, type LocationCode, ScanCode } from "@stoqey/ib";
 import { IbMcpError } from "../../../shared/errors.ts";
 import { createRequestCache } from "../../request-cache.ts";
-import type { IbClient, ScanResultRow } from "../client.ts";
+import type { IbClient, ScanResultRow } from "../client-types.ts";
 import { compact, ibString, toContractSummary } from "../convert.ts";
 import { byReqId, type Call, general, type Handler } from "../request.ts";
 
@@ -83,8 +83,8 @@ export function scannerRequests(call: Call): Pick<IbClient, "scan" | "scannerPar
     },
 
     scannerParameters(scope) {
-      return parameters.get("xml", () =>
-        call("scanner parameters", general, scope, (link) => link.next.getScannerParameters()),
+      return parameters.get("xml", scope, (run) =>
+        call("scanner parameters", general, run, (link) => link.next.getScannerParameters()),
       );
     },
   };

@@ -1,5 +1,5 @@
 import type { Order } from "@stoqey/ib";
-import type { IbLink } from "../link.ts";
+import type { IbLink } from "../../link.ts";
 import { num } from "./ib-orders-of.ts";
 import type { OrderReport, WorkingOrder } from "./types.ts";
 

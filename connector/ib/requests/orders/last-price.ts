@@ -1,5 +1,5 @@
-import { IbMcpError } from "../../../shared/errors.ts";
-import type { IbLink } from "../link.ts";
+import { IbMcpError } from "../../../../shared/errors.ts";
+import type { IbLink } from "../../link.ts";
 import { num } from "./ib-orders-of.ts";
 
 /** The last traded price (else the bid/ask midpoint, else the close) from one snapshot. */

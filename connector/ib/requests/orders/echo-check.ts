@@ -1,16 +1,7 @@
 import type { Contract, Order } from "@stoqey/ib";
-import { IbMcpError } from "../../../shared/errors.ts";
+import { IbMcpError } from "../../../../shared/errors.ts";
 import { num } from "./ib-orders-of.ts";
-
-/** The contract an order was bound to, as IB's echo must name it. */
-export interface BoundContract {
-  conId: number;
-  symbol: string;
-  secType: string;
-  currency: string;
-  /** A BAG's legs: IB names the combo by its own conId, so the legs are what must match. */
-  legs?: ReadonlyArray<{ conId: number; ratio: number; action: string }>;
-}
+import type { BoundContract } from "./types.ts";
 
 /** IB's openOrder for one id: the contract and order as IB holds them. */
 export interface OrderEcho {

@@ -1,4 +1,7 @@
-import { IbMcpError } from "../shared/errors.ts";
+import { IbMcpError } from "./errors.ts";
+
+// The one deadline helper of every role: the connector's calls, the gateway's tool calls, a process's shutdown.
+// Web-standard only (timers, AbortController): the gateway core runs on Workers too.
 
 /**
  * An AbortSignal made only when something asks for it. On Node 20 every AbortSignal lives until a full GC (it
@@ -41,13 +44,16 @@ export interface Deadline {
   dispose(): void;
 }
 
-/** A deadline `timeoutMs` from now, with a TIMEOUT IbMcpError as its reason; dispose() it when the work ends. */
-export function startDeadline(timeoutMs: number, now: () => number = Date.now): Deadline {
+/**
+ * A deadline `timeoutMs` from now, with a TIMEOUT IbMcpError as its reason (`message`, else "no answer within N
+ * ms"); dispose() it when the work ends.
+ */
+export function startDeadline(timeoutMs: number, message?: string): Deadline {
   const lazy = new LazyAbort();
   let expired: IbMcpError | undefined;
   let listeners: Array<(reason: IbMcpError) => void> = [];
   const timer = setTimeout(() => {
-    expired = new IbMcpError("TIMEOUT", `no answer within ${timeoutMs} ms`);
+    expired = new IbMcpError("TIMEOUT", message ?? `no answer within ${timeoutMs} ms`);
     lazy.abort(expired);
     const called = listeners;
     listeners = [];
@@ -57,7 +63,7 @@ export function startDeadline(timeoutMs: number, now: () => number = Date.now): 
     get signal() {
       return lazy.signal;
     },
-    deadlineAt: now() + timeoutMs,
+    deadlineAt: Date.now() + timeoutMs,
     onExpire(fn) {
       if (expired) {
         fn(expired);

@@ -1,6 +1,6 @@
 import type { Contract, Order, OrderAction, OrderType, SecType, TimeInForce } from "@stoqey/ib";
-import type { BoundOrder, OcaOrder } from "../../../shared/schemas/order.ts";
-import type { BoundContract } from "./echo-check.ts";
+import type { BoundOrder, OcaOrder } from "../../../../shared/schemas/order.ts";
+import type { BoundContract } from "./types.ts";
 
 /** IB's "unset double". */
 export const UNSET = Number.MAX_VALUE;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { IbMcpError } from "../shared/errors.ts";
 import { abortable, LazyAbort, startDeadline, withinDeadline } from "./deadline.ts";
+import type { IbMcpError } from "./errors.ts";
 
 describe("deadline", () => {
   it("rejects with TIMEOUT when the work outlives the deadline", async () => {

@@ -1,5 +1,6 @@
-import { IbMcpError } from "../../shared/errors.ts";
-import { connectionLostCodes, IB_RETRY_AFTER_MS } from "./ib-errors.ts";
+import { IbMcpError } from "../../../../shared/errors.ts";
+import { connectionLostCodes, IB_RETRY_AFTER_MS } from "../../ib-errors.ts";
+import type { ErrorMatch } from "../../request.ts";
 
 /** IB codes that mean the order id is unknown or the order cannot be changed any more. */
 const unknownOrderCodes = new Set([135, 10147]);
@@ -20,4 +21,9 @@ export function orderRejection(code: number, text: string, subject: string): IbM
   // everything else IB says about an order is its reason for refusing it (margin, permissions, market closed, size)
   const what = refusedCodes.has(code) ? "refused" : "did not accept";
   return new IbMcpError("INVALID_ARGUMENT", `IB ${what} ${subject} ${ib}`);
+}
+
+/** The IB errors that end a wait on orders `ids`, as order rejections naming `subject`. */
+export function orderErrors(ids: readonly number[], subject: string): ErrorMatch {
+  return { ids, toError: (code, text) => orderRejection(code, text, subject) };
 }

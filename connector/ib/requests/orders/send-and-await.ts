@@ -1,12 +1,12 @@
 import { type Contract, EventName, type Order, type OrderState } from "@stoqey/ib";
-import type { IbMcpError } from "../../../shared/errors.ts";
-import type { RequestScope } from "../client.ts";
-import type { IbLink } from "../link.ts";
-import { orderRejection } from "../order-rejections.ts";
-import { awaitOrderEvents, type Listener } from "./await-events.ts";
-import { type BoundContract, echoDifferences, type LegAfterCancel, OrderEchoMismatch } from "./echo-check.ts";
+import type { IbMcpError } from "../../../../shared/errors.ts";
+import type { IbLink } from "../../link.ts";
+import type { RequestScope } from "../../request.ts";
+import { awaitEvents, type Handler } from "../../request.ts";
+import { echoDifferences, type LegAfterCancel, OrderEchoMismatch } from "./echo-check.ts";
 import { num } from "./ib-orders-of.ts";
-import type { OrderReport } from "./types.ts";
+import { orderErrors, orderRejection } from "./order-rejections.ts";
+import type { BoundContract, OrderReport } from "./types.ts";
 
 const rejectedStatuses = new Set(["Inactive", "ApiCancelled"]);
 const finalStatuses = /^(Cancelled|ApiCancelled|Filled|Inactive)$/;
@@ -59,7 +59,7 @@ interface Legs {
 /** The listeners of one placement: settled once every leg is acknowledged and echoed as sent, or on a difference. */
 function watchLegs(w: Legs) {
   const ids = w.orders.map(([id]) => id);
-  return (settle: (o: Outcome) => void, fail: (err: IbMcpError) => void): Array<[EventName, Listener]> => {
+  return (settle: (o: Outcome) => void, fail: (err: IbMcpError) => void): Array<[EventName, Handler]> => {
     let grace: NodeJS.Timeout | undefined;
     let echoWait: NodeJS.Timeout | undefined;
     const echoed = new Set<number>();
@@ -110,8 +110,8 @@ function watchLegs(w: Legs) {
       maybeDone();
     };
     return [
-      [EventName.openOrder, onOpen as Listener],
-      [EventName.orderStatus, onStatus as Listener],
+      [EventName.openOrder, onOpen as Handler],
+      [EventName.orderStatus, onStatus as Handler],
     ];
   };
 }
@@ -138,16 +138,13 @@ export async function sendAndAwait(
     remaining: 0,
   };
   const statuses = new Map<number, string>();
-  const outcome = await awaitOrderEvents<Outcome>(
-    link,
-    scope,
-    ids,
-    subject,
-    watchLegs({ orders, bound, subject, report, statuses }),
-    () => {
+  const watch = watchLegs({ orders, bound, subject, report, statuses });
+  const outcome = await awaitEvents<Outcome>(link, scope, orderErrors(ids, subject), (settle, fail) => ({
+    events: watch(settle, fail),
+    send: () => {
       for (const [id, order] of orders) link.raw.placeOrder(id, contract, order);
     },
-  );
+  }));
   if (outcome.ok) return outcome.report;
   // told before the cancel is confirmed, so the kill switch is thrown whatever happens to this call
   onEchoMismatch?.(outcome.differences);

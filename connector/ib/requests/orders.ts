@@ -1,29 +1,44 @@
 import { EventName, type Order } from "@stoqey/ib";
-import type { Pacer } from "../pacing/index.ts";
-import { awaitOrderEvents, type Listener } from "./orders/await-events.ts";
+import type { Pacer } from "../../pacing/index.ts";
+import type { IbLink } from "../link.ts";
+import { awaitEvents, createCall, general, type Handler, type RequestScope } from "../request.ts";
+import type { IbSession } from "../session.ts";
+import { assertWireArgs } from "../wire-guarded-api.ts";
 import { cancelAllOn } from "./orders/cancel-all.ts";
 import { findByRefOn, workingOn } from "./orders/find-orders.ts";
 import { boundContractOf, contractOf, ibOrdersOf } from "./orders/ib-orders-of.ts";
 import { lastPriceOn } from "./orders/last-price.ts";
-import { createOrderCalls } from "./orders/order-calls.ts";
+import { createOrderIds } from "./orders/order-ids.ts";
+import { orderErrors } from "./orders/order-rejections.ts";
 import { sendAndAwait } from "./orders/send-and-await.ts";
 import type { IbOrders } from "./orders/types.ts";
 import { whatIfOn } from "./orders/what-if.ts";
-import type { IbSession } from "./session.ts";
-import { assertWireArgs } from "./wire-guarded-api.ts";
 
-export { type BoundContract, OrderEchoMismatch } from "./orders/echo-check.ts";
+export { OrderEchoMismatch } from "./orders/echo-check.ts";
 export { ibOrdersOf } from "./orders/ib-orders-of.ts";
-export type { IbOrders, OrderReport, SendHooks, WhatIf, WorkingOrder } from "./orders/types.ts";
+export type {
+  BoundContract,
+  IbOrders,
+  OrderReport,
+  SendHooks,
+  WhatIf,
+  WorkingOrder,
+} from "./orders/types.ts";
 
-/** The IB order calls over a session: paced as general messages, one order send at a time, failed on disconnect. */
+/**
+ * The IB order calls over the one paced-call primitive (request.ts): paced as general messages, failed on
+ * disconnect, one order send at a time.
+ */
 export function createIbOrders(currentSession: () => IbSession, pacer: Pacer): IbOrders {
-  const { call, exclusive, nextIds } = createOrderCalls(currentSession, pacer);
+  const paced = createCall(currentSession, pacer);
+  const { exclusive, nextIds } = createOrderIds();
+  const call = <T>(subject: string, scope: RequestScope, work: (link: IbLink) => Promise<T>) =>
+    paced(subject, general, scope, work);
   return {
     lastPrice(conId, exchange, scope) {
-      return call(`conId ${conId}`, scope, (link) => lastPriceOn(link, conId, exchange), {
-        kind: "marketData",
-      });
+      return paced(`conId ${conId}`, { kind: "marketData" }, scope, (link) =>
+        lastPriceOn(link, conId, exchange),
+      );
     },
 
     whatIf(o, scope) {
@@ -76,31 +91,27 @@ export function createIbOrders(currentSession: () => IbSession, pacer: Pacer): I
       const ORDER_CANCELLED_NOTICE = 202;
       const NOT_CANCELLABLE = 10148;
       return call(subject, scope, (link) =>
-        awaitOrderEvents<string>(
-          link,
-          scope,
-          [orderId],
-          subject,
-          (settle) => {
-            const onStatus = (id: number, status: string) => {
-              if (id === orderId && /cancel/i.test(status)) settle(status);
-            };
-            // IB may confirm with its 202 notice before the status, and answers 10148 for an order already
-            // cancelled: both mean the order is cancelled, not that the cancel was refused. (Listed before the
-            // generic order-error listener, so they win over it.)
-            const onNotice = (err: Error, code: number, id: number) => {
-              if (id !== orderId) return;
-              if (code === ORDER_CANCELLED_NOTICE) settle("Cancelled");
-              else if (code === NOT_CANCELLABLE && /state:\s*(Api)?Cancell?ed/i.test(err.message))
-                settle("Cancelled");
-            };
-            return [
-              [EventName.orderStatus, onStatus as Listener],
-              [EventName.error, onNotice as Listener],
-            ];
-          },
-          () => link.raw.cancelOrder(orderId),
-        ),
+        awaitEvents<string>(link, scope, orderErrors([orderId], subject), (settle) => {
+          const onStatus = (id: number, status: string) => {
+            if (id === orderId && /cancel/i.test(status)) settle(status);
+          };
+          // IB may confirm with its 202 notice before the status, and answers 10148 for an order already
+          // cancelled: both mean the order is cancelled, not that the cancel was refused. (Listed before the
+          // generic order-error listener, so they win over it.)
+          const onNotice = (err: Error, code: number, id: number) => {
+            if (id !== orderId) return;
+            if (code === ORDER_CANCELLED_NOTICE) settle("Cancelled");
+            else if (code === NOT_CANCELLABLE && /state:\s*(Api)?Cancell?ed/i.test(err.message))
+              settle("Cancelled");
+          };
+          return {
+            events: [
+              [EventName.orderStatus, onStatus as Handler],
+              [EventName.error, onNotice as Handler],
+            ],
+            send: () => link.raw.cancelOrder(orderId),
+          };
+        }),
       );
     },
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { type Contract, type Order, SecType } from "@stoqey/ib";
-import type { BoundOrder } from "../../../shared/schemas/order.ts";
+import type { BoundOrder } from "../../../../shared/schemas/order.ts";
 import { echoDifferences } from "./echo-check.ts";
 import { boundContractOf, contractOf, ibOrdersOf } from "./ib-orders-of.ts";
 

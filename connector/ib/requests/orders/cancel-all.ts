@@ -1,7 +1,8 @@
 import { EventName } from "@stoqey/ib";
-import type { RequestScope } from "../client.ts";
-import type { IbLink } from "../link.ts";
-import { awaitOrderEvents, type Listener } from "./await-events.ts";
+import type { IbLink } from "../../link.ts";
+import type { RequestScope } from "../../request.ts";
+import { awaitEvents, type Handler } from "../../request.ts";
+import { orderErrors } from "./order-rejections.ts";
 
 /** IB's global cancel; resolves with the ids that were working once this client's own orders report cancelled. */
 export async function cancelAllOn(link: IbLink, scope: RequestScope): Promise<number[]> {
@@ -17,19 +18,12 @@ export async function cancelAllOn(link: IbLink, scope: RequestScope): Promise<nu
     link.raw.reqGlobalCancel();
     return working;
   }
-  return awaitOrderEvents<number[]>(
-    link,
-    scope,
-    [],
-    "every working order",
-    (settle) => {
-      const pending = new Set(ours);
-      const onStatus = (id: number, status: string) => {
-        if (/cancel|filled|inactive/i.test(status)) pending.delete(id);
-        if (pending.size === 0) settle(working);
-      };
-      return [[EventName.orderStatus, onStatus as Listener]];
-    },
-    () => link.raw.reqGlobalCancel(),
-  );
+  return awaitEvents<number[]>(link, scope, orderErrors([], "every working order"), (settle) => {
+    const pending = new Set(ours);
+    const onStatus = (id: number, status: string) => {
+      if (/cancel|filled|inactive/i.test(status)) pending.delete(id);
+      if (pending.size === 0) settle(working);
+    };
+    return { events: [[EventName.orderStatus, onStatus as Handler]], send: () => link.raw.reqGlobalCancel() };
+  });
 }

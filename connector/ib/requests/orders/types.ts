@@ -1,5 +1,15 @@
-import type { BoundOrder } from "../../../shared/schemas/order.ts";
-import type { RequestScope } from "../client.ts";
+import type { BoundOrder } from "../../../../shared/schemas/order.ts";
+import type { RequestScope } from "../../request.ts";
+
+/** The contract an order was bound to, as IB's echo must name it. */
+export interface BoundContract {
+  conId: number;
+  symbol: string;
+  secType: string;
+  currency: string;
+  /** A BAG's legs: IB names the combo by its own conId, so the legs are what must match. */
+  legs?: ReadonlyArray<{ conId: number; ratio: number; action: string }>;
+}
 
 /** IB's what-if answer: the order's commission and margin impact. */
 export interface WhatIf {
