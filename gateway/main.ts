@@ -1,3 +1,4 @@
+import { onReloadSignal } from "../cli/reload-signal.ts";
 import { nodePlatform } from "./runtime/node.ts";
 import { startGateway } from "./runtime/start-gateway.ts";
 import { serveGateway } from "./serve.ts";
@@ -35,6 +36,15 @@ export async function runGateway(
       },
     );
   };
+  // SIGHUP re-reads the principals; a bad file keeps the set in use (the error names the variable, not a token).
+  onReloadSignal(
+    () => {
+      const set = started.gateway.auth.reload();
+      logger.info({ principals: set.loaded.entries.map((e) => e.name) }, "principals reloaded");
+    },
+    (err) =>
+      logger.error({ reason: (err as Error).message }, "principals not reloaded; the previous set stays"),
+  );
   process.once("SIGINT", () => stop("SIGINT"));
   process.once("SIGTERM", () => stop("SIGTERM"));
   // Printed once the signal handlers are in place: whoever waits for this line may stop the process at once.

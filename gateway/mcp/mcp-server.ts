@@ -14,6 +14,7 @@ import { findTool } from "../../shared/tools/index.ts";
 import type { CallScope, ToolCaller } from "./call-tool.ts";
 import { RequestMuxTransport } from "./request-mux.ts";
 import { registerResourcesAndPrompts } from "./resources-and-prompts.ts";
+import { listFor } from "./scope-filter.ts";
 import { createToolSelector, type ToolSelection } from "./tool-list.ts";
 import { errorResult, errorText } from "./tool-result.ts";
 
@@ -66,10 +67,11 @@ export function createMcpServer(opts: {
   const mux = new RequestMuxTransport<CallScope>();
   registerResourcesAndPrompts(server, mux, opts.callTool, mode);
 
-  server.server.setRequestHandler(
-    ListToolsRequestSchema,
-    (_req, extra) => (mux.contextOf(extra.requestId)?.selection ?? defaultSelection).list,
-  );
+  server.server.setRequestHandler(ListToolsRequestSchema, (_req, extra) => {
+    const scope = mux.contextOf(extra.requestId);
+    // no scope: not an HTTP request through the mux (one the mux gave up on before it ran has no reader)
+    return scope ? listFor(scope.selection, scope.principal, mode) : defaultSelection.list;
+  });
   server.server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult> => {
     const scope = mux.contextOf(extra.requestId);
     const name = req.params.name;
