@@ -14,7 +14,7 @@ import { findTool } from "../../shared/tools/index.ts";
 import type { CallScope, ToolCaller } from "./call-tool.ts";
 import { RequestMuxTransport } from "./request-mux.ts";
 import { registerResourcesAndPrompts } from "./resources-and-prompts.ts";
-import { listFor } from "./scope-filter.ts";
+import { listFor, scopeRefusal } from "./scope-filter.ts";
 import { createToolSelector, type ToolSelection } from "./tool-list.ts";
 import { errorResult, errorText } from "./tool-result.ts";
 
@@ -80,6 +80,8 @@ export function createMcpServer(opts: {
     // A URL's toolsets shape what it lists, not what it may call: a prompt that names a tool keeps working.
     const tool = served.get(name);
     if (!tool) throw unknownToolError(name, scope, mode);
+    const refusal = scopeRefusal(scope.principal, tool, mode);
+    if (refusal) return errorResult(refusal, mode, scope.requestId);
     const parsed = tool.input.safeParse(req.params.arguments ?? {});
     if (!parsed.success) {
       const err = new IbMcpError("INVALID_ARGUMENT", describeIssues(name, parsed.error));

@@ -1,6 +1,7 @@
 import type { JSONRPCRequest, ListToolsResult } from "@modelcontextprotocol/sdk/types.js";
 import { IbMcpError } from "../../shared/errors.ts";
 import type { TradingMode } from "../../shared/mode.ts";
+import type { ToolDef } from "../../shared/tool-def.ts";
 import { missingScope, type Principal } from "../auth/principal.ts";
 import type { CallScope, ToolCaller } from "./call-tool.ts";
 import { JsonRpcCode } from "./jsonrpc.ts";
@@ -23,10 +24,16 @@ function forbidden(principal: Principal, what: string, scope: string): IbMcpErro
  */
 export function guardScopes(callTool: ToolCaller, mode: TradingMode): ToolCaller {
   return async function scopeGuard(tool, args, scope, signal) {
-    const missing = missingScope(scope.principal, tool, mode);
-    if (missing === undefined) return callTool(tool, args, scope, signal);
-    return errorResult(forbidden(scope.principal, tool.name, missing), mode, scope.requestId);
+    const refusal = scopeRefusal(scope.principal, tool, mode);
+    if (refusal === undefined) return callTool(tool, args, scope, signal);
+    return errorResult(refusal, mode, scope.requestId);
   };
+}
+
+/** FORBIDDEN when the principal lacks the tool's scope (checked before its arguments: they are not its business). */
+export function scopeRefusal(principal: Principal, tool: ToolDef, mode: TradingMode): IbMcpError | undefined {
+  const missing = missingScope(principal, tool, mode);
+  return missing === undefined ? undefined : forbidden(principal, tool.name, missing);
 }
 
 // principal scope sets are few (from the file, token-N, OAuth), selections at most 2^8: cache the lists
