@@ -23,8 +23,9 @@ export function authenticate(auth: AuthSetup, logger: Logger): MiddlewareHandler
       c.set("principal", anonymousPrincipal);
       return next();
     }
+    // info, not warn: clients probe without a token as a matter of course (mcp-remote, OAuth discovery)
     const no = (refused: Refused) => {
-      logger.warn(
+      logger.info(
         { requestId: c.get("requestId"), status: refused.status, reason: refused.why },
         "caller refused",
       );
