@@ -20,7 +20,6 @@ export async function startAllInOne(env: Env): Promise<AllInOne> {
   const { createGatewayApp } = await import("../gateway/app.ts");
   const { serveGateway } = await import("../gateway/serve.ts");
   const { createMetrics } = await import("../gateway/metrics.ts");
-  const { loadTokens } = await import("../gateway/tokens.ts");
   const { readTextFile } = await import("../gateway/runtime/node.ts");
 
   if (connectorEnv.NATS_URL) {
@@ -35,7 +34,7 @@ export async function startAllInOne(env: Env): Promise<AllInOne> {
     bus,
     env: gatewayEnv,
     logger,
-    tokens: loadTokens(gatewayEnv, readTextFile),
+    readFile: readTextFile,
     metrics: createMetrics(),
   });
   const server = await serveGateway(gateway.app, gatewayEnv, logger);

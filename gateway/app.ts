@@ -8,25 +8,33 @@ import type { TradingMode } from "../shared/mode.ts";
 import { REQUEST_ID_MAX_LENGTH } from "../shared/request-id.ts";
 import { catalogue } from "../shared/tools/index.ts";
 import { defaultToolsets } from "../shared/toolsets.ts";
+import type { AuthSetup } from "./auth/auth-setup.ts";
+import { createGatewayAuth, type GatewayAuth } from "./auth/create-auth.ts";
+import { mountAuthDiscovery } from "./auth/discovery-routes.ts";
+import type { Principal } from "./auth/principal.ts";
 import { createToolCaller } from "./mcp/call-tool.ts";
 import { JsonRpcCode, jsonRpcErrorResponse } from "./mcp/jsonrpc.ts";
 import { createMcpPostHandler } from "./mcp/mcp-route.ts";
 import { createMcpServer } from "./mcp/mcp-server.ts";
+import { guardScopes } from "./mcp/scope-filter.ts";
 import { guardLiveTrading } from "./mcp/trade-guard.ts";
 import { disabledMetrics, type GatewayMetrics } from "./metrics-api.ts";
-import { bearerAuth } from "./middleware/bearer-auth.ts";
+import { authenticate } from "./middleware/authenticate.ts";
 import { observe } from "./middleware/observe.ts";
 import { originHostGuard } from "./middleware/origin-host-guard.ts";
 import { createReadiness } from "./readiness.ts";
 import { checkGatewaySafety, isLoopbackHost } from "./safety.ts";
-import { loadTokens } from "./tokens.ts";
 
 export interface GatewayAppOptions {
   bus: Bus;
   env: GatewayEnv;
   logger?: Logger;
-  /** Bearer tokens; read from MCP_AUTH_TOKENS and MCP_AUTH_TOKENS_FILE when absent. */
+  /** Who may call (static principals, OAuth); built from the env (and `tokens`, `readFile`) when absent. */
+  auth?: GatewayAuth;
+  /** Bearer tokens in place of MCP_AUTH_TOKENS and MCP_AUTH_TOKENS_FILE (they become token-1, token-2, …). */
   tokens?: string[];
+  /** Reads MCP_PRINCIPALS_FILE, token files and MCP_AUTH_TOKENS_FILE where the runtime has a file system. */
+  readFile?: (path: string) => string;
   /** Register access === "trade" tools too; defaults to MCP_ENABLE_TRADING. */
   enableTrading?: boolean;
   /** How long /ready reuses a ping's answer. */
@@ -35,11 +43,13 @@ export interface GatewayAppOptions {
   metrics?: GatewayMetrics;
 }
 
-export type GatewayVariables = { Variables: { requestId: string } };
+export type GatewayVariables = { Variables: { requestId: string; principal: Principal } };
 
 export interface GatewayApp {
   app: Hono<GatewayVariables>;
   metrics: GatewayMetrics;
+  /** Its authentication; `reload()` re-reads the principals (SIGHUP). */
+  auth: GatewayAuth;
   close(): Promise<void>;
 }
 
@@ -51,8 +61,8 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
   const { bus, env } = opts;
   const mode = env.TRADING_MODE;
   const logger = opts.logger ?? pino({ level: env.LOG_LEVEL, base: { app: "ib-mcp-gateway" } });
-  const tokens = opts.tokens ?? loadTokens(env);
-  for (const warning of checkGatewaySafety(env, tokens)) logger.warn(warning);
+  const auth = opts.auth ?? createGatewayAuth(env, { tokens: opts.tokens, readFile: opts.readFile });
+  for (const warning of checkGatewaySafety(env, auth.methods())) logger.warn(warning);
 
   const metrics = opts.metrics ?? disabledMetrics();
   const enableTrading = opts.enableTrading ?? env.MCP_ENABLE_TRADING;
@@ -79,7 +89,8 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
       : c.json({ error: "this runtime serves no Prometheus endpoint (see the README's edge section)" }, 404),
   );
 
-  mountMcp(app, { handlers, mode, env, tokens });
+  mountMcp(app, { handlers, mode, env, auth: auth.setup, logger });
+  mountAuthDiscovery(app, auth.setup);
 
   app.notFound((c) =>
     c.json({ error: `no route ${c.req.method} ${c.req.path}; MCP is served at POST /mcp` }, 404),
@@ -97,6 +108,7 @@ export function createGatewayApp(opts: GatewayAppOptions): GatewayApp {
   return {
     app,
     metrics,
+    auth,
     close: async () => {
       await Promise.all(servers.map(([, server]) => server.close()));
     },
@@ -107,13 +119,21 @@ type McpHandler = ReturnType<typeof createMcpPostHandler>;
 
 /**
  * The MCP routes: POST to the default mode or a named one, each with an optional toolsets path, behind the
- * Origin/Host guard and, when there are tokens, bearer auth; every other method answers 405.
+ * Origin/Host guard and authentication (which names the caller, `anonymous` when no auth is configured); every
+ * other method answers 405.
  */
 function mountMcp(
   app: Hono<GatewayVariables>,
-  deps: { handlers: Map<TradingMode, McpHandler>; mode: TradingMode; env: GatewayEnv; tokens: string[] },
+  deps: {
+    handlers: Map<TradingMode, McpHandler>;
+    mode: TradingMode;
+    env: GatewayEnv;
+    auth: AuthSetup;
+    logger: Logger;
+  },
 ): void {
-  const { handlers, mode, env, tokens } = deps;
+  const { handlers, mode, env } = deps;
+  const auth = authenticate(deps.auth, deps.logger);
   const guard = originHostGuard({
     allowedHosts: env.MCP_ALLOWED_HOSTS,
     allowedOrigins: env.MCP_ALLOWED_ORIGINS,
@@ -124,7 +144,7 @@ function mountMcp(
   const mcpPaths = ["/mcp", "/mcp/:mode", "/mcp/toolsets/:toolsets", "/mcp/:mode/toolsets/:toolsets"];
   for (const path of mcpPaths) {
     app.use(path, guard);
-    if (tokens.length > 0) app.use(path, bearerAuth(tokens));
+    app.use(path, auth);
   }
   const defaultHandler = handlers.get(mode)!;
   app.post("/mcp", defaultHandler);
@@ -170,10 +190,13 @@ function createModeServers(deps: {
       tools,
       defaultToolsets: env.MCP_TOOLSETS ?? defaultToolsets(enableTrading),
       mode: m,
-      callTool: guardLiveTrading(
-        createToolCaller({ bus, mode: m, metrics, logger }),
+      callTool: guardScopes(
+        guardLiveTrading(
+          createToolCaller({ bus, mode: m, metrics, logger }),
+          m,
+          env.GATEWAY_ALLOW_LIVE_TRADING,
+        ),
         m,
-        env.GATEWAY_ALLOW_LIVE_TRADING,
       ),
     });
     // What the front door cannot see (it validates every message with the SDK's schemas first) but the SDK

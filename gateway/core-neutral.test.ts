@@ -9,7 +9,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 
 // The core: the app and everything in these folders, whoever adds files to them later.
 const coreFiles = ["gateway/app.ts"];
-const coreFolders = ["gateway/mcp", "gateway/middleware", "gateway/bus"];
+const coreFolders = ["gateway/mcp", "gateway/middleware", "gateway/bus", "gateway/auth"];
 
 // Packages that only work on Node (sockets, process internals); the runtime adapters bring them in instead.
 const nodeOnlyPackages = new Set(["prom-client", "@hono/node-server", "@nats-io/transport-node"]);

@@ -147,6 +147,7 @@ describe("tools/call", () => {
     NO_MARKET_DATA_PERMISSION: "delayed data",
     CLIENT_ID_IN_USE: "IB_CLIENT_ID",
     READ_ONLY: "read-only",
+    FORBIDDEN: "grant the scope",
     INTERNAL: "report it with the request id",
   };
   for (const code of codes) {

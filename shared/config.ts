@@ -74,6 +74,42 @@ const upperListFromEnv = (dflt: string) =>
         .filter(Boolean),
     );
 
+const upperOrDefaultList = (dflt: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v?.trim() ? v : dflt)
+        .split(",")
+        .map((s) => s.trim().toUpperCase())
+        .filter(Boolean),
+    );
+
+/** `read=ib:read,trade=ib:trade,live=ib:live`: which token scope grants which of ours (unnamed ones keep the default). */
+const oauthScopesFromEnv = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const map: Record<"read" | "trade" | "live", string> = {
+      read: "ib:read",
+      trade: "ib:trade",
+      live: "ib:live",
+    };
+    for (const pair of (v ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)) {
+      const [ours, theirs] = pair.split("=").map((s) => s.trim());
+      if ((ours === "read" || ours === "trade" || ours === "live") && theirs && !/\s/.test(theirs))
+        map[ours] = theirs;
+      else {
+        ctx.addIssue({ code: "custom", message: `"${pair}": use read=<scope>,trade=<scope>,live=<scope>` });
+        return z.NEVER;
+      }
+    }
+    return map;
+  });
+
 const optionalString = z
   .string()
   .optional()
@@ -222,9 +258,42 @@ export const GatewayEnv = z
     // Toolsets /mcp lists when the URL names none (?toolsets=... or /mcp/toolsets/...): a comma list, or all;
     // unset: contracts,market,history,account (and orders when trading is on).
     MCP_TOOLSETS: toolsetsFromEnv,
+    // Named callers with scopes (shared/principals.ts), read at start and on SIGHUP; MCP_PRINCIPALS holds the same
+    // YAML/JSON inline where there is no file system (a Worker secret).
+    MCP_PRINCIPALS_FILE: optionalString,
+    MCP_PRINCIPALS: optionalString,
+    // OAuth 2.1 resource server: JWT access tokens from this issuer, for this audience (both or neither).
+    MCP_OAUTH_ISSUER: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    MCP_OAUTH_AUDIENCE: optionalString,
+    // The resource identifier /.well-known/oauth-protected-resource announces (the public URL of /mcp); default:
+    // MCP_OAUTH_AUDIENCE when it is a URL, else the URL the request came to.
+    MCP_OAUTH_RESOURCE: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    // Claims that name the principal, first present wins.
+    MCP_OAUTH_NAME_CLAIMS: listFromEnv.transform((l) => (l.length > 0 ? l : ["client_id", "sub"])),
+    // The token's scope names for read, trade and live.
+    MCP_OAUTH_SCOPES: oauthScopesFromEnv,
+    MCP_OAUTH_ALGORITHMS: upperOrDefaultList(
+      "RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,ES512,EDDSA",
+    ).transform((l) => l.map((a) => (a === "EDDSA" ? "EdDSA" : a))),
+    // Seconds of clock difference tolerated on exp and nbf.
+    MCP_OAUTH_CLOCK_SKEW_S: intFromEnv(30, 0, 300),
   })
   .extend(NatsEnv.shape)
-  .extend(LogEnv.shape);
+  .extend(LogEnv.shape)
+  .superRefine((e, ctx) => {
+    if ((e.MCP_OAUTH_ISSUER === undefined) !== (e.MCP_OAUTH_AUDIENCE === undefined))
+      ctx.addIssue({
+        code: "custom",
+        path: [e.MCP_OAUTH_ISSUER === undefined ? "MCP_OAUTH_ISSUER" : "MCP_OAUTH_AUDIENCE"],
+        message: "MCP_OAUTH_ISSUER and MCP_OAUTH_AUDIENCE go together: set both, or neither",
+      });
+    if (e.MCP_PRINCIPALS_FILE !== undefined && e.MCP_PRINCIPALS !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["MCP_PRINCIPALS"],
+        message: "set MCP_PRINCIPALS_FILE or MCP_PRINCIPALS (the same content inline), not both",
+      });
+  });
 export type GatewayEnv = z.infer<typeof GatewayEnv>;
 
 /** Parses env with a schema; the error names each bad variable and what it accepts. */

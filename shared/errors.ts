@@ -11,6 +11,7 @@ export const ErrorCode = z.enum([
   "NO_MARKET_DATA_PERMISSION",
   "CLIENT_ID_IN_USE",
   "READ_ONLY",
+  "FORBIDDEN",
   "INTERNAL",
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -20,6 +21,7 @@ export const serviceStatusOf: Record<ErrorCode, number> = {
   INVALID_ARGUMENT: 400,
   NOT_FOUND: 404,
   READ_ONLY: 403,
+  FORBIDDEN: 403,
   NO_MARKET_DATA_PERMISSION: 403,
   CLIENT_ID_IN_USE: 409,
   RATE_LIMITED: 429,
@@ -33,6 +35,7 @@ const retryableByDefault: Record<ErrorCode, boolean> = {
   INVALID_ARGUMENT: false,
   NOT_FOUND: false,
   READ_ONLY: false,
+  FORBIDDEN: false,
   NO_MARKET_DATA_PERMISSION: false,
   CLIENT_ID_IN_USE: true,
   RATE_LIMITED: true,
@@ -119,6 +122,8 @@ export function nextStepFor(info: ErrorInfo, mode: string): string {
       return "Another program uses the connector's IB clientId; ask the operator to set a different IB_CLIENT_ID or stop the other program.";
     case "READ_ONLY":
       return "This server is read-only; trading needs the operator to enable it explicitly.";
+    case "FORBIDDEN":
+      return "Your credentials do not carry the scope this needs; use the tools you are offered, or ask the operator to grant the scope (MCP_PRINCIPALS_FILE, or your identity provider).";
     case "INTERNAL":
       return "This is a bug in ib-mcp; retry once and report it with the request id if it repeats.";
   }

@@ -47,7 +47,13 @@ export const PrincipalEntry = z
     weight: Weight.default(1),
     quotas: Quotas.default({}),
   })
-  .strict();
+  .strict()
+  // Neither: no static token matches it; it names an OAuth principal so its weight and quotas apply (the access
+  // token still brings the scopes). Both would leave it unclear which token is the principal's.
+  .refine((p) => p.token_sha256 === undefined || p.token_file === undefined, {
+    message: "give token_sha256 or token_file, not both",
+    path: ["token_file"],
+  });
 export type PrincipalEntry = z.infer<typeof PrincipalEntry>;
 
 export const PrincipalsFile = z

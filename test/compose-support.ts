@@ -13,6 +13,8 @@ export const tradingFile = `${composeDir}trading.yml`;
 export const envExampleFile = `${composeDir}.env.example`;
 export const natsConfFile = `${composeDir}nats/nats.conf`;
 export const proxyConfigFile = `${composeDir}mcp-proxy/config.json`;
+/** The example principals file the compose services mount at /app/config/principals.yaml. */
+export const principalsFile = `${composeDir}principals.yaml`;
 
 /** One service of the compose file, only the keys these tests read. */
 export interface ComposeService {

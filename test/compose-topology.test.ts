@@ -14,6 +14,7 @@ import {
   type ComposeService,
   envExampleFile,
   natsConfFile,
+  principalsFile,
   proxyConfigFile,
   readComposeFile,
   readEnvFile,
@@ -101,6 +102,8 @@ describe("the compose topology as native processes, configured from .env.example
       ...env,
       ...(env.NATS_URL ? { NATS_URL: nats.url } : {}),
       ...(env.IB_HOST ? { IB_HOST: "127.0.0.1", IB_PORT: String(simPort) } : {}),
+      // the file the containers mount, at its place in the repository
+      ...(env.MCP_PRINCIPALS_FILE ? { MCP_PRINCIPALS_FILE: principalsFile } : {}),
     });
     const connector = service("connector-paper");
     roles.push(startRole(serviceCommand(connector), network(serviceEnvironment(connector, vars))));

@@ -16,6 +16,7 @@ import {
   type ComposeService,
   envExampleFile,
   natsConfFile,
+  principalsFile,
   readComposeFile,
   readEnvFile,
   serviceCommand,
@@ -66,7 +67,8 @@ describe("compose with trading.yml: the order path through the per-role NATS use
     nats = await startNatsServer({ args: ["-c", natsConfFile, "-m", String(await freePort())] });
     const sim = await spawnSim(OPEN_CLOCK_ARGS);
     roles.push(sim.cli);
-    const network = { NATS_URL: nats.url };
+    // the NATS server of this test, and the principals file the containers mount, at its place in the repository
+    const network = { NATS_URL: nats.url, MCP_PRINCIPALS_FILE: principalsFile };
 
     // .env.example with the connector side of trading switched on (README "Trading")
     const tradingVars = {

@@ -5,6 +5,7 @@ import { startDeadline, withinDeadline } from "../../shared/deadline.ts";
 import { IbMcpError, toIbMcpError } from "../../shared/errors.ts";
 import type { TradingMode } from "../../shared/mode.ts";
 import type { ToolDef } from "../../shared/tool-def.ts";
+import type { Principal } from "../auth/principal.ts";
 import type { GatewayMetrics } from "../metrics.ts";
 import type { ToolSelection } from "./tool-list.ts";
 import { errorResult, successResult } from "./tool-result.ts";
@@ -17,6 +18,8 @@ export interface CallScope {
   deadlineAt: number;
   /** The tools the request's URL serves. */
   selection: ToolSelection;
+  /** Who calls, as authentication decided (never what the agent says); its name travels to the connector. */
+  principal: Principal;
 }
 
 /** `signal` aborts when nobody waits for the answer any more (the HTTP client hung up, or the mux gave up). */
@@ -41,7 +44,13 @@ function onAbortOf(signal: AbortSignal): CallContext["onCancel"] {
 }
 
 // Codes that describe the caller's request rather than a fault of ours: logged quietly.
-const expectedCodes = new Set(["INVALID_ARGUMENT", "NOT_FOUND", "RATE_LIMITED", "NO_MARKET_DATA_PERMISSION"]);
+const expectedCodes = new Set([
+  "INVALID_ARGUMENT",
+  "NOT_FOUND",
+  "RATE_LIMITED",
+  "NO_MARKET_DATA_PERMISSION",
+  "FORBIDDEN",
+]);
 
 /** Calls a tool over the bus within the request's deadline and turns the outcome into an MCP result. */
 export function createToolCaller(deps: {
@@ -61,6 +70,7 @@ export function createToolCaller(deps: {
         requestId: scope.requestId,
         timeoutMs: remaining,
         traceparent: scope.traceparent,
+        principal: scope.principal.name,
       };
       if (signal) ctx.onCancel = onAbortOf(signal);
       // The bus honours timeoutMs itself; the race only guards against a bus that does not.
@@ -75,7 +85,12 @@ export function createToolCaller(deps: {
       const out = successResult(tool, result);
       metrics.toolCalls.inc({ tool: tool.name, code: "OK" });
       logger.debug(
-        { requestId: scope.requestId, tool: tool.name, ms: performance.now() - started },
+        {
+          requestId: scope.requestId,
+          principal: scope.principal.name,
+          tool: tool.name,
+          ms: performance.now() - started,
+        },
         "tool call",
       );
       return out;
@@ -85,7 +100,14 @@ export function createToolCaller(deps: {
       metrics.toolErrors.inc({ tool: tool.name, code: e.code });
       // INTERNAL is a bug: keep the cause's stack. Otherwise the cause's message is enough to tell what happened.
       const cause = e.code === "INTERNAL" ? e.cause : e.cause instanceof Error ? e.cause.message : undefined;
-      const entry = { requestId: scope.requestId, tool: tool.name, code: e.code, message: e.message, cause };
+      const entry = {
+        requestId: scope.requestId,
+        principal: scope.principal.name,
+        tool: tool.name,
+        code: e.code,
+        message: e.message,
+        cause,
+      };
       if (expectedCodes.has(e.code)) logger.info(entry, "tool call refused");
       else logger.warn(entry, "tool call failed");
       return errorResult(e, mode, scope.requestId);

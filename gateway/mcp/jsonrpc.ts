@@ -8,6 +8,8 @@ export const JsonRpcCode = {
   serverError: -32000,
   /** MCP's request-timeout code. */
   requestTimeout: -32001,
+  /** A request outside the caller's scopes (a server-defined code; `data.code` is FORBIDDEN). */
+  forbidden: -32003,
 } as const;
 
 /** A JSON-RPC error response with an HTTP status, for refusals that happen before the SDK sees the request. */

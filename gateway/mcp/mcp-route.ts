@@ -4,10 +4,12 @@ import type { Logger } from "pino";
 import { IbMcpError } from "../../shared/errors.ts";
 import type { TradingMode } from "../../shared/mode.ts";
 import { parseToolsets } from "../../shared/toolsets.ts";
+import type { Principal } from "../auth/principal.ts";
 import { JsonRpcCode, jsonRpcErrorResponse } from "./jsonrpc.ts";
 import type { ModeServer } from "./mcp-server.ts";
 import { type Refusal, readMessages } from "./read-messages.ts";
 import type { JsonRpcReply } from "./request-mux.ts";
+import { scopeGate } from "./scope-filter.ts";
 import type { ToolSelection } from "./tool-list.ts";
 import { errorText } from "./tool-result.ts";
 
@@ -82,12 +84,25 @@ export function createMcpPostHandler(deps: {
 }) {
   const { server, mode, timeoutMs, maxBodyBytes, logger } = deps;
 
-  return async function mcpPost(c: Context<{ Variables: { requestId: string } }>): Promise<Response> {
+  return async function mcpPost(
+    c: Context<{ Variables: { requestId: string; principal: Principal } }>,
+  ): Promise<Response> {
     const requestId = c.get("requestId");
+    // Set by the authentication middleware alone; without it the request cannot be attributed, so it is refused.
+    const principal = c.get("principal") as Principal | undefined;
     const refuse = ({ status, code, message }: Refusal) => {
-      logger.warn({ requestId, status, code, reason: message }, "MCP request refused");
+      logger.warn(
+        { requestId, principal: principal?.name, status, code, reason: message },
+        "MCP request refused",
+      );
       return jsonRpcErrorResponse(status, code, message);
     };
+    if (!principal)
+      return refuse({
+        status: 500,
+        code: -32603,
+        message: `Internal error: no authenticated caller (request id ${requestId})`,
+      });
     const selection = selectionOf(c, server);
     if ("error" in selection)
       return refuse({
@@ -111,6 +126,7 @@ export function createMcpPostHandler(deps: {
       traceparent: c.req.header("traceparent"),
       deadlineAt: Date.now() + timeoutMs,
       selection,
+      principal,
     };
     const giveUp = (id: JSONRPCRequest["id"], why: "deadline" | "disconnect"): JsonRpcReply => {
       if (why === "deadline")
@@ -131,10 +147,12 @@ export function createMcpPostHandler(deps: {
       ? c.req.raw.signal
       : undefined;
     const replies = await Promise.all(
-      requests.map((r) =>
-        server.mux
-          .request(r, scope, noExtra, timeoutMs + RESPONSE_GRACE_MS, giveUp, signal)
-          .then((reply) => withErrorParts(reply, r, requestId, mode)),
+      requests.map(
+        (r) =>
+          scopeGate(r, scope, mode) ??
+          server.mux
+            .request(r, scope, noExtra, timeoutMs + RESPONSE_GRACE_MS, giveUp, signal)
+            .then((reply) => withErrorParts(reply, r, requestId, mode)),
       ),
     );
     return new Response(JSON.stringify(batch ? replies : replies[0]), {

@@ -14,6 +14,7 @@ import { findTool } from "../../shared/tools/index.ts";
 import type { CallScope, ToolCaller } from "./call-tool.ts";
 import { RequestMuxTransport } from "./request-mux.ts";
 import { registerResourcesAndPrompts } from "./resources-and-prompts.ts";
+import { listFor, scopeRefusal } from "./scope-filter.ts";
 import { createToolSelector, type ToolSelection } from "./tool-list.ts";
 import { errorResult, errorText } from "./tool-result.ts";
 
@@ -66,10 +67,11 @@ export function createMcpServer(opts: {
   const mux = new RequestMuxTransport<CallScope>();
   registerResourcesAndPrompts(server, mux, opts.callTool, mode);
 
-  server.server.setRequestHandler(
-    ListToolsRequestSchema,
-    (_req, extra) => (mux.contextOf(extra.requestId)?.selection ?? defaultSelection).list,
-  );
+  server.server.setRequestHandler(ListToolsRequestSchema, (_req, extra) => {
+    const scope = mux.contextOf(extra.requestId);
+    // no scope: not an HTTP request through the mux (one the mux gave up on before it ran has no reader)
+    return scope ? listFor(scope.selection, scope.principal, mode) : defaultSelection.list;
+  });
   server.server.setRequestHandler(CallToolRequestSchema, async (req, extra): Promise<CallToolResult> => {
     const scope = mux.contextOf(extra.requestId);
     const name = req.params.name;
@@ -78,6 +80,8 @@ export function createMcpServer(opts: {
     // A URL's toolsets shape what it lists, not what it may call: a prompt that names a tool keeps working.
     const tool = served.get(name);
     if (!tool) throw unknownToolError(name, scope, mode);
+    const refusal = scopeRefusal(scope.principal, tool, mode);
+    if (refusal) return errorResult(refusal, mode, scope.requestId);
     const parsed = tool.input.safeParse(req.params.arguments ?? {});
     if (!parsed.success) {
       const err = new IbMcpError("INVALID_ARGUMENT", describeIssues(name, parsed.error));

@@ -6,12 +6,19 @@ import type { TradingMode } from "../../shared/mode.ts";
 import { promptCatalogue } from "../../shared/prompts/index.ts";
 import { type ResourceDef, resourceCatalogue } from "../../shared/resources/index.ts";
 import type { CallScope, ToolCaller } from "./call-tool.ts";
+import { JsonRpcCode } from "./jsonrpc.ts";
 import type { RequestMuxTransport } from "./request-mux.ts";
 import { ERROR_META_KEY, errorText } from "./tool-result.ts";
 
 // JSON-RPC codes of a failed read: MCP's "resource not found", invalid params, internal error.
 const jsonRpcCodeOf = (code: string) =>
-  code === "NOT_FOUND" ? -32002 : code === "INVALID_ARGUMENT" ? -32602 : -32603;
+  code === "NOT_FOUND"
+    ? -32002
+    : code === "INVALID_ARGUMENT"
+      ? -32602
+      : code === "FORBIDDEN"
+        ? JsonRpcCode.forbidden
+        : -32603;
 
 /** A failed read as a JSON-RPC error with the parts every error of this gateway has: code, next step, request id. */
 function readError(info: ErrorInfo, text: string, requestId: string) {

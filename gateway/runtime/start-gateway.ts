@@ -4,18 +4,18 @@ import type { Bus } from "../../shared/bus.ts";
 import { ConfigError, GatewayEnv, parseEnv } from "../../shared/config.ts";
 import { natsConnectOptions } from "../../shared/nats-options.ts";
 import { createGatewayApp, type GatewayApp } from "../app.ts";
+import { createGatewayAuth, type GatewayAuth } from "../auth/create-auth.ts";
 import { connectNats, type NatsTransports } from "../bus/connect.ts";
 import { createNatsBus } from "../bus/nats-bus.ts";
 import type { GatewayMetrics } from "../metrics-api.ts";
 import { checkGatewaySafety } from "../safety.ts";
-import { loadTokens } from "../tokens.ts";
 
 type RawEnv = Record<string, string | undefined>;
 
 /** What a runtime adapter provides; everything else about the gateway is the same on every runtime. */
 export interface RuntimePlatform {
   transports: NatsTransports;
-  /** Reads a file (MCP_AUTH_TOKENS_FILE, NATS_CREDS_FILE); absent where there is no file system. */
+  /** Reads a file (MCP_PRINCIPALS_FILE, MCP_AUTH_TOKENS_FILE, NATS_CREDS_FILE); absent where there is no file system. */
   readTextFile?: (path: string) => string;
   logger: (env: GatewayEnv) => Logger;
   metrics?: () => GatewayMetrics;
@@ -23,7 +23,8 @@ export interface RuntimePlatform {
 
 export interface GatewaySettings {
   env: GatewayEnv;
-  tokens: string[];
+  /** Who may call; `reload()` re-reads the principals (SIGHUP on Node). */
+  auth: GatewayAuth;
 }
 
 /** Env → validated settings; every refusal (bad variable, unsafe exposure, no NATS_URL) happens here, before I/O. */
@@ -34,9 +35,9 @@ export function gatewaySettings(raw: RawEnv, readTextFile?: (path: string) => st
       "NATS_URL is not set: the gateway alone reaches the connector over NATS. Set NATS_URL, or run `npm run start` for gateway and connector in one process.",
     );
   }
-  const tokens = loadTokens(env, readTextFile);
-  checkGatewaySafety(env, tokens);
-  return { env, tokens };
+  const auth = createGatewayAuth(env, { readFile: readTextFile });
+  checkGatewaySafety(env, auth.methods());
+  return { env, auth };
 }
 
 /**
@@ -72,7 +73,7 @@ export interface StartedGateway {
 
 /** Env → checks → NATS → the Hono app, on any runtime; serving it is the adapter's job. */
 export async function startGateway(raw: RawEnv, platform: RuntimePlatform): Promise<StartedGateway> {
-  const { env, tokens } = gatewaySettings(raw, platform.readTextFile);
+  const { env, auth } = gatewaySettings(raw, platform.readTextFile);
   const logger = platform.logger(env);
   logger.info({ servers: env.NATS_URL?.split(",").length }, "connecting to NATS");
   const nc = await connectGatewayNats(env, platform);
@@ -80,7 +81,7 @@ export async function startGateway(raw: RawEnv, platform: RuntimePlatform): Prom
     connectorWaitMs: env.CONNECTOR_WAIT_MS,
     resendReadsAfterMs: env.READ_RESEND_MS,
   });
-  const gateway = createGatewayApp({ bus, env, logger, tokens, metrics: platform.metrics?.() });
+  const gateway = createGatewayApp({ bus, env, logger, auth, metrics: platform.metrics?.() });
   return {
     env,
     gateway,

@@ -47,7 +47,7 @@ type Built = { fetch: (req: Request) => Response | Promise<Response> };
 let built: Built | undefined;
 
 function build(bindings: WorkerEnv): Built {
-  const { env, tokens, busMode } = settingsOf(bindings);
+  const { env, auth, busMode } = settingsOf(bindings);
   let bus: Bus;
   if (busMode === "per-request") {
     bus = connectionPerCallBus(() =>
@@ -61,7 +61,7 @@ function build(bindings: WorkerEnv): Built {
     );
   }
   // The app (one McpServer per mode) is built once per isolate: it holds no I/O, only the tools and the mux.
-  return createGatewayApp({ bus, env, tokens, logger: loggerFor(env) }).app;
+  return createGatewayApp({ bus, env, auth, logger: loggerFor(env) }).app;
 }
 
 export default {
