@@ -31,6 +31,7 @@ import { optionCalcRequests } from "./requests/option-calc.ts";
 import { realtimeBarsRequests } from "./requests/realtime-bars.ts";
 import { scannerRequests } from "./requests/scanner.ts";
 import type { IbSession } from "./session.ts";
+import { createSessionState, type SessionState } from "./state/session-state.ts";
 
 export type { RequestScope } from "./request.ts";
 export { SNAPSHOT_MAX_MS } from "./requests/market-data.ts";
@@ -203,18 +204,26 @@ export interface IbClient {
     underPrice: number,
     scope: RequestScope,
   ): Promise<OptionCalculation>;
+  /** Positions, account updates and P&L kept live from IB's pushes (connector/ib/state/). */
+  readonly state: SessionState;
 }
 
 /** The IB client over a session: every call is paced, bounded by the caller's deadline, and failed on disconnect. */
-export function createIbClient(currentSession: () => IbSession, pacer: Pacer): IbClient {
+export function createIbClient(
+  currentSession: () => IbSession,
+  pacer: Pacer,
+  opts: { sessionState?: boolean } = {},
+): IbClient {
   const call = createCall(currentSession, pacer);
+  const state = createSessionState(call, currentSession, opts.sessionState ?? true);
   return {
+    state,
     ...contractRequests(call),
     ...historyRequests(call),
     ...historyMetaRequests(call),
     ...historicalTicksRequests(call),
     ...newsRequests(call),
-    ...accountRequests(call),
+    ...accountRequests(call, state),
     ...marketDataRequests(call),
     ...marketRuleRequests(call),
     ...completedOrderRequests(call),

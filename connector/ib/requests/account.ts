@@ -2,15 +2,22 @@ import { type CommissionReport, type Contract, EventName } from "@stoqey/ib";
 import type { AccountValue, IbClient, PortfolioItem } from "../client.ts";
 import { compact, ibNumber, ibString, toContractSummary } from "../convert.ts";
 import { byReqId, type Call, firstValue, general, type Handler, type RequestScope } from "../request.ts";
+import { toPnlValues, toPortfolioItem, toPositionRow } from "../state/rows.ts";
+import type { SessionState } from "../state/session-state.ts";
 
 interface AccountDownload {
   values: AccountValue[];
   items: PortfolioItem[];
 }
 
-/** The account's balances, positions, P&L, orders and executions. */
+/**
+ * The account's balances, positions, P&L, orders and executions. Positions, portfolio, account values and
+ * account P&L come from the session state when it covers them (it waits for a re-sync within the caller's
+ * deadline); else, or with the state off, from a request to IB.
+ */
 export function accountRequests(
   call: Call,
+  state: SessionState,
 ): Pick<
   IbClient,
   | "accountSummary"
@@ -46,16 +53,16 @@ export function accountRequests(
           ) => {
             if (accountName !== account) return;
             got.items.push(
-              compact({
+              toPortfolioItem(
                 account,
-                contract: toContractSummary(contract),
+                contract,
                 position,
                 marketPrice,
                 marketValue,
-                averageCost: ibNumber(averageCost),
-                unrealizedPnL: ibNumber(unrealizedPnL),
-                realizedPnL: ibNumber(realizedPnL),
-              }),
+                averageCost,
+                unrealizedPnL,
+                realizedPnL,
+              ),
             );
           };
           const stop = () => link.raw.reqAccountUpdates(false, account);
@@ -94,30 +101,27 @@ export function accountRequests(
       );
     },
 
-    positions(scope) {
-      return call("positions", general, scope, (link) =>
-        firstValue(link.next.getPositions(), scope).then((update) =>
-          [...update.all].flatMap(([account, list]) =>
-            list.map((p) => ({
-              account,
-              contract: toContractSummary(p.contract),
-              position: p.pos,
-              avgCost: p.avgCost ?? 0,
-            })),
+    async positions(scope) {
+      return (
+        (await state.positions(scope)) ??
+        call("positions", general, scope, (link) =>
+          firstValue(link.next.getPositions(), scope).then((update) =>
+            [...update.all].flatMap(([account, list]) =>
+              list.map((p) => toPositionRow(account, p.contract, p.pos, p.avgCost)),
+            ),
           ),
-        ),
+        )
       );
     },
 
-    pnl(account, scope) {
-      return call(`P&L of ${account}`, general, scope, async (link) => {
-        const p = await firstValue(link.next.getPnL(account), scope);
-        return compact({
-          dailyPnL: ibNumber(p.dailyPnL),
-          unrealizedPnL: ibNumber(p.unrealizedPnL),
-          realizedPnL: ibNumber(p.realizedPnL),
-        });
-      });
+    async pnl(account, scope) {
+      return (
+        (await state.pnl(account, scope)) ??
+        call(`P&L of ${account}`, general, scope, async (link) => {
+          const p = await firstValue(link.next.getPnL(account), scope);
+          return toPnlValues(p.dailyPnL, p.unrealizedPnL, p.realizedPnL);
+        })
+      );
     },
 
     pnlSingle(account, conId, scope) {
@@ -133,12 +137,12 @@ export function accountRequests(
       });
     },
 
-    portfolio(account, scope) {
-      return download(account, scope).then((d) => d.items);
+    async portfolio(account, scope) {
+      return (await state.portfolio(account, scope)) ?? download(account, scope).then((d) => d.items);
     },
 
-    accountValues(account, scope) {
-      return download(account, scope).then((d) => d.values);
+    async accountValues(account, scope) {
+      return (await state.accountValues(account, scope)) ?? download(account, scope).then((d) => d.values);
     },
 
     openOrders(scope) {

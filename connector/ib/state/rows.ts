@@ -1,0 +1,47 @@
+import type { Contract } from "@stoqey/ib";
+import type { PnlValues, PortfolioItem, Positions } from "../client.ts";
+import { compact, ibNumber, toContractSummary } from "../convert.ts";
+
+export type PositionRow = Positions[number];
+
+/** One `position` message as get_positions shows it; the request path and the state share it. */
+export function toPositionRow(
+  account: string,
+  contract: Contract,
+  pos: number,
+  avgCost?: number,
+): PositionRow {
+  return { account, contract: toContractSummary(contract), position: pos, avgCost: avgCost ?? 0 };
+}
+
+/** One `updatePortfolio` message as get_portfolio shows it. */
+export function toPortfolioItem(
+  account: string,
+  contract: Contract,
+  position: number,
+  marketPrice: number,
+  marketValue: number,
+  averageCost?: number,
+  unrealizedPnL?: number,
+  realizedPnL?: number,
+): PortfolioItem {
+  return compact({
+    account,
+    contract: toContractSummary(contract),
+    position,
+    marketPrice,
+    marketValue,
+    averageCost: ibNumber(averageCost),
+    unrealizedPnL: ibNumber(unrealizedPnL),
+    realizedPnL: ibNumber(realizedPnL),
+  });
+}
+
+/** One `pnl` message as get_pnl shows an account's totals. */
+export function toPnlValues(dailyPnL?: number, unrealizedPnL?: number, realizedPnL?: number): PnlValues {
+  return compact({
+    dailyPnL: ibNumber(dailyPnL),
+    unrealizedPnL: ibNumber(unrealizedPnL),
+    realizedPnL: ibNumber(realizedPnL),
+  });
+}
