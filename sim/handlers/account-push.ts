@@ -1,0 +1,118 @@
+import type { SimConnection } from "../connection.ts";
+import type { SimCore } from "../core.ts";
+import { marksAt } from "../market/marks.ts";
+import { contractFields } from "../protocol/contract-fields.ts";
+import { ServerMsg } from "../protocol/msg-ids.ts";
+import {
+  accountValues,
+  dailyPnl,
+  ledgerValues,
+  type Marks,
+  marketValue,
+  round2,
+  type SimPosition,
+  unrealizedPnl,
+} from "../universe/accounts.ts";
+
+/**
+ * What IB pushes about an account after the initial downloads, to every client subscribed (not only to the one
+ * whose order filled): a `position` per changed position (reqPositions), an `updatePortfolio` row plus the
+ * account values (reqAccountUpdates of that account), and a `pnl` update (reqPnL of that account).
+ */
+
+/** The account each connection follows with reqAccountUpdates (IB: one at a time). */
+const accountUpdatesOf = new WeakMap<SimConnection, string>();
+/** reqPnL subscriptions of each connection: reqId → account. */
+const pnlOf = new WeakMap<SimConnection, Map<number, string>>();
+
+export function followAccountUpdates(conn: SimConnection, account: string | undefined): void {
+  if (account === undefined) accountUpdatesOf.delete(conn);
+  else accountUpdatesOf.set(conn, account);
+}
+
+export function followPnl(conn: SimConnection, reqId: number, account: string | undefined): void {
+  const subs = pnlOf.get(conn) ?? new Map<number, string>();
+  pnlOf.set(conn, subs);
+  if (account === undefined) subs.delete(reqId);
+  else subs.set(reqId, account);
+}
+
+/** One position message, as reqPositions and later changes send it (IB names the primary exchange for SMART). */
+export function sendPosition(conn: SimConnection, account: string, p: SimPosition): void {
+  const i = p.instrument;
+  conn.send(
+    ServerMsg.position,
+    3,
+    account,
+    ...contractFields(i, i.exchange === "SMART" ? i.primaryExchange : i.exchange),
+    p.quantity,
+    p.avgCost,
+  );
+}
+
+/** One portfolio row of reqAccountUpdates (position 0 once it is closed, as IB sends it). */
+export function sendPortfolioValue(conn: SimConnection, account: string, p: SimPosition, marks: Marks): void {
+  const i = p.instrument;
+  conn.send(
+    ServerMsg.portfolioValue,
+    8,
+    ...contractFields(i, i.primaryExchange),
+    p.quantity,
+    marks(i).price,
+    marketValue(p, marks),
+    p.avgCost,
+    unrealizedPnl(p, marks),
+    p.realizedPnl,
+    account,
+  );
+}
+
+/** Every account value of reqAccountUpdates: the summary tags and the ledger in BASE and every currency held. */
+export function sendAccountValues(conn: SimConnection, account: string, marks: Marks): void {
+  const acct = conn.core.account(account);
+  if (!acct) return;
+  const held = [...acct.positions.values()];
+  const ledger = ["BASE", "USD"].flatMap((ccy) => ledgerValues(acct.cash, held, ccy, marks));
+  for (const v of [...accountValues(acct.cash, held, marks), ...ledger]) {
+    conn.send(ServerMsg.acctValue, 2, v.tag, v.value, v.currency, account);
+  }
+}
+
+/** The account update time (HH:mm of the simulated clock). */
+export function sendAccountTime(conn: SimConnection): void {
+  const now = new Date(conn.core.market.now()); // the simulated clock (a replay's day)
+  conn.send(
+    ServerMsg.acctUpdateTime,
+    1,
+    `${String(now.getUTCHours()).padStart(2, "0")}:${String(now.getUTCMinutes()).padStart(2, "0")}`,
+  );
+}
+
+/** One pnl message: the account's daily, unrealized and realized PnL. */
+export function sendPnl(conn: SimConnection, reqId: number, account: string, marks: Marks): void {
+  const ps = [...(conn.core.account(account)?.positions.values() ?? [])];
+  const sum = (f: (p: SimPosition) => number) => round2(ps.reduce((s, p) => s + f(p), 0));
+  conn.send(
+    ServerMsg.pnl,
+    reqId,
+    sum((p) => dailyPnl(p, marks)),
+    sum((p) => unrealizedPnl(p, marks)),
+    sum((p) => p.realizedPnl),
+  );
+}
+
+/** After a fill changed `pos` of `account`: what IB pushes to every subscribed connection. */
+export function pushPositionChange(core: SimCore, account: string, pos: SimPosition): void {
+  const marks = marksAt(core.market, core.market.now());
+  for (const conn of core.openConnections()) {
+    if (conn.streams.has("positions")) sendPosition(conn, account, pos);
+    if (accountUpdatesOf.get(conn) === account) {
+      sendPortfolioValue(conn, account, pos, marks);
+      sendAccountValues(conn, account, marks);
+      sendAccountTime(conn);
+    }
+    for (const [reqId, name] of pnlOf.get(conn) ?? []) {
+      if (name === account) sendPnl(conn, reqId, account, marks);
+    }
+  }
+}
