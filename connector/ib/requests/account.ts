@@ -2,7 +2,7 @@ import { type CommissionReport, type Contract, EventName } from "@stoqey/ib";
 import type { AccountValue, IbClient, PortfolioItem } from "../client.ts";
 import { compact, ibNumber, ibString, toContractSummary } from "../convert.ts";
 import { byReqId, type Call, firstValue, general, type Handler, type RequestScope } from "../request.ts";
-import { toPnlValues, toPortfolioItem, toPositionRow } from "../state/rows.ts";
+import { toExecution, toPnlValues, toPortfolioItem, toPositionRow } from "../state/rows.ts";
 import type { SessionState } from "../state/session-state.ts";
 
 interface AccountDownload {
@@ -171,30 +171,17 @@ export function accountRequests(
       );
     },
 
-    executions(scope) {
+    async executions(scope) {
+      const fromState = await state.executions(scope);
+      if (fromState) return fromState;
       return call("executions", general, scope, async (link) => {
         const details = await link.next.getExecutionDetails({});
         // a second reqExecutions: IBApiNext collects commission reports only in their own request
         const reports = await link.next.getCommissionReport({});
         const byExecId = new Map<string, CommissionReport>(reports.map((r) => [r.execId ?? "", r]));
-        return details.map(({ contract, execution: e }) => {
-          const r = byExecId.get(e.execId ?? "");
-          return compact({
-            execId: e.execId ?? "",
-            orderId: e.orderId ?? 0,
-            permId: ibNumber(e.permId),
-            account: e.acctNumber ?? "",
-            contract: toContractSummary(contract),
-            time: e.time ?? "",
-            side: e.side ?? "",
-            shares: e.shares ?? 0,
-            price: e.price ?? 0,
-            exchange: ibString(e.exchange),
-            commission: ibNumber(r?.commission),
-            commissionCurrency: ibString(r?.currency),
-            realizedPnL: ibNumber(r?.realizedPNL),
-          });
-        });
+        return details.map(({ contract, execution }) =>
+          toExecution(contract, execution, byExecId.get(execution.execId ?? "")),
+        );
       });
     },
   };

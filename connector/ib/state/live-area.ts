@@ -35,7 +35,11 @@ export class LiveArea {
   /** Bumped by every sync and stop: a sync overtaken by a newer one (or a stop) must not mark the area. */
   #generation = 0;
 
-  constructor(readonly spec: AreaSpec) {}
+  /** `onChange` hears every live update once the area is fresh (not the initial download). */
+  constructor(
+    readonly spec: AreaSpec,
+    private readonly onChange: () => void = () => undefined,
+  ) {}
 
   /** Whether the area is kept for the current session's accounts. */
   get kept(): boolean {
@@ -92,7 +96,10 @@ export class LiveArea {
           done = true;
           resolve();
         },
-        () => this.freshness.touch(),
+        () => {
+          this.freshness.touch();
+          if (done) this.onChange();
+        },
       );
       const onError = (err: Error, code: number, reqId: number) => {
         if (done || !sub.reqIds?.includes(reqId) || isNonFatalError(code, err)) return;
@@ -112,6 +119,9 @@ export class LiveArea {
         } catch {
           // the link is already gone: nothing to cancel on it
         }
+        if (done) return;
+        done = true;
+        reject(new IbMcpError("IB_UNAVAILABLE", `the ${this.spec.name} subscription was replaced`));
       };
       for (const [event, handler] of sub.events) link.raw.addListener(event, handler);
       link.raw.addListener(EventName.error, onError);

@@ -1,6 +1,6 @@
-import type { Contract } from "@stoqey/ib";
-import type { PnlValues, PortfolioItem, Positions } from "../client.ts";
-import { compact, ibNumber, toContractSummary } from "../convert.ts";
+import type { CommissionReport, Contract, Execution as IbExecution } from "@stoqey/ib";
+import type { Execution, PnlValues, PortfolioItem, Positions } from "../client.ts";
+import { compact, ibNumber, ibString, toContractSummary } from "../convert.ts";
 
 export type PositionRow = Positions[number];
 
@@ -43,5 +43,24 @@ export function toPnlValues(dailyPnL?: number, unrealizedPnL?: number, realizedP
     dailyPnL: ibNumber(dailyPnL),
     unrealizedPnL: ibNumber(unrealizedPnL),
     realizedPnL: ibNumber(realizedPnL),
+  });
+}
+
+/** One `execDetails` message joined with its `commissionReport` (if it came) as get_executions shows it. */
+export function toExecution(contract: Contract, e: IbExecution, r: CommissionReport | undefined): Execution {
+  return compact({
+    execId: e.execId ?? "",
+    orderId: e.orderId ?? 0,
+    permId: ibNumber(e.permId),
+    account: e.acctNumber ?? "",
+    contract: toContractSummary(contract),
+    time: e.time ?? "",
+    side: e.side ?? "",
+    shares: e.shares ?? 0,
+    price: e.price ?? 0,
+    exchange: ibString(e.exchange),
+    commission: ibNumber(r?.commission),
+    commissionCurrency: ibString(r?.currency),
+    realizedPnL: ibNumber(r?.realizedPNL),
   });
 }

@@ -109,7 +109,7 @@ describe("session state against the simulator", { timeout: 60_000 }, () => {
   it("is fresh after connecting, with counts and the age of its last update in get_connection_status", async () => {
     await eventually(allFresh, "every area fresh");
     const byName = new Map((await areas()).map((a) => [a.area, a]));
-    assert.deepEqual([...byName.keys()].sort(), ["P&L", "account updates", "positions"]);
+    assert.deepEqual([...byName.keys()].sort(), ["P&L", "account updates", "executions", "positions"]);
     assert.equal(
       byName.get("positions")!.counts.positions,
       5,
@@ -148,6 +148,25 @@ describe("session state against the simulator", { timeout: 60_000 }, () => {
     const asked = sim.stats().requests;
     for (const name of ["reqPositions", "reqAccountUpdates", "reqPnL"])
       assert.equal(asked[name] ?? 0, 0, `${name} sent again: the reads did not come from state`);
+
+    // IB pushes only our own fills: the position changes made the state re-sync executions, commissions included
+    const fills = async () =>
+      (await call<{ executions: Row[] }>("get_executions", {})).executions.filter((e) =>
+        [101, 102, 103].includes(e.orderId as number),
+      );
+    await eventually(
+      async () => (await fills()).length === 3,
+      "the other client's three fills in get_executions",
+    );
+    for (const e of await fills())
+      assert.ok((e.commission as number) > 0, `fill ${e.execId} has its commission`);
+    const execRequests = sim.stats().requests.reqExecutions ?? 0;
+    for (let i = 0; i < 3; i++) await fills();
+    assert.equal(
+      sim.stats().requests.reqExecutions ?? 0,
+      execRequests,
+      "fresh executions are read from state",
+    );
   });
 
   it("a drop marks it stale and fails a waiting reader at once; after reconnecting it re-syncs what changed meanwhile", async () => {

@@ -1,11 +1,12 @@
 import { IbMcpError } from "../../../shared/errors.ts";
 import type { SessionStateArea } from "../../../shared/tools/get-connection-status.ts";
-import type { AccountValue, PnlValues, PortfolioItem, Positions } from "../client.ts";
+import type { AccountValue, Execution, PnlValues, PortfolioItem, Positions } from "../client.ts";
 import { IB_RETRY_AFTER_MS } from "../ib-errors.ts";
 import type { IbLink } from "../link.ts";
 import type { Call, RequestScope } from "../request.ts";
 import type { IbSession } from "../session.ts";
 import { accountUpdatesArea } from "./account-updates-area.ts";
+import { executionsArea } from "./executions-area.ts";
 import { LiveArea } from "./live-area.ts";
 import { pnlArea } from "./pnl-area.ts";
 import { positionsArea } from "./positions-area.ts";
@@ -26,6 +27,7 @@ export interface SessionState {
   portfolio(account: string, scope: RequestScope): Promise<PortfolioItem[] | undefined>;
   accountValues(account: string, scope: RequestScope): Promise<AccountValue[] | undefined>;
   pnl(account: string, scope: RequestScope): Promise<PnlValues | undefined>;
+  executions(scope: RequestScope): Promise<Execution[] | undefined>;
   /** Per area: fresh, syncing, stale or off, the age of its last update, what it holds. */
   status(): SessionStateArea[];
 }
@@ -39,8 +41,13 @@ export function createSessionState(
   const positions = positionsArea();
   const updates = accountUpdatesArea();
   const pnl = pnlArea();
-  const areas = [new LiveArea(positions.spec), new LiveArea(updates.spec), new LiveArea(pnl.spec)];
-  const [positionsLive, updatesLive, pnlLive] = areas as [LiveArea, LiveArea, LiveArea];
+  const executions = executionsArea();
+  const executionsLive = new LiveArea(executions.spec);
+  // IB pushes every client's position changes but only our own fills: a position change re-syncs executions
+  const positionsLive = new LiveArea(positions.spec, () => sync([executionsLive]));
+  const updatesLive = new LiveArea(updates.spec);
+  const pnlLive = new LiveArea(pnl.spec);
+  const areas = [positionsLive, updatesLive, pnlLive, executionsLive];
   let syncedLink: IbLink | undefined;
   /** Aborted by every resync and loss: a sync of an older session must not keep waiting. */
   let generation = new AbortController();
@@ -128,6 +135,9 @@ export function createSessionState(
     },
     async pnl(account, scope) {
       return (await fresh(pnlLive, scope)) ? pnl.of(account) : undefined;
+    },
+    async executions(scope) {
+      return (await fresh(executionsLive, scope)) ? executions.rows() : undefined;
     },
     status() {
       const now = Date.now();
