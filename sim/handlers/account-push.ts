@@ -1,6 +1,6 @@
 import type { SimConnection } from "../connection.ts";
 import type { SimCore } from "../core.ts";
-import { marksAt } from "../market/marks.ts";
+import { marksAt, markTime } from "../market/marks.ts";
 import { contractFields } from "../protocol/contract-fields.ts";
 import { ServerMsg } from "../protocol/msg-ids.ts";
 import {
@@ -25,9 +25,13 @@ const accountUpdatesOf = new WeakMap<SimConnection, string>();
 /** reqPnL subscriptions of each connection: reqId → account. */
 const pnlOf = new WeakMap<SimConnection, Map<number, string>>();
 
+/** Connections with a timer watching for the next 3-minute refresh of the marks. */
+const refreshing = new WeakSet<SimConnection>();
+
 export function followAccountUpdates(conn: SimConnection, account: string | undefined): void {
   if (account === undefined) accountUpdatesOf.delete(conn);
   else accountUpdatesOf.set(conn, account);
+  if (account !== undefined) watchMarks(conn);
 }
 
 export function followPnl(conn: SimConnection, reqId: number, account: string | undefined): void {
@@ -35,6 +39,42 @@ export function followPnl(conn: SimConnection, reqId: number, account: string | 
   pnlOf.set(conn, subs);
   if (account === undefined) subs.delete(reqId);
   else subs.set(reqId, account);
+  if (account !== undefined) watchMarks(conn);
+}
+
+/** How often a connection's timer looks whether the marks were refreshed (wall-clock ms). */
+const MARK_CHECK_MS = 1_000;
+
+/**
+ * IB re-marks the portfolio every 3 minutes and pushes the new rows, account values and P&L to subscribers
+ * without any fill; one timer per subscribed connection sends them when the simulated clock crosses a refresh.
+ */
+function watchMarks(conn: SimConnection): void {
+  if (refreshing.has(conn)) return;
+  refreshing.add(conn);
+  let markedAt = markTime(conn.core.market.now());
+  const timer = setInterval(() => {
+    const following = accountUpdatesOf.get(conn);
+    const pnl = [...(pnlOf.get(conn) ?? [])];
+    if (!conn.isOpen || (following === undefined && pnl.length === 0)) {
+      clearInterval(timer);
+      refreshing.delete(conn);
+      return;
+    }
+    const now = conn.core.market.now();
+    if (markTime(now) === markedAt) return;
+    markedAt = markTime(now);
+    const marks = marksAt(conn.core.market, now);
+    if (following !== undefined) {
+      for (const p of conn.core.account(following)?.positions.values() ?? []) {
+        sendPortfolioValue(conn, following, p, marks);
+      }
+      sendAccountValues(conn, following, marks);
+      sendAccountTime(conn);
+    }
+    for (const [reqId, account] of pnl) sendPnl(conn, reqId, account, marks);
+  }, MARK_CHECK_MS);
+  timer.unref();
 }
 
 /** One position message, as reqPositions and later changes send it (IB names the primary exchange for SMART). */
