@@ -25,7 +25,7 @@ describe("simulator account pushes", { timeout: 30_000 }, () => {
     await sim?.close();
   });
 
-  it("another client's fill reaches every subscriber: position, portfolio row, account values and P&L", async () => {
+  it("another client's fill reaches every subscriber: position, portfolio row, account values, P&L and summary", async () => {
     sim = await startSimulator({ port: 0, market: openMarket() });
     const watcher = await connectApi(sim, 1);
     const trader = await connectApi(sim, 2);
@@ -33,10 +33,12 @@ describe("simulator account pushes", { timeout: 30_000 }, () => {
     const account = sim.accounts[0]!;
     const downloaded = waitFor(watcher, EventName.accountDownloadEnd);
     const firstPnl = waitFor(watcher, EventName.pnl);
+    const summarized = waitFor(watcher, EventName.accountSummaryEnd);
     watcher.reqPositions();
     watcher.reqAccountUpdates(true, account);
     watcher.reqPnL(9, account, "");
-    await Promise.all([downloaded, firstPnl]);
+    watcher.reqAccountSummary(7, "All", "TotalCashValue,NetLiquidation");
+    await Promise.all([downloaded, firstPnl, summarized]);
 
     const position = waitFor(
       watcher,
@@ -50,6 +52,11 @@ describe("simulator account pushes", { timeout: 30_000 }, () => {
     );
     const cash = waitFor(watcher, EventName.updateAccountValue, (tag: string) => tag === "TotalCashValue");
     const pnl = waitFor(watcher, EventName.pnl, (id: number) => id === 9);
+    const summary = waitFor(
+      watcher,
+      EventName.accountSummary,
+      (...a: unknown[]) => a[0] === 7 && a[2] === "TotalCashValue",
+    );
     trader.placeOrder(1, ibmContract, {
       action: OrderAction.BUY,
       orderType: OrderType.MKT,
@@ -64,6 +71,7 @@ describe("simulator account pushes", { timeout: 30_000 }, () => {
     assert.ok(Math.abs((marketValue as number) - 10 * (marketPrice as number)) < 0.01);
     await cash;
     await pnl;
+    await summary;
   });
 
   it("at each 3-minute refresh of the marks, the portfolio, account values and P&L come again without a fill", async () => {

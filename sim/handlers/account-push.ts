@@ -17,13 +17,17 @@ import {
 /**
  * What IB pushes about an account after the initial downloads, to every client subscribed (not only to the one
  * whose order filled): a `position` per changed position (reqPositions), an `updatePortfolio` row plus the
- * account values (reqAccountUpdates of that account), and a `pnl` update (reqPnL of that account).
+ * account values (reqAccountUpdates of that account), a `pnl` update (reqPnL of that account) and the
+ * account summary rows (reqAccountSummary); the same again, without a fill, at each refresh of the marks.
  */
 
 /** The account each connection follows with reqAccountUpdates (IB: one at a time). */
 const accountUpdatesOf = new WeakMap<SimConnection, string>();
 /** reqPnL subscriptions of each connection: reqId → account. */
 const pnlOf = new WeakMap<SimConnection, Map<number, string>>();
+
+/** reqAccountSummary subscriptions of each connection: reqId → the tags asked for. */
+const summaryOf = new WeakMap<SimConnection, Map<number, ReadonlySet<string>>>();
 
 /** Connections with a timer watching for the next 3-minute refresh of the marks. */
 const refreshing = new WeakSet<SimConnection>();
@@ -42,6 +46,45 @@ export function followPnl(conn: SimConnection, reqId: number, account: string | 
   if (account !== undefined) watchMarks(conn);
 }
 
+export function followSummary(
+  conn: SimConnection,
+  reqId: number,
+  tags: ReadonlySet<string> | undefined,
+): void {
+  const subs = summaryOf.get(conn) ?? new Map<number, ReadonlySet<string>>();
+  summaryOf.set(conn, subs);
+  if (tags === undefined) subs.delete(reqId);
+  else subs.set(reqId, tags);
+  if (tags !== undefined) watchMarks(conn);
+}
+
+/** The account summary rows of every account for `tags` ("$LEDGER", "$LEDGER:ALL", "$LEDGER:USD" add the ledger). */
+export function sendSummary(
+  conn: SimConnection,
+  reqId: number,
+  tags: ReadonlySet<string>,
+  marks: Marks,
+): void {
+  // "$LEDGER" is USD, "$LEDGER:ALL" adds the BASE rows, "$LEDGER:<ccy>" one currency (only USD is held)
+  const ledger = [...tags]
+    .filter((t) => t.startsWith("$LEDGER"))
+    .map((t) => t.split(":")[1]?.toUpperCase() ?? "USD");
+  const ledgerCurrencies = new Set(
+    ledger.flatMap((c) => (c === "ALL" ? ["BASE", "USD"] : c === "USD" ? ["USD"] : [])),
+  );
+  for (const [name, acct] of conn.core.accounts) {
+    const positions = [...acct.positions.values()];
+    for (const v of accountValues(acct.cash, positions, marks)) {
+      if (tags.has(v.tag)) conn.send(ServerMsg.accountSummary, 1, reqId, name, v.tag, v.value, v.currency);
+    }
+    for (const ccy of ledgerCurrencies) {
+      for (const v of ledgerValues(acct.cash, positions, ccy, marks)) {
+        conn.send(ServerMsg.accountSummary, 1, reqId, name, v.tag, v.value, v.currency);
+      }
+    }
+  }
+}
+
 /** How often a connection's timer looks whether the marks were refreshed (wall-clock ms). */
 const MARK_CHECK_MS = 1_000;
 
@@ -56,7 +99,8 @@ function watchMarks(conn: SimConnection): void {
   const timer = setInterval(() => {
     const following = accountUpdatesOf.get(conn);
     const pnl = [...(pnlOf.get(conn) ?? [])];
-    if (!conn.isOpen || (following === undefined && pnl.length === 0)) {
+    const summaries = [...(summaryOf.get(conn) ?? [])];
+    if (!conn.isOpen || (following === undefined && pnl.length === 0 && summaries.length === 0)) {
       clearInterval(timer);
       refreshing.delete(conn);
       return;
@@ -73,6 +117,7 @@ function watchMarks(conn: SimConnection): void {
       sendAccountTime(conn);
     }
     for (const [reqId, account] of pnl) sendPnl(conn, reqId, account, marks);
+    for (const [reqId, tags] of summaries) sendSummary(conn, reqId, tags, marks);
   }, MARK_CHECK_MS);
   timer.unref();
 }
@@ -154,5 +199,6 @@ export function pushPositionChange(core: SimCore, account: string, pos: SimPosit
     for (const [reqId, name] of pnlOf.get(conn) ?? []) {
       if (name === account) sendPnl(conn, reqId, account, marks);
     }
+    for (const [reqId, tags] of summaryOf.get(conn) ?? []) sendSummary(conn, reqId, tags, marks);
   }
 }

@@ -1,15 +1,17 @@
 import type { HandlerFn } from "../connection.ts";
 import { marksAt } from "../market/marks.ts";
 import { ServerMsg } from "../protocol/msg-ids.ts";
-import { accountValues, dailyPnl, ledgerValues, marketValue, unrealizedPnl } from "../universe/accounts.ts";
+import { dailyPnl, marketValue, unrealizedPnl } from "../universe/accounts.ts";
 import {
   followAccountUpdates,
   followPnl,
+  followSummary,
   sendAccountTime,
   sendAccountValues,
   sendPnl,
   sendPortfolioValue,
   sendPosition,
+  sendSummary,
 } from "./account-push.ts";
 
 /** reqAccountSummary: the requested tags for every account, then the end marker; stays subscribed until cancelled. */
@@ -24,32 +26,18 @@ export const reqAccountSummary: HandlerFn = (conn, r) => {
       .map((t) => t.trim())
       .filter(Boolean),
   );
-  // "$LEDGER" is USD, "$LEDGER:ALL" adds the BASE rows, "$LEDGER:<ccy>" one currency (only USD is held)
-  const ledger = [...tags]
-    .filter((t) => t.startsWith("$LEDGER"))
-    .map((t) => t.split(":")[1]?.toUpperCase() ?? "USD");
-  const ledgerCurrencies = new Set(
-    ledger.flatMap((c) => (c === "ALL" ? ["BASE", "USD"] : c === "USD" ? ["USD"] : [])),
-  );
-  const marks = marksAt(conn.core.market, conn.core.market.now());
-  for (const [name, acct] of conn.core.accounts) {
-    const positions = [...acct.positions.values()];
-    for (const v of accountValues(acct.cash, positions, marks)) {
-      if (tags.has(v.tag)) conn.send(ServerMsg.accountSummary, 1, reqId, name, v.tag, v.value, v.currency);
-    }
-    for (const ccy of ledgerCurrencies) {
-      for (const v of ledgerValues(acct.cash, positions, ccy, marks)) {
-        conn.send(ServerMsg.accountSummary, 1, reqId, name, v.tag, v.value, v.currency);
-      }
-    }
-  }
+  sendSummary(conn, reqId, tags, marksAt(conn.core.market, conn.core.market.now()));
   conn.send(ServerMsg.accountSummaryEnd, 1, reqId);
-  conn.subscriptions.set(reqId, () => {});
+  // IB keeps pushing changed values while subscribed: after fills and at each refresh (account-push.ts)
+  followSummary(conn, reqId, tags);
+  conn.subscriptions.set(reqId, () => followSummary(conn, reqId, undefined));
 };
 
 export const cancelAccountSummary: HandlerFn = (conn, r) => {
   r.int(); // version
-  conn.subscriptions.delete(r.int());
+  const reqId = r.int();
+  conn.subscriptions.get(reqId)?.();
+  conn.subscriptions.delete(reqId);
 };
 
 /** reqPositions: every position of every account, then positionEnd. */
