@@ -21,10 +21,12 @@ if (!Number.isInteger(calls) || calls < 1) {
 }
 
 const READS: Array<[string, Record<string, unknown>]> = [
+  ["get_account_summary", {}],
   ["get_positions", {}],
   ["get_portfolio", {}],
   ["get_account_values", {}],
   ["get_pnl", { include_positions: false }],
+  ["get_executions", {}],
 ];
 const MIN_SPEEDUP = 10;
 

@@ -88,7 +88,9 @@ export function accountRequests(
   }
 
   return {
-    accountSummary(tags, scope) {
+    async accountSummary(tags, scope) {
+      const fromState = await state.accountSummary(tags, scope);
+      if (fromState) return fromState;
       return call("account summary", general, scope, (link) =>
         firstValue(link.next.getAccountSummary("All", tags), scope).then((update) =>
           [...update.all].map(([account, byTag]) => ({

@@ -60,7 +60,11 @@ describe("session state against the simulator", { timeout: 60_000 }, () => {
     (await call<{ sessionState?: Area[] }>("get_connection_status", {})).sessionState ?? [];
   const allFresh = async () => {
     const a = await areas();
-    return a.length > 0 && a.every((x) => x.status === "fresh");
+    // the account summary is subscribed on its first read ("off" until then)
+    return (
+      a.length > 0 &&
+      a.every((x) => x.status === "fresh" || (x.area === "account summary" && x.status === "off"))
+    );
   };
   const ibmPosition = async () =>
     (await call<{ positions: Row[] }>("get_positions", {})).positions.find(
@@ -70,6 +74,10 @@ describe("session state against the simulator", { timeout: 60_000 }, () => {
     (await call<{ items: Row[] }>("get_portfolio", {})).items.find(
       (p) => (p.contract as Row).conId === ibm.conId,
     );
+  const summaryCash = async () => {
+    const out = await call<{ accounts: Array<{ values: Row[] }> }>("get_account_summary", {});
+    return Number(out.accounts[0]!.values.find((v) => v.tag === "TotalCashValue")!.value);
+  };
   const cash = async () => {
     const out = await call<{ accounts: Array<{ values: Row[] }> }>("get_account_values", {
       tag_prefix: "TotalCashValue",
@@ -109,7 +117,18 @@ describe("session state against the simulator", { timeout: 60_000 }, () => {
   it("is fresh after connecting, with counts and the age of its last update in get_connection_status", async () => {
     await eventually(allFresh, "every area fresh");
     const byName = new Map((await areas()).map((a) => [a.area, a]));
-    assert.deepEqual([...byName.keys()].sort(), ["P&L", "account updates", "executions", "positions"]);
+    assert.deepEqual([...byName.keys()].sort(), [
+      "P&L",
+      "account summary",
+      "account updates",
+      "executions",
+      "positions",
+    ]);
+    assert.equal(byName.get("account summary")!.status, "off", "not subscribed before its first read");
+    await call("get_account_summary", {});
+    const summaryArea = (await areas()).find((a) => a.area === "account summary")!;
+    assert.equal(summaryArea.status, "fresh", "subscribed by the first read");
+    assert.equal(summaryArea.counts.accounts, 1);
     assert.equal(
       byName.get("positions")!.counts.positions,
       5,
@@ -118,7 +137,7 @@ describe("session state against the simulator", { timeout: 60_000 }, () => {
     assert.equal(byName.get("account updates")!.counts.portfolio, 5);
     assert.ok(byName.get("account updates")!.counts.accountValues! > 10);
     assert.equal(byName.get("P&L")!.counts.accounts, 1);
-    for (const a of byName.values()) assert.ok(a.ageMs !== undefined && a.ageMs >= 0, `${a.area} has an age`);
+    for (const a of await areas()) assert.ok(a.ageMs !== undefined && a.ageMs >= 0, `${a.area} has an age`);
   });
 
   it("follows another client's fills from IB's pushes, without asking IB again", async () => {
@@ -133,6 +152,7 @@ describe("session state against the simulator", { timeout: 60_000 }, () => {
     const item = (await ibmItem())!;
     assert.ok((item.marketValue as number) > 0, "the new row is valued");
     await eventually(async () => (await cash()) < cashBefore, "cash spent on the buy");
+    await eventually(async () => (await summaryCash()) < cashBefore, "and in the account summary");
 
     await trade(trader, 102, OrderAction.SELL, 10);
     await eventually(async () => (await ibmPosition()) === undefined, "IBM gone from get_positions");
@@ -146,7 +166,7 @@ describe("session state against the simulator", { timeout: 60_000 }, () => {
       "the round trip's realized P&L in get_pnl",
     );
     const asked = sim.stats().requests;
-    for (const name of ["reqPositions", "reqAccountUpdates", "reqPnL"])
+    for (const name of ["reqPositions", "reqAccountUpdates", "reqPnL", "reqAccountSummary"])
       assert.equal(asked[name] ?? 0, 0, `${name} sent again: the reads did not come from state`);
 
     // IB pushes only our own fills: the position changes made the state re-sync executions, commissions included

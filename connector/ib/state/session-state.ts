@@ -1,10 +1,18 @@
 import { IbMcpError } from "../../../shared/errors.ts";
 import type { SessionStateArea } from "../../../shared/tools/get-connection-status.ts";
-import type { AccountValue, Execution, PnlValues, PortfolioItem, Positions } from "../client.ts";
+import type {
+  AccountSummary,
+  AccountValue,
+  Execution,
+  PnlValues,
+  PortfolioItem,
+  Positions,
+} from "../client.ts";
 import { IB_RETRY_AFTER_MS } from "../ib-errors.ts";
 import type { IbLink } from "../link.ts";
 import type { Call, RequestScope } from "../request.ts";
 import type { IbSession } from "../session.ts";
+import { accountSummaryArea } from "./account-summary-area.ts";
 import { accountUpdatesArea } from "./account-updates-area.ts";
 import { executionsArea } from "./executions-area.ts";
 import { LiveArea } from "./live-area.ts";
@@ -28,6 +36,8 @@ export interface SessionState {
   accountValues(account: string, scope: RequestScope): Promise<AccountValue[] | undefined>;
   pnl(account: string, scope: RequestScope): Promise<PnlValues | undefined>;
   executions(scope: RequestScope): Promise<Execution[] | undefined>;
+  /** Subscribed on the first read, for its tags; other tags: undefined. */
+  accountSummary(tags: string, scope: RequestScope): Promise<AccountSummary | undefined>;
   /** Per area: fresh, syncing, stale or off, the age of its last update, what it holds. */
   status(): SessionStateArea[];
 }
@@ -47,7 +57,9 @@ export function createSessionState(
   const positionsLive = new LiveArea(positions.spec, () => sync([executionsLive]));
   const updatesLive = new LiveArea(updates.spec);
   const pnlLive = new LiveArea(pnl.spec);
-  const areas = [positionsLive, updatesLive, pnlLive, executionsLive];
+  const summary = accountSummaryArea();
+  const summaryLive = new LiveArea(summary.spec);
+  const areas = [positionsLive, updatesLive, pnlLive, executionsLive, summaryLive];
   let syncedLink: IbLink | undefined;
   /** Aborted by every resync and loss: a sync of an older session must not keep waiting. */
   let generation = new AbortController();
@@ -138,6 +150,10 @@ export function createSessionState(
     },
     async executions(scope) {
       return (await fresh(executionsLive, scope)) ? executions.rows() : undefined;
+    },
+    async accountSummary(tags, scope) {
+      if (!enabled || !summary.follows(tags)) return undefined;
+      return (await fresh(summaryLive, scope)) ? summary.rows() : undefined;
     },
     status() {
       const now = Date.now();
