@@ -53,8 +53,7 @@ export function createSessionState(
   const pnl = pnlArea();
   const executions = executionsArea();
   const executionsLive = new LiveArea(executions.spec);
-  // IB pushes every client's position changes but only our own fills: a position change re-syncs executions
-  const positionsLive = new LiveArea(positions.spec, () => sync([executionsLive]));
+  const positionsLive = new LiveArea(positions.spec, () => resyncExecutions());
   const updatesLive = new LiveArea(updates.spec);
   const pnlLive = new LiveArea(pnl.spec);
   const summary = accountSummaryArea();
@@ -70,7 +69,8 @@ export function createSessionState(
     for (const a of areas) a.stop(reason);
   };
 
-  function syncScope(): RequestScope {
+  /** A sync's scope: aborted by the next resync or loss, or after SYNC_TIMEOUT_MS; `end()` once it settled. */
+  function syncScope(): { scope: RequestScope; end: () => void } {
     const timeout = new AbortController();
     const timer = setTimeout(
       () =>
@@ -81,8 +81,7 @@ export function createSessionState(
     );
     timer.unref();
     const signal = AbortSignal.any([generation.signal, timeout.signal]);
-    signal.addEventListener("abort", () => clearTimeout(timer), { once: true });
-    return { signal, deadlineAt: Date.now() + SYNC_TIMEOUT_MS };
+    return { scope: { signal, deadlineAt: Date.now() + SYNC_TIMEOUT_MS }, end: () => clearTimeout(timer) };
   }
 
   function watchLoss(link: IbLink): void {
@@ -110,8 +109,23 @@ export function createSessionState(
       return;
     }
     watchLoss(link);
-    const scope = syncScope();
-    for (const a of only) a.sync(call, link.accounts, scope).catch(() => undefined);
+    const { scope, end } = syncScope();
+    void Promise.allSettled(only.map((a) => a.sync(call, link.accounts, scope))).then(end);
+  }
+
+  /**
+   * IB pushes every client's position changes but only our own fills: a position change re-syncs executions.
+   * Readers wait from the change on; the changes of one fill (a combo's legs) arrive together and share one sync.
+   */
+  let executionsResync = false;
+  function resyncExecutions(): void {
+    executionsLive.freshness.syncing();
+    if (executionsResync) return;
+    executionsResync = true;
+    setImmediate(() => {
+      executionsResync = false;
+      sync([executionsLive]);
+    });
   }
 
   /**
