@@ -20,7 +20,7 @@ export const getConnectionStatus = readTool({
   title: "Connection status",
   toolsets: ["account"],
   description:
-    "The connector's link to IB: state (connecting, ready, degraded, down), mode, accounts, clientId, server version, connected since, last error. Call it when tools report IB_UNAVAILABLE.",
+    "The connector's link to IB: state (connecting, ready, degraded, down), mode, accounts, clientId, server version, connected since, last error, and how fresh the account data kept from IB's pushes is. Call it when tools report IB_UNAVAILABLE.",
   input: z.object({}),
   output: z.object({
     mode: z.enum(["paper", "live"]),
