@@ -1,3 +1,5 @@
+import { context } from "@opentelemetry/api";
+import { suppressTracing } from "@opentelemetry/core";
 import { IbMcpError } from "../../../shared/errors.ts";
 import type { SessionStateArea } from "../../../shared/tools/get-connection-status.ts";
 import type {
@@ -110,7 +112,11 @@ export function createSessionState(
     }
     watchLoss(link);
     const { scope, end } = syncScope();
-    void Promise.allSettled(only.map((a) => a.sync(call, link.accounts, scope))).then(end);
+    // background work of no tool call: traced, each sync would be a trace of its own in every tool's trace view
+    const syncs = context.with(suppressTracing(context.active()), () =>
+      only.map((a) => a.sync(call, link.accounts, scope)),
+    );
+    void Promise.allSettled(syncs).then(end);
   }
 
   /**
