@@ -46,7 +46,7 @@ export interface StartConnectorOptions {
   wrapOrders?: (real: IbOrders) => IbOrders;
   /** The catalogue the dispatcher validates with; tests loosen it to reach the guard at the wire. */
   tools?: readonly ToolDef[];
-  /** False: positions, account updates and P&L are asked of IB on every read (benchmarks compare). Default true. */
+  /** False: no session state, every account read asks IB (benchmarks compare). Default true. */
   sessionState?: boolean;
 }
 

@@ -204,7 +204,7 @@ export interface IbClient {
     underPrice: number,
     scope: RequestScope,
   ): Promise<OptionCalculation>;
-  /** Positions, account updates and P&L kept live from IB's pushes (connector/ib/state/). */
+  /** What IB pushes about the account (positions, account updates, P&L, executions, summary), kept live. */
   readonly state: SessionState;
 }
 
