@@ -44,6 +44,8 @@ export interface StartConnectorOptions {
   wrapOrders?: (real: IbOrders) => IbOrders;
   /** The catalogue the dispatcher validates with; tests loosen it to reach the guard at the wire. */
   tools?: readonly ToolDef[];
+  /** False: no session state, every account read asks IB (benchmarks compare). Default true. */
+  sessionState?: boolean;
 }
 
 /** IB refuses an identical historical request within 15 s: answer it from the first result instead. */
@@ -130,7 +132,7 @@ export async function startConnector(
     timeScale: opts.pacingTimeScale ?? 1,
   });
   let session: IbSession;
-  const ib = createIbClient(() => session, pacer);
+  const ib = createIbClient(() => session, pacer, { sessionState: opts.sessionState });
   const contracts = createContractResolver(ib);
   const history = createRequestCache<unknown>({ ttlMs: opts.historyTtlMs ?? HISTORY_TTL_MS });
 
@@ -139,6 +141,7 @@ export async function startConnector(
     s.onResync(() => {
       contracts.clear();
       history.clear();
+      ib.state.resync();
     });
     s.onStateChange(() => live.service?.refreshMetadata());
     return s;

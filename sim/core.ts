@@ -95,6 +95,8 @@ export class SimCore {
   outageUntil = 0;
   /** The open connection that holds a clientId now (the server sets it): IB sends order events to the clientId. */
   sessionOf: (clientId: number) => SimConnection | undefined = () => undefined;
+  /** Every open connection (the server sets it): IB pushes account changes to each subscribed client. */
+  openConnections: () => Iterable<SimConnection> = () => [];
   /** The clock and the one price path every handler reads. */
   readonly market: Market;
 

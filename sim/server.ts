@@ -48,6 +48,7 @@ export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> 
   const connections = new Set<SimConnection>();
   const byClientId = new Map<number, SimConnection>();
   core.sessionOf = (clientId) => byClientId.get(clientId);
+  core.openConnections = () => [...connections].filter((c) => c.isOpen);
   const rawSockets = new Set<Socket>();
   let outageTimer: NodeJS.Timeout | undefined;
 

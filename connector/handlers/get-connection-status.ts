@@ -5,5 +5,6 @@ export const getConnectionStatusHandler = defineHandler(getConnectionStatus, asy
   mode: ctx.mode,
   readOnly: ctx.readOnly,
   ...ctx.session.status(),
+  ...(ctx.ib.state.enabled ? { sessionState: ctx.ib.state.status() } : {}),
   ...(ctx.trading ? { trading: await ctx.trading.status() } : {}),
 }));

@@ -5,6 +5,7 @@ import type { ToolOutput } from "../../shared/tool-def.ts";
 import type { getAccountSummary } from "../../shared/tools/get-account-summary.ts";
 import type { getAccountValues } from "../../shared/tools/get-account-values.ts";
 import type { getCompletedOrders } from "../../shared/tools/get-completed-orders.ts";
+import type { SessionStateArea } from "../../shared/tools/get-connection-status.ts";
 import type { getExecutions } from "../../shared/tools/get-executions.ts";
 import type { getHistoricalNews } from "../../shared/tools/get-historical-news.ts";
 import type { getHistoricalTicks } from "../../shared/tools/get-historical-ticks.ts";
@@ -186,4 +187,26 @@ export interface IbClient {
     underPrice: number,
     scope: RequestScope,
   ): Promise<OptionCalculation>;
+  /** What IB pushes about the account (positions, account updates, P&L, executions, summary), kept live. */
+  readonly state: SessionState;
+}
+
+/**
+ * The session state: what IB pushes about the account, kept live on one subscription per area and read in
+ * microseconds. `undefined` from a reader means the area does not cover the question: take the request path.
+ */
+export interface SessionState {
+  /** Off: every read takes the request path (benchmarks compare the two). */
+  readonly enabled: boolean;
+  /** The session (re)connected, dropped or lost data (1101): re-subscribe everything, or mark it all stale. */
+  resync(): void;
+  positions(scope: RequestScope): Promise<Positions | undefined>;
+  portfolio(account: string, scope: RequestScope): Promise<PortfolioItem[] | undefined>;
+  accountValues(account: string, scope: RequestScope): Promise<AccountValue[] | undefined>;
+  pnl(account: string, scope: RequestScope): Promise<PnlValues | undefined>;
+  executions(scope: RequestScope): Promise<Execution[] | undefined>;
+  /** Subscribed on the first read, for its tags; other tags: undefined. */
+  accountSummary(tags: string, scope: RequestScope): Promise<AccountSummary | undefined>;
+  /** Per area: fresh, syncing, stale or off, the age of its last update, what it holds. */
+  status(): SessionStateArea[];
 }

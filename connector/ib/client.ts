@@ -10,25 +10,34 @@ import { historyMetaRequests } from "./requests/history-meta.ts";
 import { marketDataRequests } from "./requests/market-data.ts";
 import { marketRuleRequests } from "./requests/market-rules.ts";
 import { newsRequests } from "./requests/news.ts";
+import { openOrderRequests } from "./requests/open-orders.ts";
 import { optionCalcRequests } from "./requests/option-calc.ts";
 import { realtimeBarsRequests } from "./requests/realtime-bars.ts";
 import { scannerRequests } from "./requests/scanner.ts";
 import type { IbSession } from "./session.ts";
+import { createSessionState } from "./state/session-state.ts";
 
 // the types live apart (client-types.ts) so the request areas can name them without importing this factory
 export type * from "./client-types.ts";
 export type { RequestScope } from "./request.ts";
 
 /** The IB client over a session: every call is paced, bounded by the caller's deadline, and failed on disconnect. */
-export function createIbClient(currentSession: () => IbSession, pacer: Pacer): IbClient {
+export function createIbClient(
+  currentSession: () => IbSession,
+  pacer: Pacer,
+  opts: { sessionState?: boolean } = {},
+): IbClient {
   const call = createCall(currentSession, pacer);
+  const state = createSessionState(call, currentSession, opts.sessionState ?? true);
   return {
+    state,
     ...contractRequests(call),
     ...historyRequests(call),
     ...historyMetaRequests(call),
     ...historicalTicksRequests(call),
     ...newsRequests(call),
-    ...accountRequests(call),
+    ...accountRequests(call, state),
+    ...openOrderRequests(call),
     ...marketDataRequests(call),
     ...marketRuleRequests(call),
     ...completedOrderRequests(call),

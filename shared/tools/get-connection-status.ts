@@ -5,12 +5,22 @@ import { readTool } from "../tool-def.ts";
 export const ConnectionState = z.enum(["connecting", "ready", "degraded", "down"]);
 export type ConnectionState = z.infer<typeof ConnectionState>;
 
+/** One area of the connector's session state (what IB pushes, kept live): "off" means answered by a request. */
+export const SessionStateArea = z.object({
+  area: z.string(),
+  status: z.enum(["fresh", "syncing", "stale", "off"]),
+  /** Milliseconds since IB last changed it. */
+  ageMs: z.number().int().optional(),
+  counts: z.record(z.string(), z.number().int()),
+});
+export type SessionStateArea = z.infer<typeof SessionStateArea>;
+
 export const getConnectionStatus = readTool({
   name: "get_connection_status",
   title: "Connection status",
   toolsets: ["account"],
   description:
-    "The connector's link to IB: state, mode, accounts, clientId, server version, connected since, last error, and whether trading is on, with its limits. Call it when tools report IB_UNAVAILABLE.",
+    "The connector's link to IB: state, mode, accounts, clientId, server version, connected since, last error, whether trading is on (with its limits), and how fresh the account data kept from IB's pushes is. Call it when tools report IB_UNAVAILABLE.",
   input: z.object({}),
   output: z.object({
     mode: z.enum(["paper", "live"]),
@@ -24,6 +34,8 @@ export const getConnectionStatus = readTool({
     lastError: z.string().optional(),
     readOnly: z.boolean(),
     reconnectAttempts: z.number().int(),
+    /** Positions, account updates and P&L kept live from IB: fresh answers come from here without asking IB. */
+    sessionState: z.array(SessionStateArea).optional(),
     /** Whether order tools work here, why not, and the limits no prompt can change. */
     trading: z
       .object({
@@ -49,6 +61,9 @@ export const getConnectionStatus = readTool({
       o.serverVersion ? `Server version: ${o.serverVersion}` : "",
       o.connectedSince ? `Connected since: ${o.connectedSince}` : "",
       o.lastError ? `Last error: ${o.lastError}` : "",
+      o.sessionState?.length
+        ? `Session state: ${o.sessionState.map((a) => `${a.area} ${a.status}`).join(", ")}`
+        : "",
       o.trading
         ? `Trading: ${o.trading.enabled && !o.trading.killSwitch ? "enabled" : (o.trading.refusal ?? "off")}; max ${o.trading.limits.maxQuantity} per order, notional ${o.trading.limits.maxNotional} per order and ${o.trading.limits.dailyMaxNotional} per day (used ${o.trading.limits.dailyNotionalUsed}), sec types ${o.trading.limits.secTypeAllowlist.join(",")}, price band ${o.trading.limits.priceBandPct}%; risk state in ${o.trading.risk.store} (kill switch ${o.trading.risk.killSwitch.on ? "on" : "off"}, set by ${o.trading.risk.killSwitch.source})${o.trading.risk.error ? `: ${o.trading.risk.error}` : ""}`
         : "",

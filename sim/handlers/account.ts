@@ -1,16 +1,18 @@
-import type { HandlerFn, SimConnection } from "../connection.ts";
+import type { HandlerFn } from "../connection.ts";
 import { marksAt } from "../market/marks.ts";
-import { contractFields } from "../protocol/contract-fields.ts";
 import { ServerMsg } from "../protocol/msg-ids.ts";
+import { dailyPnl, marketValue, unrealizedPnl } from "../universe/accounts.ts";
 import {
-  accountValues,
-  dailyPnl,
-  ledgerValues,
-  marketValue,
-  round2,
-  type SimPosition,
-  unrealizedPnl,
-} from "../universe/accounts.ts";
+  followAccountUpdates,
+  followPnl,
+  followSummary,
+  sendAccountTime,
+  sendAccountValues,
+  sendPnl,
+  sendPortfolioValue,
+  sendPosition,
+  sendSummary,
+} from "./account-push.ts";
 
 /** reqAccountSummary: the requested tags for every account, then the end marker; stays subscribed until cancelled. */
 export const reqAccountSummary: HandlerFn = (conn, r) => {
@@ -24,46 +26,19 @@ export const reqAccountSummary: HandlerFn = (conn, r) => {
       .map((t) => t.trim())
       .filter(Boolean),
   );
-  // "$LEDGER" is USD, "$LEDGER:ALL" adds the BASE rows, "$LEDGER:<ccy>" one currency (only USD is held)
-  const ledger = [...tags]
-    .filter((t) => t.startsWith("$LEDGER"))
-    .map((t) => t.split(":")[1]?.toUpperCase() ?? "USD");
-  const ledgerCurrencies = new Set(
-    ledger.flatMap((c) => (c === "ALL" ? ["BASE", "USD"] : c === "USD" ? ["USD"] : [])),
-  );
-  const marks = marksAt(conn.core.market, conn.core.market.now());
-  for (const [name, acct] of conn.core.accounts) {
-    const positions = [...acct.positions.values()];
-    for (const v of accountValues(acct.cash, positions, marks)) {
-      if (tags.has(v.tag)) conn.send(ServerMsg.accountSummary, 1, reqId, name, v.tag, v.value, v.currency);
-    }
-    for (const ccy of ledgerCurrencies) {
-      for (const v of ledgerValues(acct.cash, positions, ccy, marks)) {
-        conn.send(ServerMsg.accountSummary, 1, reqId, name, v.tag, v.value, v.currency);
-      }
-    }
-  }
+  sendSummary(conn, reqId, tags, marksAt(conn.core.market, conn.core.market.now()));
   conn.send(ServerMsg.accountSummaryEnd, 1, reqId);
-  conn.subscriptions.set(reqId, () => {});
+  // IB keeps pushing changed values while subscribed: after fills and at each refresh (account-push.ts)
+  followSummary(conn, reqId, tags);
+  conn.subscriptions.set(reqId, () => followSummary(conn, reqId, undefined));
 };
 
 export const cancelAccountSummary: HandlerFn = (conn, r) => {
   r.int(); // version
-  conn.subscriptions.delete(r.int());
+  const reqId = r.int();
+  conn.subscriptions.get(reqId)?.();
+  conn.subscriptions.delete(reqId);
 };
-
-/** One position message, as reqPositions and later fills send it (IB names the primary exchange for SMART). */
-export function sendPosition(conn: SimConnection, account: string, p: SimPosition): void {
-  const i = p.instrument;
-  conn.send(
-    ServerMsg.position,
-    3,
-    account,
-    ...contractFields(i, i.exchange === "SMART" ? i.primaryExchange : i.exchange),
-    p.quantity,
-    p.avgCost,
-  );
-}
 
 /** reqPositions: every position of every account, then positionEnd. */
 export const reqPositions: HandlerFn = (conn) => {
@@ -84,6 +59,7 @@ export const reqAccountUpdates: HandlerFn = (conn, r) => {
   const subscribe = r.bool();
   const name = r.more ? r.str() : "";
   if (!subscribe) {
+    conn.streams.get("accountUpdates")?.();
     conn.streams.delete("accountUpdates");
     return;
   }
@@ -98,42 +74,20 @@ export const reqAccountUpdates: HandlerFn = (conn, r) => {
     return;
   }
   const marks = marksAt(conn.core.market, conn.core.market.now());
-  const held = [...acct.positions.values()];
-  // IB's account updates carry the per-currency ledger too: BASE and every currency held (only USD here)
-  const ledger = ["BASE", "USD"].flatMap((ccy) => ledgerValues(acct.cash, held, ccy, marks));
-  for (const v of [...accountValues(acct.cash, held, marks), ...ledger]) {
-    conn.send(ServerMsg.acctValue, 2, v.tag, v.value, v.currency, accountName);
-  }
-  for (const p of acct.positions.values()) {
-    const i = p.instrument;
-    conn.send(
-      ServerMsg.portfolioValue,
-      8,
-      ...contractFields(i, i.primaryExchange),
-      p.quantity,
-      marks(i).price,
-      marketValue(p, marks),
-      p.avgCost,
-      unrealizedPnl(p, marks),
-      p.realizedPnl,
-      accountName,
-    );
-  }
-  const now = new Date(conn.core.market.now()); // the simulated clock (a replay's day)
-  conn.send(
-    ServerMsg.acctUpdateTime,
-    1,
-    `${String(now.getUTCHours()).padStart(2, "0")}:${String(now.getUTCMinutes()).padStart(2, "0")}`,
-  );
+  sendAccountValues(conn, accountName, marks);
+  for (const p of acct.positions.values()) sendPortfolioValue(conn, accountName, p, marks);
+  sendAccountTime(conn);
   conn.send(ServerMsg.acctDownloadEnd, 1, accountName);
-  conn.streams.set("accountUpdates", () => {});
+  // later changes of this account are pushed (account-push.ts); a new reqAccountUpdates replaces it, as at IB
+  followAccountUpdates(conn, accountName);
+  conn.streams.set("accountUpdates", () => followAccountUpdates(conn, undefined));
 };
 
 /** reqPnL: daily, unrealized and realized PnL of the account. */
 export const reqPnL: HandlerFn = (conn, r) => {
   const reqId = r.int();
-  const acct = conn.core.account(r.str());
-  if (!acct) {
+  const account = r.str() || conn.core.config.accounts[0]!;
+  if (!conn.core.account(account)) {
     conn.error(
       reqId,
       321,
@@ -141,17 +95,10 @@ export const reqPnL: HandlerFn = (conn, r) => {
     );
     return;
   }
-  const ps = [...acct.positions.values()];
-  const marks = marksAt(conn.core.market, conn.core.market.now());
-  const sum = (f: (p: (typeof ps)[number]) => number) => round2(ps.reduce((s, p) => s + f(p), 0));
-  conn.send(
-    ServerMsg.pnl,
-    reqId,
-    sum((p) => dailyPnl(p, marks)),
-    sum((p) => unrealizedPnl(p, marks)),
-    sum((p) => p.realizedPnl),
-  );
-  conn.subscriptions.set(reqId, () => {});
+  sendPnl(conn, reqId, account, marksAt(conn.core.market, conn.core.market.now()));
+  // IB keeps pushing while subscribed; here after every fill of the account (account-push.ts)
+  followPnl(conn, reqId, account);
+  conn.subscriptions.set(reqId, () => followPnl(conn, reqId, undefined));
 };
 
 /** reqPnLSingle: one position's PnL (zeros when the account does not hold the conId). */
@@ -185,5 +132,7 @@ export const reqPnLSingle: HandlerFn = (conn, r) => {
 };
 
 export const cancelPnL: HandlerFn = (conn, r) => {
-  conn.subscriptions.delete(r.int());
+  const reqId = r.int();
+  conn.subscriptions.get(reqId)?.();
+  conn.subscriptions.delete(reqId);
 };

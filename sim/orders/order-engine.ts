@@ -1,5 +1,5 @@
 import type { SimCore, SimExecution, SimOrder } from "../core.ts";
-import { sendPosition } from "../handlers/account.ts";
+import { pushPositionChange } from "../handlers/account-push.ts";
 import { round2 } from "../universe/accounts.ts";
 import type { Instrument } from "../universe/instrument.ts";
 import { findByConId } from "../universe/instruments.ts";
@@ -122,7 +122,7 @@ function fill(core: SimCore, o: SimOrder, i: Instrument, price: number, trades?:
     core.executions.push(exec);
     sendExecution(conn, -1, exec, t.i);
     sendCommission(conn, exec, realized);
-    if (conn.streams.has("positions")) sendPosition(conn, o.account, pos);
+    pushPositionChange(core, o.account, pos);
   }
   afterFill(core, o);
   core.log("info", `order ${o.orderId} filled: ${o.action} ${qty} ${i.localSymbol} @ ${price}`);
