@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { pino } from "pino";
 import { findTool } from "../../shared/tools/index.ts";
+import { anonymousPrincipal } from "../auth/principal.ts";
 import { createMetrics } from "../metrics.ts";
 import { createFakeBus } from "../testing/fake-bus.ts";
 import { type CallScope, createToolCaller } from "./call-tool.ts";
@@ -16,7 +17,12 @@ describe("a tool call's deadline in the gateway", () => {
       metrics: createMetrics(),
       logger: pino({ level: "silent" }),
     });
-    const scope = { requestId: "r1", traceparent: undefined, deadlineAt: Date.now() + 80 } as CallScope;
+    const scope = {
+      requestId: "r1",
+      traceparent: undefined,
+      deadlineAt: Date.now() + 80,
+      principal: anonymousPrincipal,
+    } as CallScope;
     const started = Date.now();
     const result = await callTool(findTool("lookup_contract")!, { symbol: "AAPL" }, scope);
     const took = Date.now() - started;
