@@ -54,7 +54,8 @@ describe("pacer: a fair share per principal", () => {
     assert.deepEqual(order.slice(0, 2), ["a", "a"]);
     const contended = order.slice(2);
     assert.equal(contended.length, 8);
-    for (let i = 1; i < contended.length; i++) assert.notEqual(contended[i], contended[i - 1], order.join(","));
+    for (let i = 1; i < contended.length; i++)
+      assert.notEqual(contended[i], contended[i - 1], order.join(","));
   });
 
   it("serves principals of weight 3 and 1 three to one while both wait", async () => {
