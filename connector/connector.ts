@@ -18,6 +18,7 @@ import { serveKillSwitch } from "./orders/kill-switch-subject.ts";
 import { kvRiskStore } from "./orders/risk-state-kv.ts";
 import { memoryRiskStore } from "./orders/risk-state-memory.ts";
 import { createPacer } from "./pacing/index.ts";
+import { createPrincipals } from "./principals/index.ts";
 import { createRequestCache } from "./request-cache.ts";
 import { type ConnectorService, startConnectorService } from "./service.ts";
 
@@ -32,6 +33,8 @@ export interface ConnectorHandle {
   ready(timeoutMs?: number): Promise<void>;
   /** Stops serving, releases the lease, disconnects from IB. */
   close(): Promise<void>;
+  /** Re-reads MCP_PRINCIPALS_FILE (SIGHUP); throws a ConfigError saying why, and keeps the old file, when it is bad. */
+  reloadPrincipals(): void;
 }
 
 export interface StartConnectorOptions {
@@ -65,9 +68,11 @@ export async function startConnector(
     component: "connector",
     mode,
   });
+  const principals = createPrincipals(env.MCP_PRINCIPALS_FILE);
   const pacer = createPacer({
     maxMarketDataLines: env.IB_MAX_MARKET_DATA_LINES,
     timeScale: opts.pacingTimeScale ?? 1,
+    ...principals.pacing,
   });
   let session: IbSession;
   const ib = createIbClient(() => session, pacer);
@@ -110,7 +115,7 @@ export async function startConnector(
     contracts,
     history,
   };
-  const dispatcher = createDispatcher({ services, logger, tools: opts.tools });
+  const dispatcher = createDispatcher({ services, logger, tools: opts.tools, quotas: principals.quotas });
   let service: ConnectorService | undefined;
   let waitingForLease = false;
   const sessionReplaced = new Set<() => void>();
@@ -203,7 +208,7 @@ export async function startConnector(
             mode,
             dispatcher,
             metadata,
-            stats: async () => ({ ...status(), trading: await trading.status() }),
+            stats: async () => ({ ...status(), trading: await trading.status(), pacing: pacer.stats() }),
             trading: trading.enabled,
             logger,
           });
@@ -229,6 +234,7 @@ export async function startConnector(
   return {
     dispatcher,
     status,
+    reloadPrincipals: () => principals.registry.reload(),
     ready: (timeoutMs = env.IB_CONNECT_TIMEOUT_MS * 2) => ready(timeoutMs),
     async close() {
       closing.abort();

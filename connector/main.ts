@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { credsAuthenticator } from "@nats-io/nats-core";
 import { connect } from "@nats-io/transport-node";
 import { pino } from "pino";
+import { onReloadSignal } from "../cli/reload-signal.ts";
 import { ConfigError, ConnectorEnv, parseEnv } from "../shared/config.ts";
 import { natsConnectOptions } from "../shared/nats-options.ts";
 import { startConnector } from "./connector.ts";
@@ -43,10 +44,20 @@ export async function runConnector(
     "connector started; waiting for the lease, then connecting to IB",
   );
 
+  // SIGHUP re-reads MCP_PRINCIPALS_FILE; a bad file keeps the one in use
+  const offReload = onReloadSignal(
+    () => {
+      connector.reloadPrincipals();
+      logger.info({ file: env.MCP_PRINCIPALS_FILE }, "MCP_PRINCIPALS_FILE reloaded");
+    },
+    (err) => logger.error({ err }, "MCP_PRINCIPALS_FILE not reloaded; keeping the principals in use"),
+  );
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    offReload();
     logger.info({ signal }, "shutting down");
     const force = setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS);
     force.unref();
