@@ -72,6 +72,8 @@ export async function startConnector(
   const pacer = createPacer({
     maxMarketDataLines: env.IB_MAX_MARKET_DATA_LINES,
     timeScale: opts.pacingTimeScale ?? 1,
+    // general requests wait their turn in the pacer, fairly, rather than in @stoqey/ib's one send queue
+    messagesPerSec: env.IB_MAX_MESSAGES_PER_SEC,
     ...principals.pacing,
   });
   let session: IbSession;

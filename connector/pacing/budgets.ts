@@ -10,7 +10,13 @@ export interface Rules {
   capacityMessage(c: Capacity): string;
 }
 
-export function createRules(limits: PacingLimits, scale: number, marginMs: number, maxLines: number): Rules {
+export function createRules(
+  limits: PacingLimits,
+  scale: number,
+  marginMs: number,
+  maxLines: number,
+  messagesPerSec?: number,
+): Rules {
   const budget = (key: string, w: WindowLimit, rule: string, weight = 1): Budget => {
     const windowMs = w.windowMs * scale;
     return {
@@ -21,6 +27,18 @@ export function createRules(limits: PacingLimits, scale: number, marginMs: numbe
       rule: `${rule}: at most ${w.limit} per ${describeWindow(windowMs)}`,
     };
   };
+  const messages: Budget[] = messagesPerSec
+    ? [
+        {
+          key: "messages",
+          limit: messagesPerSec,
+          spanMs: 1_000 + marginMs,
+          weight: 1,
+          atGrant: true,
+          rule: `messages to IB: at most ${messagesPerSec} per 1 s`,
+        },
+      ]
+    : [];
   const maxOf: Record<Capacity, number> = {
     marketDataLines: maxLines,
     historicalOpen: limits.historicalOpen,
@@ -45,6 +63,8 @@ export function createRules(limits: PacingLimits, scale: number, marginMs: numbe
           return [budget("fundamental", limits.fundamental, "fundamental data requests")];
         case "news":
           return [budget("news", limits.news, "news requests")];
+        case "general":
+          return messages;
         default:
           return [];
       }

@@ -101,6 +101,21 @@ describe("pacer: a fair share per principal", () => {
     assert.equal(flood[0]?.at, undefined);
   });
 
+  it("paces general requests at messagesPerSec when set, a light principal's before another's backlog", async () => {
+    const { clock, track } = setup({}, { messagesPerSec: 5 });
+    const general: PacedRequest = { kind: "general" };
+    const flood = Array.from({ length: 20 }, () => track("flood", general));
+    await clock.advance(100);
+    const light = track("light", general);
+    await clock.advance(1_000);
+    assert.deepEqual(
+      flood.slice(0, 6).map((r) => r.at),
+      [0, 0, 0, 0, 0, 1_000],
+    );
+    assert.equal(light.at, 1_000, "the light request took the first message slot that freed");
+    assert.equal(flood.filter((r) => r.at === 1_000).length, 4, "the flood had the rest of that second");
+  });
+
   it("keeps kinds apart: a principal's historical flood does not delay its own news", async () => {
     const { clock, track } = setup();
     for (let i = 0; i < 20; i++) track("a");

@@ -46,6 +46,7 @@ export function createPacer(opts: PacerOptions): Pacer {
     scale,
     opts.safetyMarginMs ?? 20,
     opts.maxMarketDataLines,
+    opts.messagesPerSec,
   );
   const now = opts.now ?? Date.now;
   const setTimer = opts.setTimer ?? defaultSetTimer;

@@ -38,8 +38,9 @@ export function createSendLog(opts: { maxUnsentMs: number; sweepEveryMs: number 
 
   return {
     granted(budgets, at) {
-      const u = { budgets, grantedAt: at };
-      if (budgets.length > 0) unsent.add(u);
+      for (const b of budgets) if (b.atGrant) record(b, at);
+      const u = { budgets: budgets.filter((b) => !b.atGrant), grantedAt: at };
+      if (u.budgets.length > 0) unsent.add(u);
       return u;
     },
     settle(u, now) {

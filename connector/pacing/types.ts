@@ -74,6 +74,12 @@ export interface PacerOptions {
    */
   maxUnsentMs?: number;
   limits?: Partial<PacingLimits>;
+  /**
+   * Paces "general" requests at this many per real second (never scaled: IB's 50 messages/s is wall-clock), so a
+   * principal's burst of lookups waits its turn here, fairly, instead of ahead of everyone in @stoqey/ib's
+   * send queue. Absent: general requests are never held.
+   */
+  messagesPerSec?: number;
   now?: () => number;
   setTimer?: SetTimer;
   /** A principal's share when others wait too (default 1 each); read when its request arrives. */
@@ -100,6 +106,8 @@ export interface Budget {
   limit: number;
   spanMs: number;
   weight: number;
+  /** Counted when granted: the message rate, where @stoqey/ib sends at once, not when IB answers. */
+  atGrant?: boolean;
 }
 
 export type Capacity = "marketDataLines" | "historicalOpen" | "scannerSubscriptions";
