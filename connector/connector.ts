@@ -210,7 +210,12 @@ export async function startConnector(
             mode,
             dispatcher,
             metadata,
-            stats: async () => ({ ...status(), trading: await trading.status(), pacing: pacer.stats() }),
+            stats: async () => ({
+              ...status(),
+              trading: await trading.status(),
+              pacing: pacer.stats(),
+              quotaRefusals: principals.quotas.stats(),
+            }),
             trading: trading.enabled,
             logger,
           });

@@ -168,10 +168,13 @@ describe("principals at the connector: quotas, fair share, audit", { timeout: 90
     assert.equal((stats.errorsSent["162"] ?? 0) + (stats.errorsSent["420"] ?? 0), 0, "no pacing violation");
     const srv = await conns[1]!.request("$SRV.STATS.ib-connector", "", { timeout: 5_000 });
     // the stats handler's data rides on every endpoint of $SRV.STATS
-    type Stats = {
-      endpoints?: Array<{ data?: { pacing?: { byPrincipal?: Record<string, { granted: number }> } } }>;
+    type Data = {
+      pacing?: { byPrincipal?: Record<string, { granted: number }> };
+      quotaRefusals?: Record<string, Record<string, number>>;
     };
-    const pacing = srv.json<Stats>().endpoints?.[0]?.data?.pacing?.byPrincipal ?? {};
+    const data = srv.json<{ endpoints?: Array<{ data?: Data }> }>().endpoints?.[0]?.data;
+    const pacing = data?.pacing?.byPrincipal ?? {};
+    assert.deepEqual(data?.quotaRefusals?.research, { historical_per_10min: 1, calls_per_minute: 1 });
     assert.ok((pacing.flood?.granted ?? 0) >= 180, JSON.stringify(pacing));
     assert.ok((pacing.light?.granted ?? 0) >= 1);
     assert.ok((pacing.other?.granted ?? 0) >= 1, "unlisted principals (token-7) share one label");

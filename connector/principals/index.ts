@@ -15,7 +15,10 @@ export interface Principals {
 /** The principals of MCP_PRINCIPALS_FILE (`path`; none: everyone alike, unlimited) wired for quotas and pacing. */
 export function createPrincipals(path: string | undefined): Principals {
   const registry = createPrincipalRegistry(path);
-  const quotas = createQuotaGuard({ quotasOf: (p) => registry.share(p).quotas });
+  const quotas = createQuotaGuard({
+    quotasOf: (p) => registry.share(p).quotas,
+    labelOf: (p) => registry.label(p),
+  });
   return {
     registry,
     quotas,

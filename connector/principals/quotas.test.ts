@@ -74,4 +74,21 @@ describe("per-principal quotas", () => {
     quotas.bot = {};
     guard.enter("bot")();
   });
+
+  it("counts refusals per bounded label and quota", () => {
+    let t = 0;
+    const guard = createQuotaGuard({
+      quotasOf: () => ({ calls_per_minute: 1 }),
+      labelOf: (p) => (p === "ops" ? p : "other"),
+      now: () => t++,
+    });
+    for (const p of ["ops", "ops", "token-1", "token-1", "token-2", "token-2"]) {
+      try {
+        guard.enter(p)();
+      } catch {
+        // counted below
+      }
+    }
+    assert.deepEqual(guard.stats(), { ops: { calls_per_minute: 1 }, other: { calls_per_minute: 2 } });
+  });
 });

@@ -15,10 +15,16 @@ export interface QuotaGuard {
   enter(principal: string): () => void;
   /** The pacer's admit hook: historical_per_10min, counted when a historical request leaves for IB. */
   admit(req: PacedRequest, principal: string): Admission | undefined;
+  /** Refusals so far by metric label and quota, e.g. `{ research: { calls_per_minute: 3 } }`. */
+  stats(): Record<string, Partial<Record<QuotaKey, number>>>;
 }
+
+type QuotaKey = "calls_per_minute" | "concurrent" | "historical_per_10min";
 
 export interface QuotaGuardOptions {
   quotasOf: (principal: string) => Quotas;
+  /** The label refusals are counted under; keep it to a bounded set (default: the name). */
+  labelOf?: (principal: string) => string;
   now?: () => number;
 }
 
@@ -31,7 +37,7 @@ interface Usage {
   historicalPending: number;
 }
 
-function refuse(principal: string, what: string, quotaKey: string, retryAfterMs: number): IbMcpError {
+function refusal(principal: string, what: string, quotaKey: QuotaKey, retryAfterMs: number): IbMcpError {
   const secs = Math.max(1, Math.ceil(retryAfterMs / 1_000));
   return new IbMcpError(
     "RATE_LIMITED",
@@ -54,7 +60,16 @@ function expire(times: number[], now: number, windowMs: number): void {
  */
 export function createQuotaGuard(opts: QuotaGuardOptions): QuotaGuard {
   const now = opts.now ?? Date.now;
+  const labelOf = opts.labelOf ?? ((p: string) => p);
   const usage = new Map<string, Usage>();
+  const refused = new Map<string, Partial<Record<QuotaKey, number>>>();
+  const refuse = (principal: string, what: string, key: QuotaKey, retryAfterMs: number) => {
+    const label = labelOf(principal);
+    const counts = refused.get(label) ?? {};
+    counts[key] = (counts[key] ?? 0) + 1;
+    refused.set(label, counts);
+    return refusal(principal, what, key, retryAfterMs);
+  };
   const usageOf = (p: string): Usage => {
     let u = usage.get(p);
     if (!u) {
@@ -123,5 +138,6 @@ export function createQuotaGuard(opts: QuotaGuardOptions): QuotaGuard {
       };
       return { commit: () => settle(true), cancel: () => settle(false) };
     },
+    stats: () => Object.fromEntries([...refused].map(([label, c]) => [label, { ...c }])),
   };
 }
