@@ -1,4 +1,4 @@
-import { headers as natsHeaders, type NatsConnection } from "@nats-io/nats-core";
+import { type NatsConnection, headers as natsHeaders } from "@nats-io/nats-core";
 import type { TradingMode } from "../../shared/mode.ts";
 import { Headers, subjectFor } from "../../shared/subjects.ts";
 import { decodeReply } from "../../shared/wire.ts";
