@@ -63,6 +63,9 @@ export function createFairQueue(weightOf: (principal: string) => number): FairQu
       w.start = Math.max(c.virtual, c.lastFinish.get(w.principal) ?? 0);
       w.finish = w.start + cost / (weight > 0 ? weight : 1);
       c.lastFinish.set(w.principal, w.finish);
+      // a finish at or behind the clock starts the next request at the clock anyway: forget it (many principals)
+      if (c.lastFinish.size > 64)
+        for (const [p, f] of c.lastFinish) if (f <= c.virtual) c.lastFinish.delete(p);
       c.waiting.splice(insertionPoint(c.waiting, w), 0, w);
       size++;
     },

@@ -57,6 +57,9 @@ function expire(times: number[], now: number, windowMs: number): void {
  * Per-principal quotas, enforced by the connector so they hold however many gateway replicas forward calls.
  * Windows are rolling; a refused call counts for nothing. Quotas are read per call, so a reload of the
  * principals file applies to the next call; a quota absent is unlimited and costs no bookkeeping.
+ * Coalesced calls: every caller's call counts against its own calls_per_minute and concurrent quotas (it is a
+ * call the agent made), but the one IB historical request they share counts once, against the principal whose
+ * call started it; a repeat answered from the history cache sends nothing and counts nothing.
  */
 export function createQuotaGuard(opts: QuotaGuardOptions): QuotaGuard {
   const now = opts.now ?? Date.now;
