@@ -17,10 +17,11 @@ export function createRules(
   maxLines: number,
   messagesPerSec?: number,
 ): Rules {
-  const budget = (key: string, w: WindowLimit, rule: string, weight = 1): Budget => {
+  const budget = (key: string, w: WindowLimit, rule: string, weight = 1, pool = false): Budget => {
     const windowMs = w.windowMs * scale;
     return {
       key,
+      pool,
       limit: w.limit,
       spanMs: windowMs + marginMs,
       weight,
@@ -35,6 +36,7 @@ export function createRules(
           spanMs: 1_000 + marginMs,
           weight: 1,
           atGrant: true,
+          pool: true,
           rule: `messages to IB: at most ${messagesPerSec} per 1 s`,
         },
       ]
@@ -51,7 +53,7 @@ export function createRules(
       switch (req.kind) {
         case "historical":
           return [
-            budget("historical", limits.historical, "historical data requests", req.weight ?? 1),
+            budget("historical", limits.historical, "historical data requests", req.weight ?? 1, true),
             budget(
               `contract:${req.contractKey}`,
               limits.historicalSameContract,
@@ -60,9 +62,9 @@ export function createRules(
             budget(`identical:${req.key}`, limits.historicalIdentical, "identical historical requests"),
           ];
         case "fundamental":
-          return [budget("fundamental", limits.fundamental, "fundamental data requests")];
+          return [budget("fundamental", limits.fundamental, "fundamental data requests", 1, true)];
         case "news":
-          return [budget("news", limits.news, "news requests")];
+          return [budget("news", limits.news, "news requests", 1, true)];
         case "general":
           return messages;
         default:

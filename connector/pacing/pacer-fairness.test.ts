@@ -88,6 +88,33 @@ describe("pacer: a fair share per principal", () => {
     );
   });
 
+  it("keeps a slot of the pool free for a principal that asked within the window, not for one long gone", async () => {
+    const { clock, t0, track } = setup({}, { limits: { historical: { limit: 8, windowMs: 1_000 } } });
+    const first = track("light");
+    const flood = Array.from({ length: 30 }, () => track("flood"));
+    await clock.advance(0);
+    assert.equal(first.at, 0);
+    assert.equal(flood.filter((r) => r.at === 0).length, 6, "the flood left one slot for light");
+    await clock.advance(500);
+    const second = track("light");
+    await clock.advance(0);
+    assert.equal(second.at, 500, "light's next request went at once, without waiting for the window to roll");
+    await clock.advance(6_000);
+    assert.ok(
+      flood.every((r) => r.at !== undefined),
+      "the flood is done",
+    );
+    await clock.advance(2_000);
+    const t = clock.now();
+    const alone = Array.from({ length: 8 }, () => track("alone"));
+    await clock.advance(0);
+    assert.equal(
+      alone.filter((r) => r.at === t - t0).length,
+      8,
+      "a principal alone for a window has the whole pool again",
+    );
+  });
+
   it("shares market data lines fairly: a waiting principal gets the next free line", async () => {
     const { clock, track } = setup();
     const md: PacedRequest = { kind: "marketData" };

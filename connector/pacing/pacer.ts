@@ -5,6 +5,7 @@ import { createFairQueue } from "./fair-queue.ts";
 import { ibPacingLimits } from "./limits.ts";
 import { abortError } from "./pacer-messages.ts";
 import { plan } from "./plan.ts";
+import { createReserves } from "./reserves.ts";
 import { createSendLog } from "./send-log.ts";
 import type {
   Capacity,
@@ -56,6 +57,7 @@ export function createPacer(opts: PacerOptions): Pacer {
     sweepEveryMs: 60_000 * Math.min(1, scale),
   });
   const queue = createFairQueue(opts.weightOf ?? (() => 1));
+  const reserves = createReserves();
   const held: Record<Capacity, number> = { marketDataLines: 0, historicalOpen: 0, scannerSubscriptions: 0 };
   const granted = perKind();
   const rejected = perKind();
@@ -84,6 +86,7 @@ export function createPacer(opts: PacerOptions): Pacer {
     w.admission?.commit();
     granted[w.req.kind]++;
     countFor(w, "granted");
+    reserves.granted(w, at);
     const cap = w.capacity;
     if (cap) held[cap]++;
     const pending = log.granted(w.budgets, at);
@@ -107,7 +110,9 @@ export function createPacer(opts: PacerOptions): Pacer {
       historicalOpen: rules.maxOf.historicalOpen - held.historicalOpen,
       scannerSubscriptions: rules.maxOf.scannerSubscriptions - held.scannerSubscriptions,
     };
-    const next = plan(queue.ordered(), free, listOf, t0);
+    const ordered = queue.ordered();
+    reserves.assign(ordered, t0);
+    const next = plan(ordered, free, listOf, t0);
     for (const [w, err] of next.refusals) fail(w, err);
     for (const w of next.grants) grant(w, t0);
     if (next.wakeAt < Number.POSITIVE_INFINITY)
@@ -153,6 +158,7 @@ export function createPacer(opts: PacerOptions): Pacer {
           req,
           principal,
           seq: 0,
+          reserve: 0,
           start: 0,
           finish: 0,
           admission,

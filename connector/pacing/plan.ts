@@ -11,6 +11,10 @@ export interface Plan {
   wakeAt: number;
 }
 
+/** At most a quarter of a pool is ever held back, so a small pool (1 news request per second) never stalls. */
+const limitFor = (w: Waiter, b: Budget) =>
+  b.pool ? b.limit - Math.min(w.reserve, Math.floor(b.limit / 4)) : b.limit;
+
 /** The earliest time at or after `t0` that fits every window of `w` (a fixpoint: moving later for one may break another). */
 function slotOf(w: Waiter, t0: number, listOf: (b: Budget) => number[]): { at: number; binding?: Budget } {
   let at = t0;
@@ -18,7 +22,7 @@ function slotOf(w: Waiter, t0: number, listOf: (b: Budget) => number[]): { at: n
   for (let changed = true; changed; ) {
     changed = false;
     for (const b of w.budgets) {
-      const fit = earliestFit(listOf(b), at, b.weight, b.limit, b.spanMs);
+      const fit = earliestFit(listOf(b), at, b.weight, limitFor(w, b), b.spanMs);
       if (fit > at) {
         at = fit;
         binding = b;

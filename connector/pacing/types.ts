@@ -108,6 +108,8 @@ export interface Budget {
   weight: number;
   /** Counted when granted: the message rate, where @stoqey/ib sends at once, not when IB answers. */
   atGrant?: boolean;
+  /** A kind's one pool every principal draws from (not a per-contract or per-request rule): reserves apply. */
+  pool?: boolean;
 }
 
 export type Capacity = "marketDataLines" | "historicalOpen" | "scannerSubscriptions";
@@ -121,6 +123,8 @@ export interface Waiter {
   start: number;
   finish: number;
   admission: Admission | undefined;
+  /** Slots of its kind's pool this waiter must leave free for other principals (plan.ts); set per pass. */
+  reserve: number;
   budgets: Budget[];
   capacity: Capacity | undefined;
   deadlineAt: number;
