@@ -4,24 +4,11 @@ import { createRules } from "./budgets.ts";
 import { createFairQueue } from "./fair-queue.ts";
 import { ibPacingLimits } from "./limits.ts";
 import { abortError } from "./pacer-messages.ts";
-import { plan } from "./plan.ts";
+import { createPacerCounters } from "./pacer-stats.ts";
 import { createReserves } from "./reserves.ts";
+import { createScheduler } from "./scheduler.ts";
 import { createSendLog } from "./send-log.ts";
-import type {
-  Capacity,
-  PacedKind,
-  Pacer,
-  PacerOptions,
-  PacerStats,
-  PrincipalPacing,
-  Release,
-  SetTimer,
-  Waiter,
-} from "./types.ts";
-
-const kinds: readonly PacedKind[] = ["historical", "marketData", "fundamental", "news", "scanner", "general"];
-const perKind = (): Record<PacedKind, number> =>
-  Object.fromEntries(kinds.map((k) => [k, 0])) as Record<PacedKind, number>;
+import type { Pacer, PacerOptions, Release, SetTimer, Waiter } from "./types.ts";
 
 const defaultSetTimer: SetTimer = (fn, ms) => {
   const t = setTimeout(fn, ms);
@@ -49,100 +36,20 @@ export function createPacer(opts: PacerOptions): Pacer {
     opts.maxMarketDataLines,
     opts.messagesPerSec,
   );
-  const now = opts.now ?? Date.now;
-  const setTimer = opts.setTimer ?? defaultSetTimer;
-  const labelOf = opts.labelOf ?? ((p: string) => p);
-  const log = createSendLog({
-    maxUnsentMs: opts.maxUnsentMs ?? 60_000,
-    sweepEveryMs: 60_000 * Math.min(1, scale),
-  });
   const queue = createFairQueue(opts.weightOf ?? (() => 1));
-  const reserves = createReserves();
-  const held: Record<Capacity, number> = { marketDataLines: 0, historicalOpen: 0, scannerSubscriptions: 0 };
-  const granted = perKind();
-  const rejected = perKind();
-  const byLabel = new Map<string, { granted: number; rejected: number }>();
-  let cancelWake: (() => void) | undefined;
-
-  const countFor = (w: Waiter, field: "granted" | "rejected") => {
-    const label = labelOf(w.principal);
-    const c = byLabel.get(label) ?? { granted: 0, rejected: 0 };
-    c[field]++;
-    byLabel.set(label, c);
-  };
-
-  const fail = (w: Waiter, err: IbMcpError) => {
-    if (!queue.remove(w, false)) return;
-    w.cleanup();
-    w.admission?.cancel();
-    rejected[w.req.kind]++;
-    countFor(w, "rejected");
-    w.reject(err);
-  };
-
-  const grant = (w: Waiter, at: number) => {
-    if (!queue.remove(w, true)) return;
-    w.cleanup();
-    w.admission?.commit();
-    granted[w.req.kind]++;
-    countFor(w, "granted");
-    reserves.granted(w, at);
-    const cap = w.capacity;
-    if (cap) held[cap]++;
-    const pending = log.granted(w.budgets, at);
-    let done = false;
-    w.resolve(() => {
-      if (done) return;
-      done = true;
-      if (cap) held[cap]--;
-      const settled = log.settle(pending, now());
-      if (cap || settled) replan();
-    });
-  };
-
-  function replan(): void {
-    cancelWake?.();
-    cancelWake = undefined;
-    const t0 = now();
-    const listOf = log.pass(t0);
-    const free: Record<Capacity, number> = {
-      marketDataLines: rules.maxOf.marketDataLines - held.marketDataLines,
-      historicalOpen: rules.maxOf.historicalOpen - held.historicalOpen,
-      scannerSubscriptions: rules.maxOf.scannerSubscriptions - held.scannerSubscriptions,
-    };
-    const ordered = queue.ordered();
-    reserves.assign(ordered, t0);
-    const next = plan(ordered, free, listOf, t0);
-    for (const [w, err] of next.refusals) fail(w, err);
-    for (const w of next.grants) grant(w, t0);
-    if (next.wakeAt < Number.POSITIVE_INFINITY)
-      cancelWake = setTimer(replan, Math.max(1, Math.ceil(next.wakeAt - t0)));
-  }
-
-  function enqueue(w: Waiter, signal: AbortSignal | undefined): void {
-    const cancelDeadline = setTimer(
-      () => {
-        // A window wait past the deadline is refused at planning time, so what is still queued after
-        // this replan waits for a capacity that nobody released; when one frees cannot be known.
-        replan();
-        const what = w.capacity ? rules.capacityMessage(w.capacity) : "no slot before the deadline";
-        fail(w, new IbMcpError("RATE_LIMITED", `IB pacing: ${what}`, { retryAfterMs: 1_000 }));
-        replan();
-      },
-      Math.max(0, w.deadlineAt - now()),
-    );
-    const onAbort = () => {
-      if (signal) fail(w, abortError(signal));
-      replan();
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-    w.cleanup = () => {
-      cancelDeadline();
-      signal?.removeEventListener("abort", onAbort);
-    };
-    queue.push(w);
-    replan();
-  }
+  const counters = createPacerCounters(opts.labelOf ?? ((p: string) => p));
+  const scheduler = createScheduler({
+    rules,
+    queue,
+    counters,
+    log: createSendLog({
+      maxUnsentMs: opts.maxUnsentMs ?? 60_000,
+      sweepEveryMs: 60_000 * Math.min(1, scale),
+    }),
+    reserves: createReserves(),
+    now: opts.now ?? Date.now,
+    setTimer: opts.setTimer ?? defaultSetTimer,
+  });
 
   return {
     acquire(req, deadlineAt, signal, principal = ANONYMOUS_PRINCIPAL) {
@@ -169,28 +76,9 @@ export function createPacer(opts: PacerOptions): Pacer {
           reject,
           cleanup: () => undefined,
         };
-        enqueue(w, signal);
+        scheduler.enqueue(w, signal);
       });
     },
-    stats(): PacerStats {
-      const waitingByKind = perKind();
-      const byPrincipal: Record<string, PrincipalPacing> = {};
-      for (const [label, c] of byLabel) byPrincipal[label] = { queued: 0, ...c };
-      for (const w of queue.ordered()) {
-        waitingByKind[w.req.kind]++;
-        const label = labelOf(w.principal);
-        byPrincipal[label] ??= { queued: 0, granted: 0, rejected: 0 };
-        byPrincipal[label].queued++;
-      }
-      return {
-        queued: queue.size,
-        waitingByKind,
-        granted: { ...granted },
-        rejected: { ...rejected },
-        marketDataLinesInUse: held.marketDataLines,
-        historicalOpen: held.historicalOpen,
-        byPrincipal,
-      };
-    },
+    stats: () => counters.stats(queue.ordered(), scheduler.held),
   };
 }

@@ -44,21 +44,23 @@ export function createReserves(): Reserves {
         queued.set(w.req.kind, q);
         q.set(w.principal, (q.get(w.principal) ?? 0) + 1);
       }
-      const pruned = new Set<PacedKind>();
+      // per kind, once a pass: who drew lately, and how many principals are active in the pool
+      const perKind = new Map<PacedKind, { recent: Map<string, number[]>; active: number }>();
       for (const w of ordered) {
         w.reserve = 0;
         const pool = w.budgets.find((b) => b.pool);
         if (!pool) continue;
         const kind = w.req.kind;
-        const recent = pruned.has(kind) ? grants.get(kind) : recentOf(kind, t0, pool.spanMs);
-        pruned.add(kind);
-        if (!recent || recent.size === 0) continue;
         const q = queued.get(kind)!;
-        const others = [...recent.keys()].filter((p) => p !== w.principal).length;
-        if (others === 0) continue;
-        const active = new Set([...recent.keys(), ...q.keys()]).size;
-        const held = (recent.get(w.principal)?.length ?? 0) + (q.get(w.principal) ?? 0);
-        if (held > pool.limit / active) w.reserve = others;
+        let k = perKind.get(kind);
+        if (!k) {
+          const recent = recentOf(kind, t0, pool.spanMs);
+          k = { recent, active: new Set([...recent.keys(), ...q.keys()]).size };
+          perKind.set(kind, k);
+        }
+        const mine = k.recent.get(w.principal)?.length ?? 0;
+        const others = k.recent.size - (mine > 0 ? 1 : 0);
+        if (others > 0 && mine + (q.get(w.principal) ?? 0) > pool.limit / k.active) w.reserve = others;
       }
     },
   };

@@ -53,6 +53,20 @@ function expire(times: number[], now: number, windowMs: number): void {
   if (i > 0) times.splice(0, i);
 }
 
+/** A historical request let in: pending until it leaves for IB (counted then) or is given up (counted never). */
+function admission(u: Usage, cost: number, now: () => number, forget: () => void): Admission {
+  u.historicalPending += cost;
+  let settled = false;
+  const settle = (sent: boolean) => {
+    if (settled) return;
+    settled = true;
+    u.historicalPending -= cost;
+    if (sent) for (let i = 0; i < cost; i++) u.historical.push(now());
+    forget();
+  };
+  return { commit: () => settle(true), cancel: () => settle(false) };
+}
+
 /**
  * Per-principal quotas, enforced by the connector so they hold however many gateway replicas forward calls.
  * Windows are rolling; a refused call counts for nothing. Quotas are read per call, so a reload of the
@@ -130,16 +144,7 @@ export function createQuotaGuard(opts: QuotaGuardOptions): QuotaGuard {
         forget(principal, u);
         throw refuse(principal, `${limit} historical requests per 10 min`, "historical_per_10min", retry);
       }
-      u.historicalPending += cost;
-      let settled = false;
-      const settle = (sent: boolean) => {
-        if (settled) return;
-        settled = true;
-        u.historicalPending -= cost;
-        if (sent) for (let i = 0; i < cost; i++) u.historical.push(now());
-        forget(principal, u);
-      };
-      return { commit: () => settle(true), cancel: () => settle(false) };
+      return admission(u, cost, now, () => forget(principal, u));
     },
     stats: () => Object.fromEntries([...refused].map(([label, c]) => [label, { ...c }])),
   };
