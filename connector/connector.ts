@@ -16,7 +16,8 @@ import { createTradingDesk, type TradingDesk } from "./orders/desk.ts";
 import { kvJournal, memoryJournal } from "./orders/journal.ts";
 import { kvRiskStore } from "./orders/risk-state-kv.ts";
 import { memoryRiskStore } from "./orders/risk-state-memory.ts";
-import { createPacer } from "./pacing/index.ts";
+import { createPacer, type Pacer } from "./pacing/index.ts";
+import { createPrincipals, type Principals } from "./principals/index.ts";
 import { createRequestCache } from "./request-cache.ts";
 
 export type ConnectionStatus = ToolOutput<typeof getConnectionStatus>;
@@ -30,6 +31,8 @@ export interface ConnectorHandle {
   ready(timeoutMs?: number): Promise<void>;
   /** Stops serving, releases the lease, disconnects from IB. */
   close(): Promise<void>;
+  /** Re-reads MCP_PRINCIPALS_FILE (SIGHUP); throws a ConfigError saying why, and keeps the old file, when it is bad. */
+  reloadPrincipals(): void;
 }
 
 export interface StartConnectorOptions {
@@ -101,6 +104,33 @@ function serviceMetadata(
   };
 }
 
+/** The pacer of one connector: IB's limits at its time scale, every request queued fairly by principal. */
+function pacerFor(env: ConnectorEnv, opts: StartConnectorOptions, principals: Principals): Pacer {
+  return createPacer({
+    maxMarketDataLines: env.IB_MAX_MARKET_DATA_LINES,
+    timeScale: opts.pacingTimeScale ?? 1,
+    // general requests wait their turn in the pacer, fairly, rather than in @stoqey/ib's one send queue
+    messagesPerSec: env.IB_MAX_MESSAGES_PER_SEC,
+    ...principals.pacing,
+  });
+}
+
+/** get_connection_status's answer: the session's state, and why a standby is not serving. */
+function statusOf(env: ConnectorEnv, session: IbSession, standby: boolean): ConnectionStatus {
+  const out: ConnectionStatus = { mode: env.TRADING_MODE, readOnly: env.IB_READONLY, ...session.status() };
+  if (standby) out.lastError = "standby: another connector of this mode holds the lease";
+  return out;
+}
+
+/** What $SRV.STATS adds to the status: trading state, pacer counts and quota refusals per principal label. */
+async function usage(trading: TradingDesk, pacer: Pacer, principals: Principals) {
+  return {
+    trading: await trading.status(),
+    pacing: pacer.stats(),
+    quotaRefusals: principals.quotas.stats(),
+  };
+}
+
 /** Waits for IB to be ready, following the session across lease terms: a replaced session's wait moves on. */
 async function followReady(
   current: () => IbSession,
@@ -127,10 +157,8 @@ export async function startConnector(
 ): Promise<ConnectorHandle> {
   const mode = env.TRADING_MODE;
   const logger = (opts.logger ?? defaultLogger(env)).child({ component: "connector", mode });
-  const pacer = createPacer({
-    maxMarketDataLines: env.IB_MAX_MARKET_DATA_LINES,
-    timeScale: opts.pacingTimeScale ?? 1,
-  });
+  const principals = createPrincipals(env.MCP_PRINCIPALS_FILE);
+  const pacer = pacerFor(env, opts, principals);
   let session: IbSession;
   const ib = createIbClient(() => session, pacer, { sessionState: opts.sessionState });
   const contracts = createContractResolver(ib);
@@ -161,7 +189,7 @@ export async function startConnector(
     contracts,
     history,
   };
-  const dispatcher = createDispatcher({ services, logger, tools: opts.tools });
+  const dispatcher = createDispatcher({ services, logger, tools: opts.tools, quotas: principals.quotas });
   const live: TermState = { standby: false, service: undefined };
   const sessionReplaced = new Set<() => void>();
   const replaceSession = () => {
@@ -172,12 +200,7 @@ export async function startConnector(
     return session;
   };
 
-  const status = (): ConnectionStatus => {
-    const s = session.status();
-    const out: ConnectionStatus = { mode, readOnly: env.IB_READONLY, ...s };
-    if (live.standby) out.lastError = "standby: another connector of this mode holds the lease";
-    return out;
-  };
+  const status = () => statusOf(env, session, live.standby);
   const metadata = () => serviceMetadata(env, status(), live.standby, trading.enabled);
 
   const closing = new AbortController();
@@ -197,7 +220,7 @@ export async function startConnector(
       service: {
         dispatcher,
         metadata,
-        stats: async () => ({ ...status(), trading: await trading.status() }),
+        stats: async () => ({ ...status(), ...(await usage(trading, pacer, principals)) }),
         trading: trading.enabled,
       },
       live,
@@ -207,6 +230,7 @@ export async function startConnector(
   return {
     dispatcher,
     status,
+    reloadPrincipals: () => principals.registry.reload(),
     ready: (timeoutMs = env.IB_CONNECT_TIMEOUT_MS * 2) =>
       followReady(() => session, sessionReplaced, timeoutMs),
     async close() {

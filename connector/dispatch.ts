@@ -10,6 +10,7 @@ import { cancellable } from "./cancel-registry.ts";
 import { createCoalescer, type SharedRun } from "./coalesce.ts";
 import type { ConnectorServices, HandlerEntry } from "./handlers/context.ts";
 import { handlers as defaultHandlers } from "./handlers/index.ts";
+import type { QuotaGuard } from "./principals/quotas.ts";
 
 /** A tool call by name: what the NATS endpoints and the in-process bus both call. Rejects only with IbMcpError. */
 export type Dispatcher = (tool: string, rawArgs: unknown, ctx: CallContext) => Promise<unknown>;
@@ -22,6 +23,8 @@ export interface DispatcherDeps {
   logger?: Logger;
   /** Used when the caller sends no usable deadline. */
   defaultTimeoutMs?: number;
+  /** Per-principal call quotas (connector/principals/quotas.ts); absent: unlimited. */
+  quotas?: Pick<QuotaGuard, "enter">;
 }
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -76,8 +79,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const deadline = startDeadline(timeoutMs);
     const principal = ctx.principal ?? ANONYMOUS_PRINCIPAL;
     const log = logger.child({ requestId, tool: name, principal });
+    let leave: (() => void) | undefined;
     try {
       const { tool, entry, args } = prepare(name, rawArgs);
+      // each caller's call counts against its own quota, even when it joins an identical running call
+      leave = deps.quotas?.enter(principal);
       // `signal` stays a getter all the way down, so a call that never needs one (a cache hit) never makes one
       const run = (shared: SharedRun) =>
         entry.run(args, {
@@ -105,6 +111,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       else log.debug({ code: mapped.code }, mapped.message);
       throw mapped;
     } finally {
+      leave?.();
       deadline.dispose();
     }
   };

@@ -1,6 +1,7 @@
 import { processLogger } from "../cli/lifecycle/logger.ts";
 import { connectRoleNats } from "../cli/lifecycle/nats.ts";
 import { stopOnSignals } from "../cli/lifecycle/signals.ts";
+import { onReloadSignal } from "../cli/reload-signal.ts";
 import { ConfigError, ConnectorEnv, parseEnv } from "../shared/config.ts";
 import { startConnector } from "./connector.ts";
 
@@ -26,8 +27,17 @@ export async function runConnector(
     { ib: `${env.IB_HOST}:${env.IB_PORT}`, clientId: env.IB_CLIENT_ID, readOnly: env.IB_READONLY },
     "connector started; waiting for the lease, then connecting to IB",
   );
+  // SIGHUP re-reads MCP_PRINCIPALS_FILE; a bad file keeps the one in use
+  const offReload = onReloadSignal(
+    () => {
+      connector.reloadPrincipals();
+      logger.info({ file: env.MCP_PRINCIPALS_FILE }, "MCP_PRINCIPALS_FILE reloaded");
+    },
+    (err) => logger.error({ err }, "MCP_PRINCIPALS_FILE not reloaded; keeping the principals in use"),
+  );
   stopOnSignals(
     async () => {
+      offReload();
       await connector.close();
       await nc.drain();
       await beforeExit().catch(() => undefined);

@@ -213,6 +213,9 @@ export const ConnectorEnv = z
     ORDER_KILL_SWITCH: boolFromEnv(false),
     // JSONL file every preview, placement, modification, cancellation and rejection is appended to.
     AUDIT_LOG_PATH: z.string().min(1).default("./ib-mcp-audit.jsonl"),
+    // YAML or JSON file of principals (shared/principals.ts): the connector takes their weights (their share of
+    // IB) and quotas from it, re-read on SIGHUP; unlisted callers get its defaults. Unset: all alike, unlimited.
+    MCP_PRINCIPALS_FILE: optionalString,
   })
   .extend(NatsEnv.shape)
   .extend(LogEnv.shape)

@@ -22,6 +22,7 @@ describe("audit log", () => {
         event: "preview",
         tool: "preview_order",
         requestId: `r${i}`,
+        principal: "research",
         mode: "paper",
         outcome: "ok",
       }),
@@ -50,7 +51,14 @@ describe("audit log", () => {
     ] as const) {
       const log = createAuditLog(path);
       await assert.rejects(
-        log.append({ event: "place", tool: "place_order", requestId: "x", mode: "paper", outcome: "ok" }),
+        log.append({
+          event: "place",
+          tool: "place_order",
+          requestId: "x",
+          principal: "trader",
+          mode: "paper",
+          outcome: "ok",
+        }),
         (err: unknown) =>
           err instanceof IbMcpError &&
           err.code === "READ_ONLY" &&

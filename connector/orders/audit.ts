@@ -8,6 +8,8 @@ export interface AuditEntry {
   event: "intent" | "preview" | "place" | "modify" | "cancel" | "cancel_all" | "refused" | "kill_switch";
   tool: string;
   requestId: string;
+  /** Who asked (shared/principals.ts): the gateway's authenticated caller, `anonymous` without one. */
+  principal: string;
   clientInfo?: string;
   account?: string;
   mode: TradingMode;

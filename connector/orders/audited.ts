@@ -1,4 +1,5 @@
 import { IbMcpError, toIbMcpError } from "../../shared/errors.ts";
+import { ANONYMOUS_PRINCIPAL } from "../../shared/principals.ts";
 import type { HandlerContext } from "../handlers/context.ts";
 import { type AuditEntry, AuditLogUnwritable } from "./audit.ts";
 import type { TradingDesk } from "./desk.ts";
@@ -58,7 +59,12 @@ export async function audited<T>(
   work: (step: AuditStep) => Promise<Done<T>>,
 ): Promise<T> {
   const desk = deskOf(ctx);
-  const base = { tool, requestId: ctx.requestId, mode: desk.mode };
+  const base = {
+    tool,
+    requestId: ctx.requestId,
+    principal: ctx.principal ?? ANONYMOUS_PRINCIPAL,
+    mode: desk.mode,
+  };
   let intentFailed = false;
   const intent = async (opts: { reducesRisk?: boolean } = {}) => {
     try {

@@ -2,8 +2,9 @@ import type { NatsConnection, Subscription } from "@nats-io/nats-core";
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { TradingMode } from "../../shared/mode.ts";
+import { ANONYMOUS_PRINCIPAL } from "../../shared/principals.ts";
 import { requestIdOr } from "../../shared/request-id.ts";
-import { subjectFor } from "../../shared/subjects.ts";
+import { Headers, subjectFor } from "../../shared/subjects.ts";
 import type { AuditLog } from "./audit.ts";
 import type { TradingDesk } from "./desk.ts";
 
@@ -43,6 +44,7 @@ export function serveKillSwitch(
               event: "kill_switch",
               tool: subject,
               requestId: requestIdOr(msg.headers?.get("X-Request-Id")),
+              principal: msg.headers?.get(Headers.principal) || ANONYMOUS_PRINCIPAL,
               mode: desk.mode,
               params: command,
               outcome: on ? "on" : "off",

@@ -1,4 +1,5 @@
 import { IbMcpError } from "../../shared/errors.ts";
+import { ANONYMOUS_PRINCIPAL } from "../../shared/principals.ts";
 import type { OrderOutcome } from "../../shared/schemas/order.ts";
 import type { RequestScope } from "../ib/client.ts";
 import { OrderEchoMismatch, type OrderReport } from "../ib/requests/orders.ts";
@@ -47,6 +48,7 @@ async function tripKillSwitch(
       event: "kill_switch",
       tool,
       requestId: scope.requestId,
+      principal: scope.principal ?? ANONYMOUS_PRINCIPAL,
       mode: desk.mode,
       account: t.payload.order.account,
       orderRef: t.orderRef,

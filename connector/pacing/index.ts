@@ -1,6 +1,7 @@
 export { ibPacingLimits, type PacingLimits, type WindowLimit } from "./limits.ts";
 export { createPacer } from "./pacer.ts";
 export type {
+  Admission,
   PacedKind,
   PacedRequest,
   Pacer,

@@ -28,6 +28,13 @@ export type PacedKind = PacedRequest["kind"];
  */
 export type Release = () => void;
 
+/** One principal's (or metric label's) share of the pacer's work so far. */
+export interface PrincipalPacing {
+  queued: number;
+  granted: number;
+  rejected: number;
+}
+
 export interface PacerStats {
   queued: number;
   waitingByKind: Record<PacedKind, number>;
@@ -35,12 +42,15 @@ export interface PacerStats {
   rejected: Record<PacedKind, number>;
   marketDataLinesInUse: number;
   historicalOpen: number;
+  /** Keyed by metric label (PacerOptions.labelOf): bounded, whoever calls. */
+  byPrincipal: Record<string, PrincipalPacing>;
 }
 
 export interface Pacer {
   /**
-   * Resolves when the request may leave under every rule, in arrival order; rejects at once with
-   * RATE_LIMITED (and retryAfterMs) when that is after `deadlineAt` (epoch ms), or when the signal aborts.
+   * Resolves when the request may leave under every rule, each principal served in turn by its weight
+   * (one principal alone: in arrival order); rejects at once with RATE_LIMITED (and retryAfterMs) when that is
+   * after `deadlineAt` (epoch ms), when `admit` refuses it, or when the signal aborts. No principal: anonymous.
    */
   acquire(req: PacedRequest, deadlineAt: number, signal?: AbortSignal, principal?: string): Promise<Release>;
   stats(): PacerStats;
@@ -64,8 +74,29 @@ export interface PacerOptions {
    */
   maxUnsentMs?: number;
   limits?: Partial<PacingLimits>;
+  /**
+   * Paces "general" requests at this many per real second (never scaled: IB's 50 messages/s is wall-clock), so a
+   * principal's burst of lookups waits its turn here, fairly, instead of ahead of everyone in @stoqey/ib's
+   * send queue. Absent: general requests are never held.
+   */
+  messagesPerSec?: number;
   now?: () => number;
   setTimer?: SetTimer;
+  /** A principal's share when others wait too (default 1 each); read when its request arrives. */
+  weightOf?: (principal: string) => number;
+  /** The label a principal's stats are kept under; keep it to a bounded set (default: the name). */
+  labelOf?: (principal: string) => string;
+  /**
+   * Called before a request is queued: throws (an IbMcpError) to refuse it, or returns what to do when it is
+   * granted or given up (a per-principal quota counts a request only once it leaves).
+   */
+  admit?: (req: PacedRequest, principal: string) => Admission | undefined;
+}
+
+/** A request let in by PacerOptions.admit: commit when it is granted, cancel when it never will be. */
+export interface Admission {
+  commit(): void;
+  cancel(): void;
 }
 
 /** One window a waiter counts against (the pacer's bookkeeping). */
@@ -75,6 +106,10 @@ export interface Budget {
   limit: number;
   spanMs: number;
   weight: number;
+  /** Counted when granted: the message rate, where @stoqey/ib sends at once, not when IB answers. */
+  atGrant?: boolean;
+  /** A kind's one pool every principal draws from (not a per-contract or per-request rule): reserves apply. */
+  pool?: boolean;
 }
 
 export type Capacity = "marketDataLines" | "historicalOpen" | "scannerSubscriptions";
@@ -82,6 +117,14 @@ export type Capacity = "marketDataLines" | "historicalOpen" | "scannerSubscripti
 /** A request queued in the pacer until its slot. */
 export interface Waiter {
   req: PacedRequest;
+  principal: string;
+  /** Fair-queuing tags (fair-queue.ts) and arrival number; set when queued. */
+  seq: number;
+  start: number;
+  finish: number;
+  admission: Admission | undefined;
+  /** Slots of its kind's pool this waiter must leave free for other principals (plan.ts); set per pass. */
+  reserve: number;
   budgets: Budget[];
   capacity: Capacity | undefined;
   deadlineAt: number;
