@@ -26,6 +26,12 @@ import { startWorkerd } from "./support/workerd.ts";
 const TOKEN = "edge-runtime-test-token-5f0c2a";
 const mcpHeaders = { "content-type": "application/json", accept: "application/json, text/event-stream" };
 const toolsList = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" });
+const lookupAapl = JSON.stringify({
+  jsonrpc: "2.0",
+  id: 1,
+  method: "tools/call",
+  params: { name: "lookup_contract", arguments: { symbol: "AAPL" } },
+});
 
 let nats: NatsServerHandle;
 let sim: { cli: CliProcess; port: number };
@@ -155,6 +161,33 @@ describe("the gateway on other runtimes, through nats-server's WebSocket listene
     return { authed: workerd.bases.authed ?? "", open: workerd.bases.open ?? "", stop: workerd.stop };
   });
 
+  it("on workerd, answers tools/call from the first call on and again after an idle second, on both bus modes", async () => {
+    const env = { NATS_URL: wsUrl(), HOST: "127.0.0.1", LOG_LEVEL: "warn" };
+    const workerd = await startWorkerd([
+      { name: "durable", env, durableObject: true },
+      { name: "perrequest", env: { ...env, NATS_BUS_MODE: "per-request" }, durableObject: false },
+    ]);
+    try {
+      for (const [name, base] of Object.entries(workerd.bases)) {
+        // the second call comes after the bus has been idle, when its timers have been put away
+        for (const idleMs of [0, 1_000]) {
+          await new Promise((r) => setTimeout(r, idleMs));
+          const res = await fetch(`${base}/mcp`, { method: "POST", headers: mcpHeaders, body: lookupAapl });
+          const text = await res.text();
+          const result = (JSON.parse(text) as { result?: { structuredContent?: { contracts?: unknown[] } } })
+            .result;
+          assert.deepEqual(
+            (result?.structuredContent?.contracts?.[0] as { conId?: number } | undefined)?.conId,
+            findInstrument("AAPL", "STK")?.conId,
+            `${name}, after ${idleMs} ms idle: ${text}\n${workerd.output()}`,
+          );
+        }
+      }
+    } finally {
+      await workerd.stop();
+    }
+  });
+
   it("on workerd without a reachable NATS, answers CONNECTOR_UNAVAILABLE within seconds on both bus modes", async () => {
     const env = { NATS_URL: `ws://127.0.0.1:${await freePort()}`, HOST: "127.0.0.1", LOG_LEVEL: "silent" };
     const workerd = await startWorkerd([
@@ -164,16 +197,7 @@ describe("the gateway on other runtimes, through nats-server's WebSocket listene
     try {
       for (const base of Object.values(workerd.bases)) {
         const started = performance.now();
-        const res = await fetch(`${base}/mcp`, {
-          method: "POST",
-          headers: mcpHeaders,
-          body: JSON.stringify({
-            jsonrpc: "2.0",
-            id: 1,
-            method: "tools/call",
-            params: { name: "lookup_contract", arguments: { symbol: "AAPL" } },
-          }),
-        });
+        const res = await fetch(`${base}/mcp`, { method: "POST", headers: mcpHeaders, body: lookupAapl });
         const elapsed = performance.now() - started;
         const text = await res.text();
         assert.equal(res.status, 200, text);
