@@ -16,14 +16,12 @@
  *   tsx bench/edge-runtimes.ts [same options] [--only node,bun,deno,workerd] (this table only)
  */
 import { parseArgs } from "node:util";
-import { startSimulator } from "../sim/index.ts";
 import { startGatewayOn } from "../test/support/edge-gateways.ts";
-import { startNatsServer } from "../test/support/nats-server.ts";
-import { spawnCli } from "../test/support/spawn-cli.ts";
+import { startEdgeStack } from "../test/support/edge-stack.ts";
 import { waitForOk } from "../test/support/stack.ts";
 import { startWorkerd } from "../test/support/workerd.ts";
 import { cpuSeconds } from "./cpu.ts";
-import { type LoadGenerator, type LoadResult, mcpCaller, nodeGenerator, wrkGenerator } from "./load.ts";
+import { type LoadGenerator, type LoadResult, nodeGenerator, wrkGenerator } from "./load.ts";
 
 const { values } = parseArgs({
   options: {
@@ -58,6 +56,7 @@ interface Row extends LoadResult {
   cpu: number;
 }
 const rows: Row[] = [];
+const mcpHeaders = { "content-type": "application/json", accept: "application/json, text/event-stream" };
 const body = JSON.stringify({
   jsonrpc: "2.0",
   id: 1,
@@ -67,15 +66,25 @@ const body = JSON.stringify({
 
 /** Waits until a tools/call succeeds through `url` (deadline 30 s), then warms the runtime's JIT up. */
 async function warm(url: string) {
-  const { call, close } = mcpCaller([url], 1, body);
   const until = Date.now() + 30_000;
-  try {
-    while (!(await call().catch(() => false))) {
-      if (Date.now() > until) throw new Error(`no successful tools/call through ${url} within 30 s`);
-      await new Promise((r) => setTimeout(r, 200));
+  let last = "no answer";
+  for (;;) {
+    try {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: mcpHeaders,
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
+      const text = await res.text();
+      if (res.status === 200 && text.includes('"structuredContent"')) break;
+      last = `${res.status} ${text.slice(0, 500)}`;
+    } catch (err) {
+      last = String(err);
     }
-  } finally {
-    close();
+    if (Date.now() > until)
+      throw new Error(`no successful tools/call through ${url} within 30 s (last: ${last})`);
+    await new Promise((r) => setTimeout(r, 200));
   }
   await load.run([url], 16, 1, body);
 }
@@ -114,25 +123,27 @@ async function measureAll(targets: Target[]) {
   }
 }
 
-const nats = await startNatsServer({ websocket: true });
-const sim = await startSimulator({ port: 0, log: () => undefined });
-const connector = spawnCli("connector", [], {
-  NATS_URL: nats.url,
-  IB_HOST: "127.0.0.1",
-  IB_PORT: String(sim.port),
-  IB_CLIENT_ID: "14",
-  TRADING_MODE: "paper",
-});
-const ws = nats.wsUrl ?? "";
+// Every process started is stopped on the way out: a failure, Ctrl-C or a SIGTERM leaves nothing running.
 const stops: Array<() => Promise<unknown>> = [];
+async function stopAll() {
+  for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping every process the bench started`);
+    void stopAll().finally(() => process.exit(130));
+  });
+}
 try {
+  const stack = await startEdgeStack("14");
+  stops.push(stack.stop);
   const processes = [
-    ["node, nats://", "node", nats.url],
-    ["node, ws://", "node", ws],
-    ["bun, ws://", "bun", ws],
-    ["bun, nats://", "bun", nats.url],
-    ["deno, ws://", "deno", ws],
-    ["deno, nats://", "deno", nats.url],
+    ["node, nats://", "node", stack.nats.url],
+    ["node, ws://", "node", stack.wsUrl],
+    ["bun, ws://", "bun", stack.wsUrl],
+    ["bun, nats://", "bun", stack.nats.url],
+    ["deno, ws://", "deno", stack.wsUrl],
+    ["deno, nats://", "deno", stack.nats.url],
   ] as const;
   const targets: Target[] = [];
   for (const [path, runtime, natsUrl] of processes) {
@@ -143,7 +154,8 @@ try {
     targets.push({ path, url: `${gw.base}/mcp`, pid: gw.cli.proc.pid });
   }
   if (wanted("workerd")) {
-    const env = { NATS_URL: ws, HOST: "127.0.0.1", LOG_LEVEL: "warn" };
+    // the same generated workerd config as test/e2e-edge-runtimes.test.ts (test/support/workerd.ts)
+    const env = { NATS_URL: stack.wsUrl, HOST: "127.0.0.1", LOG_LEVEL: "warn" };
     const workerd = await startWorkerd([
       { name: "durable", env, durableObject: true },
       { name: "perrequest", env: { ...env, NATS_BUS_MODE: "per-request" }, durableObject: false },
@@ -153,12 +165,12 @@ try {
     targets.push({ path: "workerd, per-req", url: `${workerd.bases.perrequest}/mcp`, pid: workerd.pid });
   }
   await measureAll(targets);
-} finally {
-  for (const stop of stops.reverse()) await stop();
-  await connector.stop();
-  await sim.close();
-  await nats.stop();
+} catch (err) {
+  await stopAll();
+  console.error(err);
+  process.exit(1);
 }
+await stopAll();
 
 const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "-");
 console.log(

@@ -11,16 +11,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { connect } from "@nats-io/transport-node";
 import { assertConformance, conformanceScenarios } from "../gateway/testing/conformance.ts";
 import { findInstrument } from "../sim/universe/index.ts";
 import { startGatewayOn } from "./support/edge-gateways.ts";
+import { type EdgeStack, startEdgeStack } from "./support/edge-stack.ts";
 import { freePort } from "./support/free-port.ts";
 import { functionUrlEvent } from "./support/function-url-event.ts";
-import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
 import { seedToolChecks } from "./support/seed-checks.ts";
-import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
-import { mcpClient, spawnSim, waitForOk } from "./support/stack.ts";
+import { mcpClient, waitForOk } from "./support/stack.ts";
 import { startWorkerd } from "./support/workerd.ts";
 
 const TOKEN = "edge-runtime-test-token-5f0c2a";
@@ -33,29 +31,8 @@ const lookupAapl = JSON.stringify({
   params: { name: "lookup_contract", arguments: { symbol: "AAPL" } },
 });
 
-let nats: NatsServerHandle;
-let sim: { cli: CliProcess; port: number };
-let connector: CliProcess;
-const wsUrl = () => nats.wsUrl ?? "";
-
-/** Resolves once the paper connector answers over NATS (deadline 30 s). */
-async function connectorAnswers(): Promise<void> {
-  const nc = await connect({ servers: nats.url });
-  try {
-    const until = Date.now() + 30_000;
-    for (;;) {
-      const ok = await nc
-        .request("ib.paper.get_connection_status", "{}", { timeout: 1_000 })
-        .then(() => true)
-        .catch(() => false);
-      if (ok) return;
-      if (Date.now() > until) throw new Error("the connector did not answer within 30 s");
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  } finally {
-    await nc.close();
-  }
-}
+let stack: EdgeStack;
+const wsUrl = () => stack.wsUrl;
 
 interface Deployed {
   /** Base URL of the gateway that requires TOKEN. */
@@ -124,22 +101,10 @@ const processes = (runtime: "node" | "bun" | "deno") => async (): Promise<Deploy
 
 describe("the gateway on other runtimes, through nats-server's WebSocket listener", () => {
   before(async () => {
-    nats = await startNatsServer({ websocket: true });
-    sim = await spawnSim();
-    // The connector stays on TCP: it runs next to IB Gateway, only the gateway moves to the edge.
-    connector = spawnCli("connector", [], {
-      NATS_URL: nats.url,
-      IB_HOST: "127.0.0.1",
-      IB_PORT: String(sim.port),
-      IB_CLIENT_ID: "31",
-      TRADING_MODE: "paper",
-    });
-    await connectorAnswers();
+    stack = await startEdgeStack("31");
   });
   after(async () => {
-    await connector?.stop();
-    await sim?.cli.stop();
-    await nats?.stop();
+    await stack?.stop();
   });
 
   it("stops each runtime's gateway cleanly (exit 0) on a SIGTERM sent as soon as it says it is ready", async () => {
