@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from "node:net";
-import { IbMcpError } from "../shared/errors.ts";
+import { SimOptionsError } from "./errors.ts";
 import { SimConnection } from "./connection.ts";
 import { startControlApi } from "./control/control-api.ts";
 import { SimCore } from "./core.ts";
@@ -37,8 +37,7 @@ const silent: SimLog = () => {};
 export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> {
   const parsed = SimOptions.safeParse(opts);
   if (!parsed.success) {
-    throw new IbMcpError(
-      "INVALID_ARGUMENT",
+    throw new SimOptionsError(
       `bad simulator options: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
     );
   }
