@@ -1,6 +1,6 @@
 import type { Socket } from "node:net";
-import { SimProtocolError } from "./errors.ts";
 import type { SimCore } from "./core.ts";
+import { SimProtocolError } from "./errors.ts";
 import { MessageRate } from "./pacing/message-rate.ts";
 import { FieldReader } from "./protocol/field-reader.ts";
 import { type Field, toWire } from "./protocol/field-writer.ts";

@@ -1,8 +1,8 @@
 import { createServer, type Server, type Socket } from "node:net";
-import { SimOptionsError } from "./errors.ts";
 import { SimConnection } from "./connection.ts";
 import { startControlApi } from "./control/control-api.ts";
 import { SimCore } from "./core.ts";
+import { SimOptionsError } from "./errors.ts";
 import { handlerTable } from "./handlers/index.ts";
 import { type SimLog, SimOptions } from "./options.ts";
 import { type OrderTamper, tamperNextOrder } from "./orders/order-tamper.ts";
