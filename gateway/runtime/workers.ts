@@ -17,6 +17,7 @@ import {
   answerBusCall,
   type BusCall,
   type BusObjectRpc,
+  createCancelHooks,
   type DurableObjectNamespaceLike,
   durableObjectBus,
 } from "./durable-object-bus.ts";
@@ -83,6 +84,7 @@ export default {
  */
 export class NatsBusObject extends DurableObject<WorkerEnv> implements BusObjectRpc {
   #bus: Promise<Bus> | undefined;
+  readonly #cancels = createCancelHooks();
 
   #connected(): Promise<Bus> {
     this.#bus ??= (async () => {
@@ -101,7 +103,11 @@ export class NatsBusObject extends DurableObject<WorkerEnv> implements BusObject
   }
 
   async call(request: BusCall): Promise<Uint8Array> {
-    return answerBusCall(await this.#connected(), request);
+    return answerBusCall(await this.#connected(), request, this.#cancels);
+  }
+
+  async cancel(cancelId: string): Promise<void> {
+    this.#cancels.cancel(cancelId);
   }
 
   async ping(mode: BusCall["mode"], timeoutMs: number): Promise<boolean> {
