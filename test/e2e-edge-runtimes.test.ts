@@ -17,6 +17,7 @@ import { startGatewayOn } from "./support/edge-gateways.ts";
 import { type EdgeStack, startEdgeStack } from "./support/edge-stack.ts";
 import { freePort } from "./support/free-port.ts";
 import { functionUrlEvent } from "./support/function-url-event.ts";
+import { startNatsServer } from "./support/nats-server.ts";
 import { seedToolChecks } from "./support/seed-checks.ts";
 import { mcpClient, waitForOk } from "./support/stack.ts";
 import { startWorkerd } from "./support/workerd.ts";
@@ -150,6 +151,40 @@ describe("the gateway on other runtimes, through nats-server's WebSocket listene
       }
     } finally {
       await workerd.stop();
+    }
+  });
+
+  it("on workerd, a call that finds no connector waits CONNECTOR_WAIT_MS for one first, on both bus modes", async () => {
+    const empty = await startNatsServer({ websocket: true, jetstream: false }); // reachable, but no connector
+    const env = {
+      NATS_URL: empty.wsUrl ?? "",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "silent",
+      CONNECTOR_WAIT_MS: "1200",
+    };
+    const workerd = await startWorkerd([
+      { name: "durable", env, durableObject: true },
+      { name: "perrequest", env: { ...env, NATS_BUS_MODE: "per-request" }, durableObject: false },
+    ]).catch(async (err) => {
+      await empty.stop();
+      throw err;
+    });
+    try {
+      for (const [name, base] of Object.entries(workerd.bases)) {
+        const started = performance.now();
+        const res = await fetch(`${base}/mcp`, { method: "POST", headers: mcpHeaders, body: lookupAapl });
+        const elapsed = performance.now() - started;
+        const text = await res.text();
+        assert.match(
+          text,
+          /CONNECTOR_UNAVAILABLE: no paper connector is listening.*waited up to 1200 ms/,
+          name,
+        );
+        assert.ok(elapsed >= 1_100 && elapsed < 10_000, `${name} answered in ${elapsed.toFixed(0)} ms`);
+      }
+    } finally {
+      await workerd.stop();
+      await empty.stop();
     }
   });
 

@@ -22,7 +22,7 @@ import {
   durableObjectBus,
 } from "./durable-object-bus.ts";
 import { connectionPerCallBus } from "./per-call-bus.ts";
-import { connectGatewayNats, gatewaySettings } from "./start-gateway.ts";
+import { connectGatewayNats, gatewaySettings, natsBusOptions } from "./start-gateway.ts";
 
 export interface WorkerEnv {
   NATS_BUS?: DurableObjectNamespaceLike;
@@ -51,8 +51,9 @@ function build(bindings: WorkerEnv): Built {
   const { env, tokens, busMode } = settingsOf(bindings);
   let bus: Bus;
   if (busMode === "per-request") {
-    bus = connectionPerCallBus(() =>
-      connectGatewayNats(env, workerTransports, oneShot, FIRST_CONNECT_DEADLINE_MS),
+    bus = connectionPerCallBus(
+      () => connectGatewayNats(env, workerTransports, oneShot, FIRST_CONNECT_DEADLINE_MS),
+      natsBusOptions(env),
     );
   } else if (bindings.NATS_BUS) {
     bus = durableObjectBus(bindings.NATS_BUS);
@@ -94,7 +95,7 @@ export class NatsBusObject extends DurableObject<WorkerEnv> implements BusObject
       void nc.closed().then(() => {
         this.#bus = undefined;
       });
-      return createNatsBus(nc);
+      return createNatsBus(nc, natsBusOptions(env));
     })();
     this.#bus.catch(() => {
       this.#bus = undefined;
