@@ -20,7 +20,7 @@ import { startGatewayOn } from "../test/support/edge-gateways.ts";
 import { startEdgeStack } from "../test/support/edge-stack.ts";
 import { waitForOk } from "../test/support/stack.ts";
 import { startWorkerd } from "../test/support/workerd.ts";
-import { cpuSeconds } from "./cpu.ts";
+import { treeCpuSeconds } from "./cpu.ts";
 import { type LoadGenerator, type LoadResult, nodeGenerator, wrkGenerator } from "./load.ts";
 
 const { values } = parseArgs({
@@ -95,13 +95,13 @@ interface Target {
   pid: number | undefined;
 }
 
-/** One cell; `cpu` is the gateway's CPU in % of one core (workerd's is the whole process, DO included). */
+/** One cell; `cpu` is the gateway's CPU in % of one core, its child processes included (workerd's: the whole process, DO included). */
 async function cell(t: Target, clients: number): Promise<Row> {
-  const before = cpuSeconds(t.pid);
+  const before = treeCpuSeconds(t.pid);
   const started = performance.now();
   const result = await load.run([t.url], clients, seconds, body);
   const wall = (performance.now() - started) / 1000;
-  return { path: t.path, clients, ...result, cpu: (100 * (cpuSeconds(t.pid) - before)) / wall };
+  return { path: t.path, clients, ...result, cpu: (100 * (treeCpuSeconds(t.pid) - before)) / wall };
 }
 
 /**
