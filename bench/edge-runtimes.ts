@@ -191,7 +191,7 @@ console.log("");
 const ratio = (a: string, b: string, clients: number) => `${fmt(at(a, clients) / at(b, clients), 2)}x`;
 for (const clients of clientLevels) {
   console.log(
-    `at ${String(clients).padStart(3)} clients: bun / node over ws:// ${ratio("bun, ws://", "node, ws://", clients)}, over nats:// ${ratio("bun, nats://", "node, nats://", clients)}; workerd DO / per-request ${ratio("workerd, DO", "workerd, per-req", clients)}`,
+    `at ${String(clients).padStart(3)} clients: bun / node over ws:// ${ratio("bun, ws://", "node, ws://", clients)}, over nats:// ${ratio("bun, nats://", "node, nats://", clients)}, bun ws:// / node nats:// (its default) ${ratio("bun, ws://", "node, nats://", clients)}; workerd DO / per-request ${ratio("workerd, DO", "workerd, per-req", clients)}`,
   );
 }
 process.exit(0);
