@@ -88,5 +88,8 @@ const registry: { readonly [N in ToolName]: HandlerEntry<N> } = {
   cancel_all_orders: cancelAllOrdersHandler,
 };
 
+// A tool whose name the compiler knows only as `string` would make the check above accept anything: refuse it.
+true satisfies string extends ToolName ? never : true;
+
 /** Every handler, keyed by its tool's name. */
 export const handlers: ReadonlyMap<string, HandlerEntry> = new Map(Object.entries(registry));
