@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 // Linux reports utime and stime in clock ticks; USER_HZ is 100 on every mainstream kernel build.
 const TICKS_PER_SECOND = 100;
@@ -25,4 +25,24 @@ export function rssMb(pid: number | undefined): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/** The process ids started by `pid` (every thread's children), from /proc; empty when they cannot be read. */
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").split(" ").filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * CPU seconds of a process and every process below it: a runtime started through a launcher (`deno task`, npm)
+ * does its work in a child, which the launcher's own figure leaves out.
+ */
+export function treeCpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  return childrenOf(pid).reduce((sum, child) => sum + (treeCpuSeconds(child) || 0), cpuSeconds(pid));
 }

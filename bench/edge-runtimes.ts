@@ -16,14 +16,12 @@
  *   tsx bench/edge-runtimes.ts [same options] [--only node,bun,deno,workerd] (this table only)
  */
 import { parseArgs } from "node:util";
-import { startSimulator } from "../sim/index.ts";
 import { startGatewayOn } from "../test/support/edge-gateways.ts";
-import { startNatsServer } from "../test/support/nats-server.ts";
-import { spawnCli } from "../test/support/spawn-cli.ts";
+import { startEdgeStack } from "../test/support/edge-stack.ts";
 import { waitForOk } from "../test/support/stack.ts";
 import { startWorkerd } from "../test/support/workerd.ts";
-import { cpuSeconds } from "./cpu.ts";
-import { type LoadGenerator, type LoadResult, mcpCaller, nodeGenerator, wrkGenerator } from "./load.ts";
+import { treeCpuSeconds } from "./cpu.ts";
+import { type LoadGenerator, type LoadResult, nodeGenerator, wrkGenerator } from "./load.ts";
 
 const { values } = parseArgs({
   options: {
@@ -58,6 +56,7 @@ interface Row extends LoadResult {
   cpu: number;
 }
 const rows: Row[] = [];
+const mcpHeaders = { "content-type": "application/json", accept: "application/json, text/event-stream" };
 const body = JSON.stringify({
   jsonrpc: "2.0",
   id: 1,
@@ -67,15 +66,25 @@ const body = JSON.stringify({
 
 /** Waits until a tools/call succeeds through `url` (deadline 30 s), then warms the runtime's JIT up. */
 async function warm(url: string) {
-  const { call, close } = mcpCaller([url], 1, body);
   const until = Date.now() + 30_000;
-  try {
-    while (!(await call().catch(() => false))) {
-      if (Date.now() > until) throw new Error(`no successful tools/call through ${url} within 30 s`);
-      await new Promise((r) => setTimeout(r, 200));
+  let last = "no answer";
+  for (;;) {
+    try {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: mcpHeaders,
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
+      const text = await res.text();
+      if (res.status === 200 && text.includes('"structuredContent"')) break;
+      last = `${res.status} ${text.slice(0, 500)}`;
+    } catch (err) {
+      last = String(err);
     }
-  } finally {
-    close();
+    if (Date.now() > until)
+      throw new Error(`no successful tools/call through ${url} within 30 s (last: ${last})`);
+    await new Promise((r) => setTimeout(r, 200));
   }
   await load.run([url], 16, 1, body);
 }
@@ -86,13 +95,13 @@ interface Target {
   pid: number | undefined;
 }
 
-/** One cell; `cpu` is the gateway's CPU in % of one core (workerd's is the whole process, DO included). */
+/** One cell; `cpu` is the gateway's CPU in % of one core, its child processes included (workerd's: the whole process, DO included). */
 async function cell(t: Target, clients: number): Promise<Row> {
-  const before = cpuSeconds(t.pid);
+  const before = treeCpuSeconds(t.pid);
   const started = performance.now();
   const result = await load.run([t.url], clients, seconds, body);
   const wall = (performance.now() - started) / 1000;
-  return { path: t.path, clients, ...result, cpu: (100 * (cpuSeconds(t.pid) - before)) / wall };
+  return { path: t.path, clients, ...result, cpu: (100 * (treeCpuSeconds(t.pid) - before)) / wall };
 }
 
 /**
@@ -114,25 +123,27 @@ async function measureAll(targets: Target[]) {
   }
 }
 
-const nats = await startNatsServer({ websocket: true });
-const sim = await startSimulator({ port: 0, log: () => undefined });
-const connector = spawnCli("connector", [], {
-  NATS_URL: nats.url,
-  IB_HOST: "127.0.0.1",
-  IB_PORT: String(sim.port),
-  IB_CLIENT_ID: "14",
-  TRADING_MODE: "paper",
-});
-const ws = nats.wsUrl ?? "";
+// Every process started is stopped on the way out: a failure, Ctrl-C or a SIGTERM leaves nothing running.
 const stops: Array<() => Promise<unknown>> = [];
+async function stopAll() {
+  for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping every process the bench started`);
+    void stopAll().finally(() => process.exit(130));
+  });
+}
 try {
+  const stack = await startEdgeStack("14");
+  stops.push(stack.stop);
   const processes = [
-    ["node, nats://", "node", nats.url],
-    ["node, ws://", "node", ws],
-    ["bun, ws://", "bun", ws],
-    ["bun, nats://", "bun", nats.url],
-    ["deno, ws://", "deno", ws],
-    ["deno, nats://", "deno", nats.url],
+    ["node, nats://", "node", stack.nats.url],
+    ["node, ws://", "node", stack.wsUrl],
+    ["bun, ws://", "bun", stack.wsUrl],
+    ["bun, nats://", "bun", stack.nats.url],
+    ["deno, ws://", "deno", stack.wsUrl],
+    ["deno, nats://", "deno", stack.nats.url],
   ] as const;
   const targets: Target[] = [];
   for (const [path, runtime, natsUrl] of processes) {
@@ -143,7 +154,8 @@ try {
     targets.push({ path, url: `${gw.base}/mcp`, pid: gw.cli.proc.pid });
   }
   if (wanted("workerd")) {
-    const env = { NATS_URL: ws, HOST: "127.0.0.1", LOG_LEVEL: "warn" };
+    // the same generated workerd config as test/e2e-edge-runtimes.test.ts (test/support/workerd.ts)
+    const env = { NATS_URL: stack.wsUrl, HOST: "127.0.0.1", LOG_LEVEL: "warn" };
     const workerd = await startWorkerd([
       { name: "durable", env, durableObject: true },
       { name: "perrequest", env: { ...env, NATS_BUS_MODE: "per-request" }, durableObject: false },
@@ -153,12 +165,12 @@ try {
     targets.push({ path: "workerd, per-req", url: `${workerd.bases.perrequest}/mcp`, pid: workerd.pid });
   }
   await measureAll(targets);
-} finally {
-  for (const stop of stops.reverse()) await stop();
-  await connector.stop();
-  await sim.close();
-  await nats.stop();
+} catch (err) {
+  await stopAll();
+  console.error(err);
+  process.exit(1);
 }
+await stopAll();
 
 const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "-");
 console.log(
@@ -179,7 +191,7 @@ console.log("");
 const ratio = (a: string, b: string, clients: number) => `${fmt(at(a, clients) / at(b, clients), 2)}x`;
 for (const clients of clientLevels) {
   console.log(
-    `at ${String(clients).padStart(3)} clients: bun / node over ws:// ${ratio("bun, ws://", "node, ws://", clients)}, over nats:// ${ratio("bun, nats://", "node, nats://", clients)}; workerd DO / per-request ${ratio("workerd, DO", "workerd, per-req", clients)}`,
+    `at ${String(clients).padStart(3)} clients: bun / node over ws:// ${ratio("bun, ws://", "node, ws://", clients)}, over nats:// ${ratio("bun, nats://", "node, nats://", clients)}, bun ws:// / node nats:// (its default) ${ratio("bun, ws://", "node, nats://", clients)}; workerd DO / per-request ${ratio("workerd, DO", "workerd, per-req", clients)}`,
   );
 }
 process.exit(0);

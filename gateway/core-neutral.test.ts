@@ -40,9 +40,10 @@ function runtimeImports(source: string): string[] {
   return specs;
 }
 
-// Node globals a Worker lacks (setImmediate counts only when called bare, not when looked up on globalThis).
+// Node globals a Worker lacks (setImmediate counts only when called bare, not when looked up on globalThis), and
+// Node's timer methods: workerd's setTimeout/setInterval return numbers, so `timer.unref()` throws there.
 const nodeGlobals =
-  /\bBuffer\.|\bprocess\.(?:env|exit|on|once|nextTick|hrtime|memoryUsage|cpuUsage)\b|(?<![.\w])setImmediate\(/;
+  /\bBuffer\.|\bprocess\.(?:env|exit|on|once|nextTick|hrtime|memoryUsage|cpuUsage)\b|(?<![.\w])setImmediate\(|\.(?:unref|ref|refresh)\(\)/;
 const withoutComments = (s: string) => s.replace(/^\s*(\/\/|\*).*$/gm, "");
 
 const isNodeOnly = (spec: string) => {
@@ -82,6 +83,8 @@ describe("the gateway core is runtime-neutral", () => {
     assert.equal(code("setImmediate(flush);"), "setImmediate(");
     assert.equal(code("const a = globalThis.setImmediate ?? setTimeout;"), undefined);
     assert.equal(code("// Buffer.byteLength is Node's"), undefined);
+    assert.equal(code("setInterval(tick, 250).unref();"), ".unref()");
+    assert.equal(code("(timer as { unref?: () => void }).unref?.();"), undefined);
   });
 
   it("the check sees a node: import, a bare builtin, a Node-only package, and ignores type-only imports", () => {

@@ -53,13 +53,20 @@ export interface ToolDef<
 export type ToolInput<T extends ToolDef> = z.infer<T["input"]>;
 export type ToolOutput<T extends ToolDef> = z.infer<T["output"]>;
 
+/** A tool whose name is known to the compiler, so registries keyed by tool name are checked by tsc. */
+export type NamedToolDef<
+  N extends string,
+  I extends AnyObjectSchema = AnyObjectSchema,
+  O extends AnyObjectSchema = AnyObjectSchema,
+> = ToolDef<I, O> & { name: N };
+
 /**
  * Declares a read-only tool with the annotations every read tool shares. No idempotentHint: the spec gives it
  * meaning only when readOnlyHint is false, so on a read tool it would cost every agent's context and say nothing.
  */
-export function readTool<I extends AnyObjectSchema, O extends AnyObjectSchema>(
-  def: Omit<ToolDef<I, O>, "access" | "annotations">,
-): ToolDef<I, O> {
+export function readTool<const N extends string, I extends AnyObjectSchema, O extends AnyObjectSchema>(
+  def: Omit<ToolDef<I, O>, "access" | "annotations" | "name"> & { name: N },
+): NamedToolDef<N, I, O> {
   return {
     ...def,
     access: "read",
@@ -68,10 +75,10 @@ export function readTool<I extends AnyObjectSchema, O extends AnyObjectSchema>(
 }
 
 /** Declares a trade tool: listed and served only when trading is switched on; `destructive` for order changes. */
-export function tradeTool<I extends AnyObjectSchema, O extends AnyObjectSchema>(
-  def: Omit<ToolDef<I, O>, "access" | "annotations">,
+export function tradeTool<const N extends string, I extends AnyObjectSchema, O extends AnyObjectSchema>(
+  def: Omit<ToolDef<I, O>, "access" | "annotations" | "name"> & { name: N },
   flags: { destructive: boolean; idempotent: boolean },
-): ToolDef<I, O> {
+): NamedToolDef<N, I, O> {
   return {
     ...def,
     access: "trade",

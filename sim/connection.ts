@@ -1,6 +1,6 @@
 import type { Socket } from "node:net";
-import { IbMcpError } from "../shared/errors.ts";
 import type { SimCore } from "./core.ts";
+import { SimProtocolError } from "./errors.ts";
 import { MessageRate } from "./pacing/message-rate.ts";
 import { FieldReader } from "./protocol/field-reader.ts";
 import { type Field, toWire } from "./protocol/field-writer.ts";
@@ -154,12 +154,12 @@ export class SimConnection {
     const id = r.int();
     if (!this.started) {
       if (id !== ClientMsg.startApi)
-        throw new IbMcpError("INVALID_ARGUMENT", `expected startApi (71) first, got message ${id}`);
+        throw new SimProtocolError(`expected startApi (71) first, got message ${id}`);
       this.started = true;
     }
     const handler = this.hooks.handlers.get(id);
     this.core.wireLog.named(received, handler?.name ?? `unknown ${id}`);
-    if (!handler) throw new IbMcpError("INVALID_ARGUMENT", `unknown message id ${id}`);
+    if (!handler) throw new SimProtocolError(`unknown message id ${id}`);
     this.core.stats.request(handler.name);
     handler.handle(this, r);
     this.core.wireLog.handled(received, r.unread);

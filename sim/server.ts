@@ -1,8 +1,8 @@
 import { createServer, type Server, type Socket } from "node:net";
-import { IbMcpError } from "../shared/errors.ts";
 import { SimConnection } from "./connection.ts";
 import { startControlApi } from "./control/control-api.ts";
 import { SimCore } from "./core.ts";
+import { SimOptionsError } from "./errors.ts";
 import { handlerTable } from "./handlers/index.ts";
 import { type SimLog, SimOptions } from "./options.ts";
 import { type OrderTamper, tamperNextOrder } from "./orders/order-tamper.ts";
@@ -37,8 +37,7 @@ const silent: SimLog = () => {};
 export async function startSimulator(opts: SimOptions = {}): Promise<Simulator> {
   const parsed = SimOptions.safeParse(opts);
   if (!parsed.success) {
-    throw new IbMcpError(
-      "INVALID_ARGUMENT",
+    throw new SimOptionsError(
       `bad simulator options: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
     );
   }

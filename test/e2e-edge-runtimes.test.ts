@@ -11,45 +11,29 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { connect } from "@nats-io/transport-node";
 import { assertConformance, conformanceScenarios } from "../gateway/testing/conformance.ts";
 import { findInstrument } from "../sim/universe/index.ts";
 import { startGatewayOn } from "./support/edge-gateways.ts";
+import { type EdgeStack, startEdgeStack } from "./support/edge-stack.ts";
 import { freePort } from "./support/free-port.ts";
 import { functionUrlEvent } from "./support/function-url-event.ts";
-import { type NatsServerHandle, startNatsServer } from "./support/nats-server.ts";
+import { startNatsServer } from "./support/nats-server.ts";
 import { seedToolChecks } from "./support/seed-checks.ts";
-import { type CliProcess, spawnCli } from "./support/spawn-cli.ts";
-import { mcpClient, spawnSim, waitForOk } from "./support/stack.ts";
+import { mcpClient, waitForOk } from "./support/stack.ts";
 import { startWorkerd } from "./support/workerd.ts";
 
 const TOKEN = "edge-runtime-test-token-5f0c2a";
 const mcpHeaders = { "content-type": "application/json", accept: "application/json, text/event-stream" };
 const toolsList = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" });
+const lookupAapl = JSON.stringify({
+  jsonrpc: "2.0",
+  id: 1,
+  method: "tools/call",
+  params: { name: "lookup_contract", arguments: { symbol: "AAPL" } },
+});
 
-let nats: NatsServerHandle;
-let sim: { cli: CliProcess; port: number };
-let connector: CliProcess;
-const wsUrl = () => nats.wsUrl ?? "";
-
-/** Resolves once the paper connector answers over NATS (deadline 30 s). */
-async function connectorAnswers(): Promise<void> {
-  const nc = await connect({ servers: nats.url });
-  try {
-    const until = Date.now() + 30_000;
-    for (;;) {
-      const ok = await nc
-        .request("ib.paper.get_connection_status", "{}", { timeout: 1_000 })
-        .then(() => true)
-        .catch(() => false);
-      if (ok) return;
-      if (Date.now() > until) throw new Error("the connector did not answer within 30 s");
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  } finally {
-    await nc.close();
-  }
-}
+let stack: EdgeStack;
+const wsUrl = () => stack.wsUrl;
 
 interface Deployed {
   /** Base URL of the gateway that requires TOKEN. */
@@ -118,22 +102,10 @@ const processes = (runtime: "node" | "bun" | "deno") => async (): Promise<Deploy
 
 describe("the gateway on other runtimes, through nats-server's WebSocket listener", () => {
   before(async () => {
-    nats = await startNatsServer({ websocket: true });
-    sim = await spawnSim();
-    // The connector stays on TCP: it runs next to IB Gateway, only the gateway moves to the edge.
-    connector = spawnCli("connector", [], {
-      NATS_URL: nats.url,
-      IB_HOST: "127.0.0.1",
-      IB_PORT: String(sim.port),
-      IB_CLIENT_ID: "31",
-      TRADING_MODE: "paper",
-    });
-    await connectorAnswers();
+    stack = await startEdgeStack("31");
   });
   after(async () => {
-    await connector?.stop();
-    await sim?.cli.stop();
-    await nats?.stop();
+    await stack?.stop();
   });
 
   it("stops each runtime's gateway cleanly (exit 0) on a SIGTERM sent as soon as it says it is ready", async () => {
@@ -155,6 +127,67 @@ describe("the gateway on other runtimes, through nats-server's WebSocket listene
     return { authed: workerd.bases.authed ?? "", open: workerd.bases.open ?? "", stop: workerd.stop };
   });
 
+  it("on workerd, answers tools/call from the first call on and again after an idle second, on both bus modes", async () => {
+    const env = { NATS_URL: wsUrl(), HOST: "127.0.0.1", LOG_LEVEL: "warn" };
+    const workerd = await startWorkerd([
+      { name: "durable", env, durableObject: true },
+      { name: "perrequest", env: { ...env, NATS_BUS_MODE: "per-request" }, durableObject: false },
+    ]);
+    try {
+      for (const [name, base] of Object.entries(workerd.bases)) {
+        // the second call comes after the bus has been idle, when its timers have been put away
+        for (const idleMs of [0, 1_000]) {
+          await new Promise((r) => setTimeout(r, idleMs));
+          const res = await fetch(`${base}/mcp`, { method: "POST", headers: mcpHeaders, body: lookupAapl });
+          const text = await res.text();
+          const result = (JSON.parse(text) as { result?: { structuredContent?: { contracts?: unknown[] } } })
+            .result;
+          assert.deepEqual(
+            (result?.structuredContent?.contracts?.[0] as { conId?: number } | undefined)?.conId,
+            findInstrument("AAPL", "STK")?.conId,
+            `${name}, after ${idleMs} ms idle: ${text}\n${workerd.output()}`,
+          );
+        }
+      }
+    } finally {
+      await workerd.stop();
+    }
+  });
+
+  it("on workerd, a call that finds no connector waits CONNECTOR_WAIT_MS for one first, on both bus modes", async () => {
+    const empty = await startNatsServer({ websocket: true, jetstream: false }); // reachable, but no connector
+    const env = {
+      NATS_URL: empty.wsUrl ?? "",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "silent",
+      CONNECTOR_WAIT_MS: "1200",
+    };
+    const workerd = await startWorkerd([
+      { name: "durable", env, durableObject: true },
+      { name: "perrequest", env: { ...env, NATS_BUS_MODE: "per-request" }, durableObject: false },
+    ]).catch(async (err) => {
+      await empty.stop();
+      throw err;
+    });
+    try {
+      for (const [name, base] of Object.entries(workerd.bases)) {
+        const started = performance.now();
+        const res = await fetch(`${base}/mcp`, { method: "POST", headers: mcpHeaders, body: lookupAapl });
+        const elapsed = performance.now() - started;
+        const text = await res.text();
+        assert.match(
+          text,
+          /CONNECTOR_UNAVAILABLE: no paper connector is listening.*waited up to 1200 ms/,
+          name,
+        );
+        assert.ok(elapsed >= 1_100 && elapsed < 10_000, `${name} answered in ${elapsed.toFixed(0)} ms`);
+      }
+    } finally {
+      await workerd.stop();
+      await empty.stop();
+    }
+  });
+
   it("on workerd without a reachable NATS, answers CONNECTOR_UNAVAILABLE within seconds on both bus modes", async () => {
     const env = { NATS_URL: `ws://127.0.0.1:${await freePort()}`, HOST: "127.0.0.1", LOG_LEVEL: "silent" };
     const workerd = await startWorkerd([
@@ -164,16 +197,7 @@ describe("the gateway on other runtimes, through nats-server's WebSocket listene
     try {
       for (const base of Object.values(workerd.bases)) {
         const started = performance.now();
-        const res = await fetch(`${base}/mcp`, {
-          method: "POST",
-          headers: mcpHeaders,
-          body: JSON.stringify({
-            jsonrpc: "2.0",
-            id: 1,
-            method: "tools/call",
-            params: { name: "lookup_contract", arguments: { symbol: "AAPL" } },
-          }),
-        });
+        const res = await fetch(`${base}/mcp`, { method: "POST", headers: mcpHeaders, body: lookupAapl });
         const elapsed = performance.now() - started;
         const text = await res.text();
         assert.equal(res.status, 200, text);

@@ -29,13 +29,13 @@ export interface HandlerContext extends ConnectorServices, RequestScope {
 /** One tool's IB work: parsed arguments in, the catalogue's output shape out. */
 export type Handler<T extends ToolDef> = (args: ToolInput<T>, ctx: HandlerContext) => Promise<ToolOutput<T>>;
 
-/** A handler with its tool, so the dispatcher can find both by name. */
-export interface HandlerEntry {
-  tool: ToolDef;
+/** A handler with its tool, so the dispatcher can find both by name; `N` is the tool's name when it is known. */
+export interface HandlerEntry<N extends string = string> {
+  tool: ToolDef & { name: N };
   run(args: unknown, ctx: HandlerContext): Promise<unknown>;
 }
 
-/** Pairs a tool with its handler, keeping the handler's types tied to the tool's schemas. */
-export function defineHandler<T extends ToolDef>(tool: T, handler: Handler<T>): HandlerEntry {
+/** Pairs a tool with its handler, keeping the handler's types tied to the tool's schemas and its name. */
+export function defineHandler<T extends ToolDef>(tool: T, handler: Handler<T>): HandlerEntry<T["name"]> {
   return { tool, run: (args, ctx) => handler(args as ToolInput<T>, ctx) };
 }

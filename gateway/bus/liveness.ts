@@ -152,7 +152,7 @@ export function createLiveness(nc: NatsConnection, opts: LivenessOptions = {}): 
   const probing = new Set<TradingMode>();
   const lastProbeAt = new Map<TradingMode, number>();
   const streaks: Streaks = new Map();
-  let timer: NodeJS.Timeout | undefined;
+  let timer: ReturnType<typeof setInterval> | undefined;
   let closed = false;
 
   async function check(mode: TradingMode): Promise<void> {
@@ -182,7 +182,8 @@ export function createLiveness(nc: NatsConnection, opts: LivenessOptions = {}): 
       pending.add(call);
       if (timer === undefined && !closed) {
         timer = setInterval(tick, Math.min(TICK_MS, probeEveryMs));
-        timer.unref();
+        // Node's timer must not hold the process open; workerd's and the browsers' are numbers, without unref
+        (timer as { unref?: () => void }).unref?.();
       }
       return call;
     },

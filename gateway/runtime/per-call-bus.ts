@@ -1,14 +1,17 @@
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { Bus } from "../../shared/bus.ts";
 import { IbMcpError } from "../../shared/errors.ts";
-import { createNatsBus } from "../bus/nats-bus.ts";
+import { createNatsBus, type NatsBusOptions } from "../bus/nats-bus.ts";
 
 /**
  * A Bus that opens a NATS connection for every call and closes it after: what a Worker without a Durable Object
  * must do, since workerd refuses I/O on a socket opened by another request. Slower (a connect per call); kept
  * as the fallback and as the bench's point of comparison.
  */
-export function connectionPerCallBus(connect: () => Promise<NatsConnection>): Bus {
+export function connectionPerCallBus(
+  connect: () => Promise<NatsConnection>,
+  options: NatsBusOptions = {},
+): Bus {
   async function withBus<T>(requestId: string, fn: (bus: Bus) => Promise<T>): Promise<T> {
     let nc: NatsConnection;
     try {
@@ -20,7 +23,7 @@ export function connectionPerCallBus(connect: () => Promise<NatsConnection>): Bu
       });
     }
     try {
-      return await fn(createNatsBus(nc));
+      return await fn(createNatsBus(nc, options));
     } finally {
       await nc.close().catch(() => undefined);
     }

@@ -6,7 +6,7 @@ import { natsConnectOptions } from "../../shared/nats-options.ts";
 import { createGatewayApp, type GatewayApp } from "../app.ts";
 import { createGatewayAuth, type GatewayAuth } from "../auth/create-auth.ts";
 import { connectNats, type NatsTransports } from "../bus/connect.ts";
-import { createNatsBus } from "../bus/nats-bus.ts";
+import { createNatsBus, type NatsBusOptions } from "../bus/nats-bus.ts";
 import type { GatewayMetrics } from "../metrics-api.ts";
 import { checkGatewaySafety } from "../safety.ts";
 
@@ -62,6 +62,11 @@ export function connectGatewayNats(
   return connectNats({ ...opts, ...overrides }, platform.transports, deadlineMs);
 }
 
+/** The bus's waits from env, the same on every runtime: for a connector to appear, and for a lost read reply. */
+export function natsBusOptions(env: GatewayEnv): NatsBusOptions {
+  return { connectorWaitMs: env.CONNECTOR_WAIT_MS, resendReadsAfterMs: env.READ_RESEND_MS };
+}
+
 export interface StartedGateway {
   env: GatewayEnv;
   gateway: GatewayApp;
@@ -77,10 +82,7 @@ export async function startGateway(raw: RawEnv, platform: RuntimePlatform): Prom
   const logger = platform.logger(env);
   logger.info({ servers: env.NATS_URL?.split(",").length }, "connecting to NATS");
   const nc = await connectGatewayNats(env, platform);
-  const bus = createNatsBus(nc, {
-    connectorWaitMs: env.CONNECTOR_WAIT_MS,
-    resendReadsAfterMs: env.READ_RESEND_MS,
-  });
+  const bus = createNatsBus(nc, natsBusOptions(env));
   const gateway = createGatewayApp({ bus, env, logger, auth, metrics: platform.metrics?.() });
   return {
     env,

@@ -17,11 +17,12 @@ import {
   answerBusCall,
   type BusCall,
   type BusObjectRpc,
+  createCancelHooks,
   type DurableObjectNamespaceLike,
   durableObjectBus,
 } from "./durable-object-bus.ts";
 import { connectionPerCallBus } from "./per-call-bus.ts";
-import { connectGatewayNats, gatewaySettings } from "./start-gateway.ts";
+import { connectGatewayNats, gatewaySettings, natsBusOptions } from "./start-gateway.ts";
 
 export interface WorkerEnv {
   NATS_BUS?: DurableObjectNamespaceLike;
@@ -50,8 +51,9 @@ function build(bindings: WorkerEnv): Built {
   const { env, auth, busMode } = settingsOf(bindings);
   let bus: Bus;
   if (busMode === "per-request") {
-    bus = connectionPerCallBus(() =>
-      connectGatewayNats(env, workerTransports, oneShot, FIRST_CONNECT_DEADLINE_MS),
+    bus = connectionPerCallBus(
+      () => connectGatewayNats(env, workerTransports, oneShot, FIRST_CONNECT_DEADLINE_MS),
+      natsBusOptions(env),
     );
   } else if (bindings.NATS_BUS) {
     bus = durableObjectBus(bindings.NATS_BUS);
@@ -83,6 +85,7 @@ export default {
  */
 export class NatsBusObject extends DurableObject<WorkerEnv> implements BusObjectRpc {
   #bus: Promise<Bus> | undefined;
+  readonly #cancels = createCancelHooks();
 
   #connected(): Promise<Bus> {
     this.#bus ??= (async () => {
@@ -92,7 +95,7 @@ export class NatsBusObject extends DurableObject<WorkerEnv> implements BusObject
       void nc.closed().then(() => {
         this.#bus = undefined;
       });
-      return createNatsBus(nc);
+      return createNatsBus(nc, natsBusOptions(env));
     })();
     this.#bus.catch(() => {
       this.#bus = undefined;
@@ -101,7 +104,11 @@ export class NatsBusObject extends DurableObject<WorkerEnv> implements BusObject
   }
 
   async call(request: BusCall): Promise<Uint8Array> {
-    return answerBusCall(await this.#connected(), request);
+    return answerBusCall(await this.#connected(), request, this.#cancels);
+  }
+
+  async cancel(cancelId: string): Promise<void> {
+    this.#cancels.cancel(cancelId);
   }
 
   async ping(mode: BusCall["mode"], timeoutMs: number): Promise<boolean> {

@@ -72,7 +72,7 @@ export {
 };
 
 /** Every tool, in the order tools/list shows them. Adding a tool: one file here, one handler in connector/. */
-export const catalogue: readonly ToolDef[] = [
+const tools = [
   lookupContract,
   tickerToConid,
   searchContracts,
@@ -109,7 +109,12 @@ export const catalogue: readonly ToolDef[] = [
   getHistoricalTicks,
   getRealtimeBars,
   ...orderTools,
-];
+] as const;
+
+/** Every tool's name, as the compiler knows them: connector/handlers/index.ts must have one handler for each. */
+export type ToolName = (typeof tools)[number]["name"];
+
+export const catalogue: readonly ToolDef[] = tools;
 
 const byName = new Map(catalogue.map((t) => [t.name, t]));
 

@@ -1,4 +1,4 @@
-import { IbMcpError } from "../../shared/errors.ts";
+import { SimProtocolError } from "../errors.ts";
 import type { Fields } from "./framing.ts";
 
 /** Reads typed fields from one client message in order; a missing field throws, extra fields are ignored. */
@@ -8,8 +8,7 @@ export class FieldReader {
 
   str(): string {
     const v = this.fields[this.i];
-    if (v === undefined)
-      throw new IbMcpError("INVALID_ARGUMENT", `truncated message: field ${this.i} missing`);
+    if (v === undefined) throw new SimProtocolError(`truncated message: field ${this.i} missing`);
     this.i++;
     return v;
   }
@@ -18,8 +17,7 @@ export class FieldReader {
     const s = this.str();
     if (s === "") return 0;
     const n = Number.parseInt(s, 10);
-    if (Number.isNaN(n))
-      throw new IbMcpError("INVALID_ARGUMENT", `field ${this.i - 1} is not an integer: "${s}"`);
+    if (Number.isNaN(n)) throw new SimProtocolError(`field ${this.i - 1} is not an integer: "${s}"`);
     return n;
   }
 
@@ -27,8 +25,7 @@ export class FieldReader {
     const s = this.str();
     if (s === "") return 0;
     const n = Number.parseFloat(s);
-    if (Number.isNaN(n))
-      throw new IbMcpError("INVALID_ARGUMENT", `field ${this.i - 1} is not a number: "${s}"`);
+    if (Number.isNaN(n)) throw new SimProtocolError(`field ${this.i - 1} is not a number: "${s}"`);
     return n;
   }
 

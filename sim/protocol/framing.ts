@@ -1,4 +1,4 @@
-import { IbMcpError } from "../../shared/errors.ts";
+import { SimProtocolError } from "../errors.ts";
 
 /** The most a single frame may carry, as in IB's own clients (16 MB). */
 export const MAX_FRAME_LENGTH = 0xffffff;
@@ -29,7 +29,7 @@ export type FrameEvent = { kind: "handshake"; versions: string } | { kind: "mess
 
 /**
  * Incremental reader for the client side of a TWS v100+ connection: first "API\0" plus one
- * length-prefixed version range, then length-prefixed messages. Throws IbMcpError on bad bytes.
+ * length-prefixed version range, then length-prefixed messages. Throws SimProtocolError on bad bytes.
  */
 export class FrameReader {
   private buf: Buffer = Buffer.alloc(0);
@@ -42,7 +42,7 @@ export class FrameReader {
       if (!this.handshakeDone) {
         const prefixLen = Math.min(this.buf.length, API_PREFIX.length);
         if (!this.buf.subarray(0, prefixLen).equals(API_PREFIX.subarray(0, prefixLen))) {
-          throw new IbMcpError("INVALID_ARGUMENT", 'bad handshake: the stream must start with "API\\0"');
+          throw new SimProtocolError('bad handshake: the stream must start with "API\\0"');
         }
         if (this.buf.length < API_PREFIX.length + 4) return out;
         const body = this.takeFrame(API_PREFIX.length);
@@ -50,7 +50,7 @@ export class FrameReader {
         const versions = body.toString("latin1").replace(/\0+$/, "");
         // connect options (e.g. " +PACEAPI") may follow the range
         if (!/^v\d+(\.\.\d+)?(\s.*)?$/.test(versions)) {
-          throw new IbMcpError("INVALID_ARGUMENT", `bad handshake: version range "${versions.slice(0, 40)}"`);
+          throw new SimProtocolError(`bad handshake: version range "${versions.slice(0, 40)}"`);
         }
         this.handshakeDone = true;
         out.push({ kind: "handshake", versions });
@@ -71,7 +71,7 @@ export class FrameReader {
   private takeFrame(offset: number): Buffer | undefined {
     const len = this.buf.readUInt32BE(offset);
     if (len === 0 || len > MAX_FRAME_LENGTH) {
-      throw new IbMcpError("INVALID_ARGUMENT", `bad frame length ${len}`);
+      throw new SimProtocolError(`bad frame length ${len}`);
     }
     const end = offset + 4 + len;
     if (this.buf.length < end) return undefined;

@@ -1,4 +1,4 @@
-import { IbMcpError } from "../../shared/errors.ts";
+import { SimRequestRefused } from "../errors.ts";
 import type { Duration, WhatToShow } from "./bar-spec.ts";
 import type { Instrument } from "./instrument.ts";
 import { pathSeed } from "./path-seed.ts";
@@ -170,11 +170,8 @@ function aggregate(days: Bar[], keyOf: (t: number) => string): Bar[] {
   });
 }
 
-function tooMuch(): IbMcpError {
-  return new IbMcpError(
-    "INVALID_ARGUMENT",
-    "Historical Market Data Service error message:Time length exceed max.",
-  );
+function tooMuch(): SimRequestRefused {
+  return new SimRequestRefused("Historical Market Data Service error message:Time length exceed max.");
 }
 
 /** Daily bars grouped into weekly (604800 s) or monthly bars, each dated by its last trading day; days as they are otherwise. */

@@ -10,7 +10,10 @@ const scripts = (
 
 export type ProcessRuntime = "node" | "bun" | "deno";
 
-/** The documented command of a runtime (`npm run gateway:bun`, ...), with its binary from node_modules/.bin. */
+/**
+ * The documented command of a runtime, from its npm script (`bun gateway/runtime/bun.ts`; `deno task gateway`, the
+ * task in deno.json), with its binary from node_modules/.bin.
+ */
 function commandOf(runtime: "bun" | "deno"): [string, string[]] {
   const [bin, ...argv] = (scripts[`gateway:${runtime}`] ?? "").split(" ").filter(Boolean);
   if (bin !== runtime) throw new Error(`package.json has no gateway:${runtime} script running ${runtime}`);
