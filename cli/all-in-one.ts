@@ -2,12 +2,15 @@ import type { Logger } from "pino";
 import { ConnectorEnv, GatewayEnv, parseEnv } from "../shared/config.ts";
 import { processLogger } from "./lifecycle/logger.ts";
 import { stopOnSignals } from "./lifecycle/signals.ts";
+import { onReloadSignal } from "./reload-signal.ts";
 
 type Env = Record<string, string | undefined>;
 
 export interface AllInOne {
   url: string;
   logger: Logger;
+  /** Re-reads MCP_PRINCIPALS_FILE in both halves (SIGHUP); throws, keeping the set in use, on a bad file. */
+  reload(): void;
   close(): Promise<void>;
 }
 
@@ -41,6 +44,11 @@ export async function startAllInOne(env: Env): Promise<AllInOne> {
   return {
     url: server.url,
     logger,
+    reload: () => {
+      // the gateway's check first: a bad file then changes neither half
+      gateway.auth.reload();
+      connector.reloadPrincipals();
+    },
     close: async () => {
       await server.close();
       await gateway.close();
@@ -50,9 +58,26 @@ export async function startAllInOne(env: Env): Promise<AllInOne> {
   };
 }
 
-/** Runs the all-in-one process until SIGINT/SIGTERM. */
+/** Runs the all-in-one process until SIGINT/SIGTERM; SIGHUP re-reads the principals. */
 export async function runAllInOne(env: Env): Promise<AllInOne> {
   const handle = await startAllInOne(env);
-  stopOnSignals(handle.close, { logger: handle.logger, message: "stopping" });
+  const offReload = onReloadSignal(
+    () => {
+      handle.reload();
+      handle.logger.info("principals reloaded");
+    },
+    (err) =>
+      handle.logger.error(
+        { reason: (err as Error).message },
+        "principals not reloaded; the previous set stays",
+      ),
+  );
+  stopOnSignals(
+    async () => {
+      offReload();
+      await handle.close();
+    },
+    { logger: handle.logger, message: "stopping" },
+  );
   return handle;
 }
