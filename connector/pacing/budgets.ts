@@ -60,15 +60,19 @@ export function createRules(
               "historical requests for one contract, exchange and tick type",
             ),
             budget(`identical:${req.key}`, limits.historicalIdentical, "identical historical requests"),
+            ...messages,
           ];
         case "fundamental":
-          return [budget("fundamental", limits.fundamental, "fundamental data requests", 1, true)];
+          return [
+            budget("fundamental", limits.fundamental, "fundamental data requests", 1, true),
+            ...messages,
+          ];
         case "news":
-          return [budget("news", limits.news, "news requests", 1, true)];
-        case "general":
-          return messages;
+          return [budget("news", limits.news, "news requests", 1, true), ...messages];
+        // every request is a message: counted here, a burst of grants waits its fair turn in the pacer instead of
+        // in @stoqey/ib's one send queue, where a flood's burst would hold a light principal's request back
         default:
-          return [];
+          return messages;
       }
     },
     capacityOf(req) {
