@@ -132,7 +132,8 @@ export async function startConnector(
     timeScale: opts.pacingTimeScale ?? 1,
   });
   let session: IbSession;
-  const ib = createIbClient(() => session, pacer, { sessionState: opts.sessionState });
+  const state = { sessionState: opts.sessionState, masterClient: env.IB_MASTER_API_CLIENT };
+  const ib = createIbClient(() => session, pacer, state);
   const contracts = createContractResolver(ib);
   const history = createRequestCache<unknown>({ ttlMs: opts.historyTtlMs ?? HISTORY_TTL_MS });
 
