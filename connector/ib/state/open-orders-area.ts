@@ -60,6 +60,8 @@ export function openOrdersArea(master: boolean) {
         events: [
           [EventName.openOrder, onOpen as Handler],
           [EventName.orderStatus, onStatus as Handler],
+          // openOrderEnd names no request: another reqAllOpenOrders (an order tool's) can end the sync a moment
+          // early; the listeners stay on, and the download this sync asked for follows and completes the list
           [EventName.openOrderEnd, ended as Handler],
         ],
         send: () => link.raw.reqAllOpenOrders(),
