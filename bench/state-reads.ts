@@ -2,16 +2,20 @@
  * Account and position reads at one client: answered from the session state (connector/ib/state/) against the
  * request path (the same connector with the state off, asking IB on every read), both through the connector's
  * dispatcher (validation, handler, output) against the simulator on loopback, one call after another.
+ * Open orders are kept in state only by IB's Master API client: the state connector is one (the simulator's
+ * --master-client-id), and another client rests a few orders first so both paths return rows.
  * Prints a table and exits 1 when a read from state is not at least 10 times faster than the request.
  *
  *   npx tsx bench/state-reads.ts [--calls 200]
  */
 import { parseArgs } from "node:util";
+import { EventName, OrderAction, OrderType, SecType } from "@stoqey/ib";
 import { pino } from "pino";
 import type { ConnectorHandle } from "../connector/connector.ts";
 import { startConnector } from "../connector/connector.ts";
 import { ConnectorEnv, parseEnv } from "../shared/config.ts";
-import { startSimulator } from "../sim/index.ts";
+import { findInstrument, type Simulator, startSimulator } from "../sim/index.ts";
+import { connectApi, waitFor } from "../sim/testing/clients.ts";
 
 const { values } = parseArgs({ options: { calls: { type: "string", default: "200" } }, strict: false });
 const calls = Number(values.calls);
@@ -27,7 +31,10 @@ const READS: Array<[string, Record<string, unknown>]> = [
   ["get_account_values", {}],
   ["get_pnl", { include_positions: false }],
   ["get_executions", {}],
+  ["get_open_orders", {}],
 ];
+const MASTER_CLIENT_ID = 1;
+const RESTING_ORDERS = 3;
 const MIN_SPEEDUP = 10;
 
 async function connector(port: number, clientId: number, sessionState: boolean): Promise<ConnectorHandle> {
@@ -35,6 +42,7 @@ async function connector(port: number, clientId: number, sessionState: boolean):
     IB_HOST: "127.0.0.1",
     IB_PORT: String(port),
     IB_CLIENT_ID: String(clientId),
+    IB_MASTER_API_CLIENT: String(clientId === MASTER_CLIENT_ID),
     LOG_LEVEL: "silent",
   });
   const c = await startConnector(env, { logger: pino({ level: "silent" }), sessionState });
@@ -60,9 +68,39 @@ async function measure(
   return { mean: times.reduce((s, t) => s + t, 0) / times.length, p50: times[Math.floor(times.length / 2)]! };
 }
 
-const sim = await startSimulator({ port: 0 });
-const fromState = await connector(sim.port, 1, true);
+/** Another API client rests buys far below the market, so get_open_orders has rows to return. */
+async function restOrders(on: Simulator): Promise<() => void> {
+  const trader = await connectApi(on, 77);
+  const ibm = findInstrument("IBM", "STK")!;
+  const contract = {
+    conId: ibm.conId,
+    symbol: "IBM",
+    secType: SecType.STK,
+    exchange: "SMART",
+    currency: "USD",
+  };
+  for (let id = 1; id <= RESTING_ORDERS; id++) {
+    const working = waitFor(
+      trader,
+      EventName.orderStatus,
+      (o: number, st: string) => o === id && st === "Submitted",
+    );
+    trader.placeOrder(id, contract, {
+      action: OrderAction.BUY,
+      orderType: OrderType.LMT,
+      totalQuantity: 1,
+      lmtPrice: Math.round(ibm.price * 0.5 * 100) / 100,
+      transmit: true,
+    });
+    await working;
+  }
+  return () => trader.disconnect();
+}
+
+const sim = await startSimulator({ port: 0, masterClientId: MASTER_CLIENT_ID });
+const fromState = await connector(sim.port, MASTER_CLIENT_ID, true);
 const fromRequests = await connector(sim.port, 2, false);
+const stopTrader = await restOrders(sim);
 const rows: Array<Record<string, string>> = [];
 let slow = false;
 try {
@@ -79,6 +117,7 @@ try {
     });
   }
 } finally {
+  stopTrader();
   await Promise.all([fromState.close(), fromRequests.close()]);
   await sim.close();
 }

@@ -160,7 +160,8 @@ export async function startConnector(
   const principals = createPrincipals(env.MCP_PRINCIPALS_FILE);
   const pacer = pacerFor(env, opts, principals);
   let session: IbSession;
-  const ib = createIbClient(() => session, pacer, { sessionState: opts.sessionState });
+  const state = { sessionState: opts.sessionState, masterClient: env.IB_MASTER_API_CLIENT };
+  const ib = createIbClient(() => session, pacer, state);
   const contracts = createContractResolver(ib);
   const history = createRequestCache<unknown>({ ttlMs: opts.historyTtlMs ?? HISTORY_TTL_MS });
 

@@ -177,6 +177,9 @@ export const ConnectorEnv = z
     IB_PORT: intFromEnv(0, 1, 65535),
     IB_CLIENT_ID: intFromEnv(-1, 0, 2_147_483_647),
     IB_READONLY: boolFromEnv(true),
+    // true: IB Gateway's "Master API client ID" is this IB_CLIENT_ID, so IB pushes every client's order events here
+    // and open orders are kept live in the session state; false: each get_open_orders asks IB (reqAllOpenOrders).
+    IB_MASTER_API_CLIENT: boolFromEnv(false),
     IB_CONNECT_TIMEOUT_MS: intFromEnv(5_000, 100, 120_000),
     // @stoqey/ib sends ceil(n/10) messages per 100 ms, so 45 would be 50/s, IB's disconnect threshold
     IB_MAX_MESSAGES_PER_SEC: intFromEnv(40, 1, 50),

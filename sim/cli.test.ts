@@ -79,6 +79,7 @@ describe("sim CLI", { timeout: 30_000 }, () => {
       [["--replay", "/nonexistent-replay-dir"], /--replay \/nonexistent-replay-dir: .*ENOENT/],
       [["--replay-start", "next tuesday"], /--replay-start "next tuesday" is not a time/],
       [["--replay-speed", "0"], /--replay-speed must be > 0/],
+      [["--master-client-id", "x"], /--master-client-id must be a whole number/],
     ] as const;
     // side by side: each start loads the simulator's modules, seconds apiece on a loaded machine
     await Promise.all(

@@ -23,6 +23,7 @@ Usage: npm run sim -- [flags]
   --latency-ms N      extra delay before every reply (default 0)
   --no-live-data      no live market data permission (354, or 10167 with delayed data)
   --option-book       start every account with a few AAPL and SPY option positions
+  --master-client-id N  IB Gateway's "Master API client ID": clientId N also receives every client's order events
   --replay DIR        serve bars and quotes of SYMBOL.csv files in DIR (see sim/README.md, "Market replay")
   --replay-start T    start the simulated clock at T ("2026-11-27 09:30:00" US/Eastern, or ISO 8601 with Z);
                       default: the first row of the replay files (without --replay: the synthetic market)
@@ -67,6 +68,7 @@ const CliFlags = z.object({
   "latency-ms": intText("latency-ms", 0, 600_000).default(0),
   "no-live-data": z.boolean().default(false),
   "option-book": z.boolean().default(false),
+  "master-client-id": intText("master-client-id", 0, 2_147_483_647).optional(),
   replay: z.string().min(1, "--replay must name a directory").optional(),
   "replay-start": z.string().optional(),
   "replay-speed": z
@@ -135,6 +137,7 @@ export async function runSimulatorCli(argv: string[]): Promise<void> {
         "latency-ms": { type: "string" },
         "no-live-data": { type: "boolean" },
         "option-book": { type: "boolean" },
+        "master-client-id": { type: "string" },
         replay: { type: "string" },
         "replay-start": { type: "string" },
         "replay-speed": { type: "string" },
@@ -164,6 +167,7 @@ export async function runSimulatorCli(argv: string[]): Promise<void> {
     latencyMs: flags["latency-ms"],
     liveDataPermission: !flags["no-live-data"],
     optionBook: flags["option-book"],
+    masterClientId: flags["master-client-id"],
     log: (level, msg) =>
       process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg })}\n`),
   }).catch((err: unknown) => fail(`cannot start: ${err instanceof Error ? err.message : String(err)}`));

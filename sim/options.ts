@@ -32,6 +32,11 @@ export const SimOptions = z.object({
   tickIntervalMs: z.number().int().positive().default(250),
   /** Start every account with a small option book beside its shares (sim/universe/option-book.ts). */
   optionBook: z.boolean().default(false),
+  /**
+   * IB Gateway's "Master API client ID": the connection with this clientId also receives every other client's
+   * openOrder and orderStatus, as IB sends them. None by default: order events go to the placing client only.
+   */
+  masterClientId: z.number().int().min(0).optional(),
   log: z.custom<SimLog>((v) => typeof v === "function").optional(),
   /** Where prices and the clock come from: the synthetic market by default, or a replay (sim/market/replay-market.ts). */
   market: z.custom<Market>((v) => typeof v === "object" && v !== null && "price" in v).optional(),

@@ -187,7 +187,7 @@ export interface IbClient {
     underPrice: number,
     scope: RequestScope,
   ): Promise<OptionCalculation>;
-  /** What IB pushes about the account (positions, account updates, P&L, executions, summary), kept live. */
+  /** What IB pushes about the account (positions, account updates, P&L, executions, summary, open orders), kept live. */
   readonly state: SessionState;
 }
 
@@ -205,6 +205,8 @@ export interface SessionState {
   accountValues(account: string, scope: RequestScope): Promise<AccountValue[] | undefined>;
   pnl(account: string, scope: RequestScope): Promise<PnlValues | undefined>;
   executions(scope: RequestScope): Promise<Execution[] | undefined>;
+  /** Kept only when this client is IB's Master API client (IB_MASTER_API_CLIENT); else undefined. */
+  openOrders(scope: RequestScope): Promise<OpenOrder[] | undefined>;
   /** Subscribed on the first read, for its tags; other tags: undefined. */
   accountSummary(tags: string, scope: RequestScope): Promise<AccountSummary | undefined>;
   /** Per area: fresh, syncing, stale or off, the age of its last update, what it holds. */

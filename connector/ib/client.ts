@@ -25,10 +25,10 @@ export type { RequestScope } from "./request.ts";
 export function createIbClient(
   currentSession: () => IbSession,
   pacer: Pacer,
-  opts: { sessionState?: boolean } = {},
+  opts: { sessionState?: boolean; masterClient?: boolean } = {},
 ): IbClient {
   const call = createCall(currentSession, pacer);
-  const state = createSessionState(call, currentSession, opts.sessionState ?? true);
+  const state = createSessionState(call, currentSession, opts.sessionState ?? true, opts.masterClient);
   return {
     state,
     ...contractRequests(call),
@@ -37,7 +37,7 @@ export function createIbClient(
     ...historicalTicksRequests(call),
     ...newsRequests(call),
     ...accountRequests(call, state),
-    ...openOrderRequests(call),
+    ...openOrderRequests(call, state),
     ...marketDataRequests(call),
     ...marketRuleRequests(call),
     ...completedOrderRequests(call),

@@ -7,6 +7,7 @@ import { quoteOf } from "../universe/quotes.ts";
 import { inSession } from "../universe/sessions.ts";
 import { comboFill } from "./combo.ts";
 import { sendCommission, sendExecution, sendOpenOrder, sendOrderStatus } from "./order-messages.ts";
+import { orderEventSessions, sessionFor } from "./order-routing.ts";
 import { trailCrossed } from "./trail-and-algo.ts";
 
 /** How long a marketable order takes to fill, before timeScale. */
@@ -52,15 +53,6 @@ function swingAt(core: SimCore, since: number, now: number): number {
   return 1 + SWING * Math.sin((2 * Math.PI * elapsed) / SWING_PERIOD_MS);
 }
 
-/**
- * Where IB sends an order's events: to the session that holds the order's clientId now, so a client that
- * reconnected with the same clientId hears about the orders it placed before; else to the placing connection.
- */
-function sessionFor(core: SimCore, o: SimOrder): SimOrder["owner"] {
-  const current = core.sessionOf(o.clientId);
-  return current?.isOpen ? current : o.owner;
-}
-
 /** One trade a fill books: an instrument, a signed quantity and its price (a combo books one per leg). */
 export interface Trade {
   i: Instrument;
@@ -101,8 +93,10 @@ function fill(core: SimCore, o: SimOrder, i: Instrument, price: number, trades?:
   o.completedAt = Date.now();
   o.stopWatch?.();
   const conn = sessionFor(core, o);
-  sendOpenOrder(conn, o, i);
-  sendOrderStatus(conn, o, price);
+  for (const to of orderEventSessions(core, o)) {
+    sendOpenOrder(to, o, i);
+    sendOrderStatus(to, o, price);
+  }
   for (const [k, t] of booked.entries()) {
     const { pos, realized, commission } = book(core, o.account, t);
     const exec: SimExecution = {
@@ -205,8 +199,10 @@ function activate(core: SimCore, o: SimOrder): void {
     return;
   }
   o.status = parent && parent.status !== "Filled" ? "PreSubmitted" : "Submitted";
-  sendOpenOrder(sessionFor(core, o), o, i);
-  sendOrderStatus(sessionFor(core, o), o);
+  for (const to of orderEventSessions(core, o)) {
+    sendOpenOrder(to, o, i);
+    sendOrderStatus(to, o);
+  }
   if (o.status === "Submitted") startWatch(core, o, i);
 }
 
@@ -248,7 +244,7 @@ function afterFill(core: SimCore, o: SimOrder): void {
     if (!i) continue;
     if (c.parentId === o.orderId && c.status === "PreSubmitted") {
       c.status = "Submitted";
-      sendOrderStatus(sessionFor(core, c), c);
+      for (const to of orderEventSessions(core, c)) sendOrderStatus(to, c);
       startWatch(core, c, i);
     } else if (o.parentId && c.parentId === o.parentId) {
       cancelSimOrder(core, c, i);
@@ -264,10 +260,11 @@ export function cancelSimOrder(core: SimCore, o: SimOrder, i: Instrument): void 
   o.held = false;
   o.status = "Cancelled";
   o.completedAt = Date.now();
-  const conn = sessionFor(core, o);
-  sendOrderStatus(conn, o);
-  sendOpenOrder(conn, o, i);
-  conn.error(o.orderId, 202, "Order Canceled - reason:");
+  for (const to of orderEventSessions(core, o)) {
+    sendOrderStatus(to, o);
+    sendOpenOrder(to, o, i);
+  }
+  sessionFor(core, o).error(o.orderId, 202, "Order Canceled - reason:");
   for (const c of core.orders.values()) {
     const ci = findByConId(c.conId);
     if (c.parentId === o.orderId && isWorking(c) && ci) cancelSimOrder(core, c, ci);

@@ -1,36 +1,22 @@
-import type { IbClient } from "../client-types.ts";
-import { compact, ibNumber, ibString, toContractSummary } from "../convert.ts";
+import type { IbClient, SessionState } from "../client-types.ts";
 import { type Call, general } from "../request.ts";
+import { toOpenOrder } from "../state/rows.ts";
 
 /**
- * Open orders of every client, asked of IB on each read: IB pushes order events only to the client that placed
- * the order, so a kept list would miss other clients' new and cancelled orders.
+ * Open orders of every client. From the session state when this client is IB's Master API client (IB pushes it
+ * every client's order events); else asked of IB on each read, since IB pushes order events only to the client
+ * that placed the order and a kept list would miss other clients' new and cancelled orders.
  */
-export function openOrderRequests(call: Call): Pick<IbClient, "openOrders"> {
+export function openOrderRequests(call: Call, state: SessionState): Pick<IbClient, "openOrders"> {
   return {
-    openOrders(scope) {
-      return call("open orders", general, scope, async (link) =>
-        (await link.next.getAllOpenOrders()).map((o) => {
-          const s = o.orderStatus;
-          return compact({
-            orderId: o.orderId,
-            permId: ibNumber(o.order.permId),
-            clientId: ibNumber(o.order.clientId),
-            account: ibString(o.order.account),
-            orderRef: ibString(o.order.orderRef),
-            contract: toContractSummary(o.contract),
-            action: String(o.order.action ?? ""),
-            totalQuantity: o.order.totalQuantity ?? 0,
-            orderType: String(o.order.orderType ?? ""),
-            limitPrice: ibNumber(o.order.lmtPrice),
-            auxPrice: ibNumber(o.order.auxPrice) || undefined,
-            timeInForce: ibString(o.order.tif === undefined ? undefined : String(o.order.tif)),
-            status: String(s?.status ?? o.orderState.status ?? ""),
-            filled: ibNumber(s?.filled),
-            remaining: ibNumber(s?.remaining),
-            avgFillPrice: ibNumber(s?.avgFillPrice) || undefined,
-          });
-        }),
+    async openOrders(scope) {
+      return (
+        (await state.openOrders(scope)) ??
+        call("open orders", general, scope, async (link) =>
+          (await link.next.getAllOpenOrders()).map((o) =>
+            toOpenOrder(o.orderId, o.contract, o.order, o.orderState, o.orderStatus),
+          ),
+        )
       );
     },
   };

@@ -10,6 +10,7 @@ import { boundContractOf, contractOf, ibOrdersOf } from "./orders/ib-orders-of.t
 import { lastPriceOn } from "./orders/last-price.ts";
 import { createOrderIds } from "./orders/order-ids.ts";
 import { orderErrors } from "./orders/order-rejections.ts";
+import { ownOrderStatus } from "./orders/own-events.ts";
 import { sendAndAwait } from "./orders/send-and-await.ts";
 import type { IbOrders } from "./orders/types.ts";
 import { whatIfOn } from "./orders/what-if.ts";
@@ -92,9 +93,9 @@ export function createIbOrders(currentSession: () => IbSession, pacer: Pacer): I
       const NOT_CANCELLABLE = 10148;
       return call(subject, scope, (link) =>
         awaitEvents<string>(link, scope, orderErrors([orderId], subject), (settle) => {
-          const onStatus = (id: number, status: string) => {
+          const onStatus = ownOrderStatus(link, (id: number, status: string) => {
             if (id === orderId && /cancel/i.test(status)) settle(status);
-          };
+          });
           // IB may confirm with its 202 notice before the status, and answers 10148 for an order already
           // cancelled: both mean the order is cancelled, not that the cancel was refused. (Listed before the
           // generic order-error listener, so they win over it.)

@@ -1,5 +1,5 @@
-import type { CommissionReport, Contract, Execution as IbExecution } from "@stoqey/ib";
-import type { Execution, PnlValues, PortfolioItem, Positions } from "../client-types.ts";
+import type { CommissionReport, Contract, Execution as IbExecution, Order, OrderState } from "@stoqey/ib";
+import type { Execution, OpenOrder, PnlValues, PortfolioItem, Positions } from "../client-types.ts";
 import { compact, ibNumber, ibString, toContractSummary } from "../convert.ts";
 
 export type PositionRow = Positions[number];
@@ -62,5 +62,41 @@ export function toExecution(contract: Contract, e: IbExecution, r: CommissionRep
     commission: ibNumber(r?.commission),
     commissionCurrency: ibString(r?.currency),
     realizedPnL: ibNumber(r?.realizedPNL),
+  });
+}
+
+/** What IB's last `orderStatus` said of an order (absent before the first one). */
+export interface OrderStatusFields {
+  status?: string;
+  filled?: number;
+  remaining?: number;
+  avgFillPrice?: number;
+}
+
+/** One `openOrder` message with the order's latest `orderStatus` as get_open_orders shows it. */
+export function toOpenOrder(
+  orderId: number,
+  contract: Contract,
+  order: Order,
+  state: OrderState,
+  s: OrderStatusFields | undefined,
+): OpenOrder {
+  return compact({
+    orderId,
+    permId: ibNumber(order.permId),
+    clientId: ibNumber(order.clientId),
+    account: ibString(order.account),
+    orderRef: ibString(order.orderRef),
+    contract: toContractSummary(contract),
+    action: String(order.action ?? ""),
+    totalQuantity: order.totalQuantity ?? 0,
+    orderType: String(order.orderType ?? ""),
+    limitPrice: ibNumber(order.lmtPrice),
+    auxPrice: ibNumber(order.auxPrice) || undefined,
+    timeInForce: ibString(order.tif === undefined ? undefined : String(order.tif)),
+    status: String(s?.status ?? state.status ?? ""),
+    filled: ibNumber(s?.filled),
+    remaining: ibNumber(s?.remaining),
+    avgFillPrice: ibNumber(s?.avgFillPrice) || undefined,
   });
 }

@@ -6,15 +6,20 @@ import { accountSummaryArea } from "./account-summary-area.ts";
 import { accountUpdatesArea } from "./account-updates-area.ts";
 import { executionsArea } from "./executions-area.ts";
 import { LiveArea } from "./live-area.ts";
+import { openOrdersArea } from "./open-orders-area.ts";
 import { pnlArea } from "./pnl-area.ts";
 import { positionsArea } from "./positions-area.ts";
 import { createSyncDriver } from "./sync-driver.ts";
 
-/** The session state over the connector's current session; subscriptions go through the paced `call`. */
+/**
+ * The session state over the connector's current session; subscriptions go through the paced `call`. Open orders
+ * are kept only when `master` (this client is IB's Master API client, which hears every client's order events).
+ */
 export function createSessionState(
   call: Call,
   currentSession: () => IbSession,
   enabled = true,
+  master = false,
 ): SessionState {
   const positions = positionsArea();
   const updates = accountUpdatesArea();
@@ -26,7 +31,9 @@ export function createSessionState(
   const pnlLive = new LiveArea(pnl.spec);
   const summary = accountSummaryArea();
   const summaryLive = new LiveArea(summary.spec);
-  const areas = [positionsLive, updatesLive, pnlLive, executionsLive, summaryLive];
+  const orders = openOrdersArea(master);
+  const ordersLive = new LiveArea(orders.spec);
+  const areas = [positionsLive, updatesLive, pnlLive, executionsLive, summaryLive, ordersLive];
   const driver = createSyncDriver(call, currentSession, areas, executionsLive);
   const resyncExecutions = () => driver.resyncExecutions();
 
@@ -64,6 +71,10 @@ export function createSessionState(
     async executions(scope) {
       return (await fresh(executionsLive, scope)) ? executions.rows() : undefined;
     },
+    async openOrders(scope) {
+      if (!master) return undefined;
+      return (await fresh(ordersLive, scope)) ? orders.rows() : undefined;
+    },
     async accountSummary(tags, scope) {
       if (!enabled || !summary.follows(tags)) return undefined;
       return (await fresh(summaryLive, scope)) ? summary.rows() : undefined;
@@ -74,7 +85,7 @@ export function createSessionState(
         const at = a.freshness.updatedAt;
         const row: SessionStateArea = {
           area: a.spec.name,
-          status: !enabled || !a.kept ? "off" : a.freshness.status,
+          status: !enabled || !a.kept || (a === ordersLive && !master) ? "off" : a.freshness.status,
           counts: a.spec.counts(),
         };
         if (at !== undefined) row.ageMs = now - at;

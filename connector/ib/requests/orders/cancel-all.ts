@@ -3,6 +3,7 @@ import type { IbLink } from "../../link.ts";
 import type { RequestScope } from "../../request.ts";
 import { awaitEvents, type Handler } from "../../request.ts";
 import { orderErrors } from "./order-rejections.ts";
+import { ownOrderStatus } from "./own-events.ts";
 
 /** IB's global cancel; resolves with the ids that were working once this client's own orders report cancelled. */
 export async function cancelAllOn(link: IbLink, scope: RequestScope): Promise<number[]> {
@@ -20,10 +21,10 @@ export async function cancelAllOn(link: IbLink, scope: RequestScope): Promise<nu
   }
   return awaitEvents<number[]>(link, scope, orderErrors([], "every working order"), (settle) => {
     const pending = new Set(ours);
-    const onStatus = (id: number, status: string) => {
+    const onStatus = ownOrderStatus(link, (id: number, status: string) => {
       if (/cancel|filled|inactive/i.test(status)) pending.delete(id);
       if (pending.size === 0) settle(working);
-    };
+    });
     return { events: [[EventName.orderStatus, onStatus as Handler]], send: () => link.raw.reqGlobalCancel() };
   });
 }

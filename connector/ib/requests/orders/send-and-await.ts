@@ -6,6 +6,7 @@ import { awaitEvents, type Handler } from "../../request.ts";
 import { echoDifferences, type LegAfterCancel, OrderEchoMismatch } from "./echo-check.ts";
 import { num } from "./ib-orders-of.ts";
 import { orderErrors, orderRejection } from "./order-rejections.ts";
+import { isOtherClientsOrder, ownOrderStatus } from "./own-events.ts";
 import type { BoundContract, OrderReport } from "./types.ts";
 
 const rejectedStatuses = new Set(["Inactive", "ApiCancelled"]);
@@ -28,12 +29,12 @@ function cancelLegs(
   return new Promise((resolve) => {
     const legs = () => ids.map((orderId) => ({ orderId, status: seen.get(orderId) ?? "" }));
     const pending = new Set(ids.filter((id) => !finalStatuses.test(seen.get(id) ?? "")));
-    const onStatus = (id: number, status: string) => {
+    const onStatus = ownOrderStatus(link, (id: number, status: string) => {
       if (!ids.includes(id)) return;
       seen.set(id, status);
       if (finalStatuses.test(status)) pending.delete(id);
       if (pending.size === 0) done();
-    };
+    });
     const timer = setTimeout(() => done(), CANCEL_WAIT_MS);
     const done = () => {
       clearTimeout(timer);
@@ -49,6 +50,7 @@ function cancelLegs(
 
 /** What one placement is waiting for: each leg as sent, the echo contract, and what IB has said so far. */
 interface Legs {
+  link: IbLink;
   orders: Array<[number, Order]>;
   bound: BoundContract;
   subject: string;
@@ -80,20 +82,13 @@ function watchLegs(w: Legs) {
     };
     const onOpen = (id: number, c: Contract, order: Order, _st: OrderState) => {
       const sent = w.orders.find(([x]) => x === id)?.[1];
-      if (!sent) return;
+      if (!sent || isOtherClientsOrder(w.link, order)) return;
       const differences = echoDifferences(id, sent, w.bound, { contract: c, order });
       if (differences.length > 0) return finish({ ok: false, differences });
       echoed.add(id);
       maybeDone();
     };
-    const onStatus = (
-      id: number,
-      status: string,
-      filled: number,
-      remaining: number,
-      avg: number,
-      permId?: number,
-    ) => {
+    const onStatus = ownOrderStatus(w.link, (id, status, filled, remaining, avg, permId) => {
       if (!ids.includes(id)) return;
       w.statuses.set(id, status);
       if (id === ids[0])
@@ -108,7 +103,7 @@ function watchLegs(w: Legs) {
       }
       acked.add(id);
       maybeDone();
-    };
+    });
     return [
       [EventName.openOrder, onOpen as Handler],
       [EventName.orderStatus, onStatus as Handler],
@@ -138,7 +133,7 @@ export async function sendAndAwait(
     remaining: 0,
   };
   const statuses = new Map<number, string>();
-  const watch = watchLegs({ orders, bound, subject, report, statuses });
+  const watch = watchLegs({ link, orders, bound, subject, report, statuses });
   const outcome = await awaitEvents<Outcome>(link, scope, orderErrors(ids, subject), (settle, fail) => ({
     events: watch(settle, fail),
     send: () => {

@@ -6,6 +6,7 @@ import type { RequestScope } from "../../request.ts";
 import { awaitEvents, type Handler } from "../../request.ts";
 import { contractOf, ibOrdersOf, num } from "./ib-orders-of.ts";
 import { orderErrors } from "./order-rejections.ts";
+import { isOtherClientsOrder, ownOrderStatus } from "./own-events.ts";
 import type { WhatIf } from "./types.ts";
 
 /** How long a what-if answered as a real order waits for its cancel to be confirmed. */
@@ -23,12 +24,12 @@ export function whatIfOn(
   const order: Order = { ...first![1], whatIf: true, transmit: true, orderRef: undefined };
   return awaitEvents<WhatIf>(link, scope, orderErrors([id], subject), (settle, fail) => {
     const onOpen = (orderId: number, _c: Contract, answered: Order, st: OrderState) => {
-      if (orderId !== id) return;
+      if (orderId !== id || isOtherClientsOrder(link, answered)) return;
       if (answered.whatIf !== true) {
         // the server took it as a real order: withdraw it at once, and refuse the preview once it is gone
-        const gone = (oid: number, status: string) => {
+        const gone = ownOrderStatus(link, (oid: number, status: string) => {
           if (oid === id && /cancel|filled/i.test(status)) refuse();
-        };
+        });
         const timer = setTimeout(() => refuse(), STRAY_CANCEL_WAIT_MS);
         const refuse = () => {
           clearTimeout(timer);
