@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { z } from "zod";
 import { IbMcpError } from "../shared/errors.ts";
 import type { Quotas } from "../shared/principals.ts";
-import { readTool } from "../shared/tool-def.ts";
+import { readTool, tradeTool } from "../shared/tool-def.ts";
 import { createDispatcher } from "./dispatch.ts";
 import type { ConnectorServices, HandlerEntry } from "./handlers/context.ts";
 import { createQuotaGuard } from "./principals/quotas.ts";
@@ -83,5 +83,30 @@ describe("dispatch: per-principal quotas", () => {
     await openAll();
     assert.deepEqual(await Promise.all([a, b]), [{ id: "same" }, { id: "same" }]);
     assert.deepEqual(started, ["same"], "one shared run");
+  });
+
+  it("never holds back a risk-reducing call (a cancel), even for a principal over every quota", async () => {
+    const pull = tradeTool(
+      {
+        name: "pull",
+        title: "Pull",
+        toolsets: ["orders"],
+        description: "Takes risk away; a fake tool for dispatcher tests only, never registered anywhere.",
+        input: z.object({ id: z.string() }),
+        output: z.object({ id: z.string() }),
+        summarize: (o) => o.id,
+      },
+      { destructive: true, idempotent: true, reducesRisk: true },
+    );
+    const dispatch = createDispatcher({
+      services: { mode: "paper", readOnly: false } as unknown as ConnectorServices,
+      handlers: new Map<string, HandlerEntry>([["pull", { tool: pull, run: async (args) => args }]]),
+      tools: [pull],
+      quotas: createQuotaGuard({ quotasOf: () => ({ calls_per_minute: 1, concurrent: 1 }) }),
+    });
+    const calls = ["a", "b", "c"].map((id) =>
+      dispatch("pull", { id }, { requestId: id, timeoutMs: 5_000, principal: "bot" }),
+    );
+    assert.deepEqual(await Promise.all(calls), [{ id: "a" }, { id: "b" }, { id: "c" }]);
   });
 });

@@ -82,8 +82,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     let leave: (() => void) | undefined;
     try {
       const { tool, entry, args } = prepare(name, rawArgs);
-      // each caller's call counts against its own quota, even when it joins an identical running call
-      leave = deps.quotas?.enter(principal);
+      // each caller's call counts against its own quota, even when it joins an identical running call; a cancel
+      // counts against none: pulling orders must not wait for a quota
+      leave = tool.reducesRisk ? undefined : deps.quotas?.enter(principal);
       // `signal` stays a getter all the way down, so a call that never needs one (a cache hit) never makes one
       const run = (shared: SharedRun) =>
         entry.run(args, {

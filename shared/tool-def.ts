@@ -48,6 +48,11 @@ export interface ToolDef<
   };
   /** A short readable text for the MCP text block beside structuredContent. */
   summarize(output: z.infer<O>): string;
+  /**
+   * Only takes risk away (a cancel): no per-principal quota holds it back, since an agent that hit its quota must
+   * still be able to pull its orders. IB's pacing still applies.
+   */
+  reducesRisk?: boolean;
 }
 
 export type ToolInput<T extends ToolDef> = z.infer<T["input"]>;
@@ -77,11 +82,12 @@ export function readTool<const N extends string, I extends AnyObjectSchema, O ex
 /** Declares a trade tool: listed and served only when trading is switched on; `destructive` for order changes. */
 export function tradeTool<const N extends string, I extends AnyObjectSchema, O extends AnyObjectSchema>(
   def: Omit<ToolDef<I, O>, "access" | "annotations" | "name"> & { name: N },
-  flags: { destructive: boolean; idempotent: boolean },
+  flags: { destructive: boolean; idempotent: boolean; reducesRisk?: boolean },
 ): NamedToolDef<N, I, O> {
   return {
     ...def,
     access: "trade",
+    ...(flags.reducesRisk ? { reducesRisk: true } : {}),
     annotations: {
       title: def.title,
       readOnlyHint: false,

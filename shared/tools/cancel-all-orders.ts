@@ -16,5 +16,5 @@ export const cancelAllOrders = tradeTool(
         ? `Cancel sent for ${o.cancelled_order_ids.length} working orders: ${o.cancelled_order_ids.join(", ")}`
         : "No working orders; global cancel sent anyway.",
   },
-  { destructive: true, idempotent: true },
+  { destructive: true, idempotent: true, reducesRisk: true },
 );

@@ -15,5 +15,5 @@ export const cancelOrder = tradeTool(
     output: z.object({ order_id: z.number().int(), status: z.string() }),
     summarize: (o) => `Order ${o.order_id}: ${o.status}`,
   },
-  { destructive: true, idempotent: true },
+  { destructive: true, idempotent: true, reducesRisk: true },
 );
