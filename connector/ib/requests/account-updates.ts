@@ -1,8 +1,6 @@
-import type { Contract } from "@stoqey/ib";
-import { EventName } from "@stoqey/ib";
 import type { AccountValue, PortfolioItem } from "../client-types.ts";
-import { byReqId, type Call, general, type Handler, type RequestScope } from "../request.ts";
-import { toPortfolioItem } from "../state/rows.ts";
+import { byReqId, type Call, general, type RequestScope } from "../request.ts";
+import { accountUpdatesEvents } from "../state/account-update-events.ts";
 
 export interface AccountDownload {
   values: AccountValue[];
@@ -25,45 +23,16 @@ export function accountUpdatesDownloader(
       call(`account updates of ${account}`, general, scope, (link) =>
         byReqId<AccountDownload>(link, scope, `account updates of ${account}`, (_reqId, done) => {
           const got: AccountDownload = { values: [], items: [] };
-          const onValue = (tag: string, value: string, currency: string, accountName: string) => {
-            if (accountName === account) got.values.push({ tag, value, currency: currency ?? "" });
-          };
-          const onItem = (
-            contract: Contract,
-            position: number,
-            marketPrice: number,
-            marketValue: number,
-            averageCost?: number,
-            unrealizedPnL?: number,
-            realizedPnL?: number,
-            accountName?: string,
-          ) => {
-            if (accountName !== account) return;
-            got.items.push(
-              toPortfolioItem(
-                account,
-                contract,
-                position,
-                marketPrice,
-                marketValue,
-                averageCost,
-                unrealizedPnL,
-                realizedPnL,
-              ),
-            );
-          };
           const stop = () => link.raw.reqAccountUpdates(false, account);
-          const onEnd = (name: string) => {
-            if (name !== account) return;
-            stop();
-            done(got);
-          };
           return {
-            events: [
-              [EventName.updateAccountValue, onValue as Handler],
-              [EventName.updatePortfolio, onItem as Handler],
-              [EventName.accountDownloadEnd, onEnd as Handler],
-            ],
+            events: accountUpdatesEvents(account, {
+              value: (v) => got.values.push(v),
+              item: (row) => got.items.push(row),
+              end: () => {
+                stop();
+                done(got);
+              },
+            }),
             send: () => link.raw.reqAccountUpdates(true, account),
             cancel: stop,
           };

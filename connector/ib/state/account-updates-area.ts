@@ -1,8 +1,6 @@
-import { type Contract, EventName } from "@stoqey/ib";
 import type { AccountValue, PortfolioItem } from "../client-types.ts";
-import type { Handler } from "../request.ts";
+import { accountUpdatesEvents } from "./account-update-events.ts";
 import type { AreaSpec } from "./live-area.ts";
-import { toPortfolioItem } from "./rows.ts";
 
 /**
  * Portfolio rows (keyed by conId) and account values (keyed by tag and currency) of the one managed account,
@@ -26,50 +24,20 @@ export function accountUpdatesArea() {
     open(link, accounts, ended, changed) {
       const mine = accounts[0] ?? "";
       account = mine;
-      const onValue = (tag: string, value: string, currency: string, accountName: string) => {
-        if (accountName !== mine) return;
-        values.set(`${tag}\u0000${currency ?? ""}`, { tag, value, currency: currency ?? "" });
-        changed();
-      };
-      const onItem = (
-        contract: Contract,
-        position: number,
-        marketPrice: number,
-        marketValue: number,
-        averageCost?: number,
-        unrealizedPnL?: number,
-        realizedPnL?: number,
-        accountName?: string,
-      ) => {
-        if (accountName !== mine) return;
-        const conId = contract.conId ?? 0;
-        // a closed position: IB sends it once with position 0; a new download would not list it
-        if (position === 0) items.delete(conId);
-        else
-          items.set(
-            conId,
-            toPortfolioItem(
-              mine,
-              contract,
-              position,
-              marketPrice,
-              marketValue,
-              averageCost,
-              unrealizedPnL,
-              realizedPnL,
-            ),
-          );
-        changed();
-      };
-      const onEnd = (name: string) => {
-        if (name === mine) ended();
-      };
       return {
-        events: [
-          [EventName.updateAccountValue, onValue as Handler],
-          [EventName.updatePortfolio, onItem as Handler],
-          [EventName.accountDownloadEnd, onEnd as Handler],
-        ],
+        events: accountUpdatesEvents(mine, {
+          value(v) {
+            values.set(`${v.tag}\u0000${v.currency}`, v);
+            changed();
+          },
+          item(row, conId, position) {
+            // a closed position: IB sends it once with position 0; a new download would not list it
+            if (position === 0) items.delete(conId);
+            else items.set(conId, row);
+            changed();
+          },
+          end: ended,
+        }),
         send: () => link.raw.reqAccountUpdates(true, mine),
         cancel: () => link.raw.reqAccountUpdates(false, mine),
       };
