@@ -9,13 +9,12 @@
  *   npx tsx bench/state-reads.ts [--calls 200]
  */
 import { parseArgs } from "node:util";
-import { EventName, OrderAction, OrderType, SecType } from "@stoqey/ib";
 import { pino } from "pino";
 import type { ConnectorHandle } from "../connector/connector.ts";
 import { startConnector } from "../connector/connector.ts";
 import { ConnectorEnv, parseEnv } from "../shared/config.ts";
-import { findInstrument, type Simulator, startSimulator } from "../sim/index.ts";
-import { connectApi, waitFor } from "../sim/testing/clients.ts";
+import { type Simulator, startSimulator } from "../sim/index.ts";
+import { connectApi, restBuy } from "../sim/testing/clients.ts";
 
 const { values } = parseArgs({ options: { calls: { type: "string", default: "200" } }, strict: false });
 const calls = Number(values.calls);
@@ -71,29 +70,7 @@ async function measure(
 /** Another API client rests buys far below the market, so get_open_orders has rows to return. */
 async function restOrders(on: Simulator): Promise<() => void> {
   const trader = await connectApi(on, 77);
-  const ibm = findInstrument("IBM", "STK")!;
-  const contract = {
-    conId: ibm.conId,
-    symbol: "IBM",
-    secType: SecType.STK,
-    exchange: "SMART",
-    currency: "USD",
-  };
-  for (let id = 1; id <= RESTING_ORDERS; id++) {
-    const working = waitFor(
-      trader,
-      EventName.orderStatus,
-      (o: number, st: string) => o === id && st === "Submitted",
-    );
-    trader.placeOrder(id, contract, {
-      action: OrderAction.BUY,
-      orderType: OrderType.LMT,
-      totalQuantity: 1,
-      lmtPrice: Math.round(ibm.price * 0.5 * 100) / 100,
-      transmit: true,
-    });
-    await working;
-  }
+  for (let id = 1; id <= RESTING_ORDERS; id++) await restBuy(trader, id);
   return () => trader.disconnect();
 }
 

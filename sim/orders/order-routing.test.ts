@@ -1,21 +1,12 @@
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
-import { type Contract, EventName, type IBApi, OrderAction, OrderType, SecType } from "@stoqey/ib";
+import { type Contract, EventName, type IBApi } from "@stoqey/ib";
 import { type Simulator, startSimulator } from "../server.ts";
-import { connectApi, waitFor } from "../testing/clients.ts";
+import { connectApi, restBuy, waitFor } from "../testing/clients.ts";
 import { openMarket } from "../testing/open-market.ts";
-import { findInstrument } from "../universe/instruments.ts";
 
 const MASTER = 9;
 const TRADER = 77;
-const ibm = findInstrument("IBM", "STK")!;
-const contract: Contract = {
-  conId: ibm.conId,
-  symbol: "IBM",
-  secType: SecType.STK,
-  exchange: "SMART",
-  currency: "USD",
-};
 
 /** Every (orderId, status) an API client hears by orderStatus. */
 function statuses(api: IBApi): Array<[number, string]> {
@@ -34,19 +25,7 @@ describe("sim: the Master API client hears every client's order events", { timeo
 
   /** The trader rests a buy far below the market, then cancels it; resolves once the trader heard the cancel. */
   async function restAndCancel(trader: IBApi, id: number): Promise<void> {
-    const working = waitFor(
-      trader,
-      EventName.orderStatus,
-      (o: number, s: string) => o === id && s === "Submitted",
-    );
-    trader.placeOrder(id, contract, {
-      action: OrderAction.BUY,
-      orderType: OrderType.LMT,
-      totalQuantity: 1,
-      lmtPrice: Math.round(ibm.price * 0.5 * 100) / 100,
-      transmit: true,
-    });
-    await working;
+    await restBuy(trader, id);
     const cancelled = waitFor(
       trader,
       EventName.orderStatus,

@@ -1,24 +1,15 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { type Contract, EventName, type IBApi, OrderAction, OrderType, SecType } from "@stoqey/ib";
+import { EventName, type IBApi } from "@stoqey/ib";
 import { type Simulator, startSimulator } from "../server.ts";
-import { connectApi, waitFor } from "../testing/clients.ts";
+import { connectApi, restBuy, waitFor } from "../testing/clients.ts";
 import { openMarket } from "../testing/open-market.ts";
-import { findInstrument } from "../universe/instruments.ts";
 
 const CLIENT_ID = 17;
 
 describe("sim: order events follow the clientId to its new session", { timeout: 30_000 }, () => {
   let sim: Simulator;
   const apis: IBApi[] = [];
-  const ibm = findInstrument("IBM", "STK")!;
-  const contract: Contract = {
-    conId: ibm.conId,
-    symbol: "IBM",
-    secType: SecType.STK,
-    exchange: "SMART",
-    currency: "USD",
-  };
 
   before(async () => {
     sim = await startSimulator({ timeScale: 0.01, market: openMarket() });
@@ -33,20 +24,7 @@ describe("sim: order events follow the clientId to its new session", { timeout: 
     const first = await connectApi(sim, CLIENT_ID);
     apis.push(first);
     const id = 900;
-    const working = waitFor(
-      first,
-      EventName.orderStatus,
-      (oid: number, st: string) => oid === id && st === "Submitted",
-    );
-    // far below the market: it rests
-    first.placeOrder(id, contract, {
-      action: OrderAction.BUY,
-      orderType: OrderType.LMT,
-      totalQuantity: 1,
-      lmtPrice: Math.round(ibm.price * 0.5 * 100) / 100,
-      transmit: true,
-    });
-    await working;
+    await restBuy(first, id); // far below the market: it rests
     first.disconnect();
     await new Promise((r) => setTimeout(r, 200)); // the simulator sees the socket close
 

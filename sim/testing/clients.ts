@@ -1,7 +1,17 @@
 import { type Socket, connect as tcpConnect } from "node:net";
-import { ConnectionState, EventName, IBApi, IBApiNext } from "@stoqey/ib";
+import {
+  ConnectionState,
+  type Contract,
+  EventName,
+  IBApi,
+  IBApiNext,
+  OrderAction,
+  OrderType,
+  SecType,
+} from "@stoqey/ib";
 import { filter, firstValueFrom, timeout } from "rxjs";
 import type { Simulator } from "../server.ts";
+import { findInstrument } from "../universe/instruments.ts";
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
@@ -110,4 +120,31 @@ export async function until(pred: () => boolean, ms = 3000, what = "condition"):
     if (Date.now() > end) throw new Error(`${what} not met within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+const ibm = findInstrument("IBM", "STK")!;
+/** IBM on SMART: the contract the resting-order helpers use. */
+export const IBM: Contract = {
+  conId: ibm.conId,
+  symbol: "IBM",
+  secType: SecType.STK,
+  exchange: "SMART",
+  currency: "USD",
+};
+
+/** Places a 1-share IBM buy at half the market as order `id` (it rests) and resolves once IB says Submitted. */
+export async function restBuy(api: IBApi, id: number): Promise<void> {
+  const working = waitFor(
+    api,
+    EventName.orderStatus,
+    (o: number, st: string) => o === id && st === "Submitted",
+  );
+  api.placeOrder(id, IBM, {
+    action: OrderAction.BUY,
+    orderType: OrderType.LMT,
+    totalQuantity: 1,
+    lmtPrice: Math.round(ibm.price * 0.5 * 100) / 100,
+    transmit: true,
+  });
+  await working;
 }
