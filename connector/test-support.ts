@@ -1,5 +1,6 @@
 import { pino } from "pino";
 import { ConnectorEnv, parseEnv } from "../shared/config.ts";
+import type { BoundOrder } from "../shared/schemas/order.ts";
 import { type ConnectorHandle, type StartConnectorOptions, startConnector } from "./connector.ts";
 
 /** Connector env for tests: the given IB port, loopback, quiet logs; extra variables override. */
@@ -30,4 +31,25 @@ export async function waitFor(check: () => boolean, timeoutMs: number, what: str
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** A bound AAPL order as preview_order would make it (a 1-share market buy in DU111 at 200); `change` alters it. */
+export function aaplOrder(change: Partial<BoundOrder> = {}): BoundOrder {
+  return {
+    conId: 265598,
+    symbol: "AAPL",
+    sec_type: "STK",
+    exchange: "SMART",
+    currency: "USD",
+    multiplier: 1,
+    side: "BUY",
+    quantity: 1,
+    order_type: "MKT",
+    tif: "DAY",
+    outside_rth: false,
+    account: "DU111",
+    reference_price: 200,
+    notional: 200,
+    ...change,
+  };
 }

@@ -8,28 +8,13 @@ import { cancelOrderHandler } from "../handlers/cancel-order.ts";
 import type { HandlerContext } from "../handlers/context.ts";
 import { placeOrderHandler } from "../handlers/place-order.ts";
 import type { IbOrders } from "../ib/requests/orders.ts";
-import { testEnv } from "../test-support.ts";
+import { aaplOrder, testEnv } from "../test-support.ts";
 import { createAuditLog } from "./audit.ts";
 import { createTradingDesk } from "./desk.ts";
 import { signToken } from "./token.ts";
 
 const SECRET = "audit-principal-test-secret-0123456789";
-const order: BoundOrder = {
-  conId: 265598,
-  symbol: "AAPL",
-  sec_type: "STK",
-  exchange: "SMART",
-  currency: "USD",
-  multiplier: 1,
-  side: "BUY",
-  quantity: 1,
-  order_type: "MKT",
-  tif: "DAY",
-  outside_rth: false,
-  account: "DU111",
-  reference_price: 200,
-  notional: 200,
-};
+const order = aaplOrder();
 
 const ib = {
   findByRef: async () => undefined,

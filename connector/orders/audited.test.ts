@@ -7,28 +7,13 @@ import { cancelOrderHandler } from "../handlers/cancel-order.ts";
 import type { HandlerContext } from "../handlers/context.ts";
 import { placeOrderHandler } from "../handlers/place-order.ts";
 import type { IbOrders } from "../ib/requests/orders.ts";
-import { testEnv } from "../test-support.ts";
+import { aaplOrder, testEnv } from "../test-support.ts";
 import { type AuditEntry, type AuditLog, AuditLogUnwritable } from "./audit.ts";
 import { createTradingDesk } from "./desk.ts";
 import { signToken } from "./token.ts";
 
 const SECRET = "audited-test-secret-0123456789abcdef";
-const order: BoundOrder = {
-  conId: 265598,
-  symbol: "AAPL",
-  sec_type: "STK",
-  exchange: "SMART",
-  currency: "USD",
-  multiplier: 1,
-  side: "BUY",
-  quantity: 1,
-  order_type: "MKT",
-  tif: "DAY",
-  outside_rth: false,
-  account: "DU111",
-  reference_price: 200,
-  notional: 200,
-};
+const order = aaplOrder();
 
 /** One timeline of what happened, in order: audit lines written and IB requests sent. */
 function rig(failAudit: (e: AuditEntry) => boolean) {

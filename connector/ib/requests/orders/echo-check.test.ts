@@ -2,28 +2,16 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { type Contract, type Order, SecType } from "@stoqey/ib";
 import type { BoundOrder } from "../../../../shared/schemas/order.ts";
+import { aaplOrder } from "../../../test-support.ts";
 import { echoDifferences } from "./echo-check.ts";
 import { boundContractOf, contractOf, ibOrdersOf } from "./ib-orders-of.ts";
 
-const bound: BoundOrder = {
-  conId: 265598,
-  symbol: "AAPL",
-  sec_type: "STK",
-  exchange: "SMART",
-  currency: "USD",
-  multiplier: 1,
-  side: "BUY",
-  quantity: 1,
+const bound = aaplOrder({
   order_type: "LMT",
   limit_price: 200,
   take_profit_price: 210,
   stop_loss_price: 190,
-  tif: "DAY",
-  outside_rth: false,
-  account: "DU111",
-  reference_price: 200,
-  notional: 200,
-};
+});
 const contract = { conId: 265598, symbol: "AAPL", secType: "STK", currency: "USD" };
 const echoContract: Contract = { ...contract, secType: SecType.STK, exchange: "SMART" };
 

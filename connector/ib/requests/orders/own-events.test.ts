@@ -7,30 +7,14 @@ import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
 import { describe, it } from "node:test";
 import { EventName, type Order, SecType } from "@stoqey/ib";
-import type { BoundOrder } from "../../../../shared/schemas/order.ts";
+import { aaplOrder } from "../../../test-support.ts";
 import type { IbLink } from "../../link.ts";
 import { boundContractOf, contractOf, ibOrdersOf } from "./ib-orders-of.ts";
 import { sendAndAwait } from "./send-and-await.ts";
 
 const OURS = 31;
 const OTHER = 77;
-const bound: BoundOrder = {
-  conId: 265598,
-  symbol: "AAPL",
-  sec_type: "STK",
-  exchange: "SMART",
-  currency: "USD",
-  multiplier: 1,
-  side: "BUY",
-  quantity: 1,
-  order_type: "LMT",
-  limit_price: 200,
-  tif: "DAY",
-  outside_rth: false,
-  account: "DU111",
-  reference_price: 200,
-  notional: 200,
-};
+const bound = aaplOrder({ order_type: "LMT", limit_price: 200 });
 const echoContract = {
   conId: 265598,
   symbol: "AAPL",
