@@ -121,6 +121,25 @@ describe("loadPrincipals", () => {
 });
 
 describe("createPrincipalSet", () => {
+  it("matches exactly the known tokens, by token or by the file's hash", async () => {
+    const set = createPrincipalSet(
+      loadPrincipals({
+        ...yaml(`principals: [{name: ops, token_sha256: ${sha("gamma")}, scopes: [read]}]`),
+        MCP_AUTH_TOKENS: ["alpha", "beta"],
+      }),
+    );
+    const nameOf = async (t: string) => {
+      const m = await set.match(t);
+      return "principal" in m ? m.principal.name : undefined;
+    };
+    assert.equal(await nameOf("alpha"), "token-1");
+    assert.equal(await nameOf("beta"), "token-2");
+    assert.equal(await nameOf("gamma"), "ops");
+    for (const t of ["alph", "alphaa", "", sha("gamma")])
+      assert.deepEqual(await set.match(t), { none: true }, t);
+    assert.deepEqual(await createPrincipalSet(loadPrincipals(none)).match("alpha"), { none: true });
+  });
+
   it("refuses a token two principals share across kinds (a file hash equal to an MCP_AUTH_TOKENS token) instead of guessing", async () => {
     const set = createPrincipalSet(
       loadPrincipals({
