@@ -73,6 +73,26 @@ describe("NATS service ib-connector", () => {
     assert.match(body.error.message, /not valid JSON/);
   });
 
+  it("refuses an X-Principal header that is not a principal name with 400 INVALID_ARGUMENT", async () => {
+    for (const bad of ["ops\u0000admin", "x".repeat(65), "-lead", "a b"]) {
+      const h = headers();
+      h.set(Headers.requestId, "req-bad-principal");
+      h.set(Headers.principal, bad);
+      const msg = await client.request(
+        subjectFor("paper", "lookup_contract"),
+        enc.encode('{"symbol":"AAPL"}'),
+        {
+          timeout: 2_000,
+          headers: h,
+        },
+      );
+      assert.equal(msg.headers?.get("Nats-Service-Error-Code"), "400", JSON.stringify(bad));
+      const body = ErrorBody.parse(JSON.parse(dec.decode(msg.data)));
+      assert.equal(body.error.code, "INVALID_ARGUMENT");
+      assert.match(body.error.message, /X-Principal header of lookup_contract is not a principal name/);
+    }
+  });
+
   it("answers a bad argument with 400 naming the field, and NOT_FOUND with 404", async () => {
     const bad = await client.request(
       subjectFor("paper", "get_historical_data"),

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import type { CallContext } from "../shared/bus.ts";
 import { IbMcpError, serviceStatusOf, toIbMcpError } from "../shared/errors.ts";
 import type { TradingMode } from "../shared/mode.ts";
+import { PrincipalName } from "../shared/principals.ts";
 import { requestIdOr } from "../shared/request-id.ts";
 import { CANCEL_ENDPOINT, Headers, SERVICE_NAME, subjectFor } from "../shared/subjects.ts";
 import { catalogue } from "../shared/tools/index.ts";
@@ -69,7 +70,16 @@ async function serve(
     const traceparent = headerOf(msg, Headers.traceparent);
     if (traceparent) ctx.traceparent = traceparent;
     const principal = headerOf(msg, Headers.principal);
-    if (principal) ctx.principal = principal;
+    if (principal !== undefined) {
+      // only gateways may publish here; a name that is not one is garbage on the bus, refused, never logged as is
+      if (!PrincipalName.safeParse(principal).success)
+        throw new IbMcpError(
+          "INVALID_ARGUMENT",
+          `the ${Headers.principal} header of ${tool} is not a principal name (1-64 letters, digits, '.', '_' or '-'); the gateway sets it from the caller's credentials`,
+          { requestId },
+        );
+      ctx.principal = principal;
+    }
     const cancelId = headerOf(msg, Headers.cancelId);
     if (cancelId) ctx.onCancel = cancels.hook(cancelId);
     let args: unknown;

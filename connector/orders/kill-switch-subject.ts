@@ -2,13 +2,18 @@ import type { NatsConnection, Subscription } from "@nats-io/nats-core";
 import type { Logger } from "pino";
 import { z } from "zod";
 import type { TradingMode } from "../../shared/mode.ts";
-import { ANONYMOUS_PRINCIPAL } from "../../shared/principals.ts";
+import { ANONYMOUS_PRINCIPAL, PrincipalName } from "../../shared/principals.ts";
 import { requestIdOr } from "../../shared/request-id.ts";
 import { Headers, subjectFor } from "../../shared/subjects.ts";
 import type { AuditLog } from "./audit.ts";
 import type { TradingDesk } from "./desk.ts";
 
 /** `ib.<mode>.admin.kill_switch`: {"on":true} stops new orders at once, {"on":false} lifts a bus-set stop. */
+/** The sender's name for the audit line; a missing or malformed header never stops the switch, it reads anonymous. */
+function principalOf(header: string | undefined): string {
+  return header && PrincipalName.safeParse(header).success ? header : ANONYMOUS_PRINCIPAL;
+}
+
 export function killSwitchSubject(mode: TradingMode): string {
   return subjectFor(mode, "admin.kill_switch");
 }
@@ -44,7 +49,7 @@ export function serveKillSwitch(
               event: "kill_switch",
               tool: subject,
               requestId: requestIdOr(msg.headers?.get("X-Request-Id")),
-              principal: msg.headers?.get(Headers.principal) || ANONYMOUS_PRINCIPAL,
+              principal: principalOf(msg.headers?.get(Headers.principal)),
               mode: desk.mode,
               params: command,
               outcome: on ? "on" : "off",
